@@ -5,7 +5,7 @@
 // A generator module exports `async function generate(): Promise<Array<{ path: string, content: string }>>`
 // with paths relative to the repository root. Output must be a pure function of its inputs (the
 // installed SDK packages, the boto3 models), so two runs produce the same bytes.
-import { readdir, readFile, writeFile, mkdir } from "node:fs/promises"
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises"
 import * as path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
@@ -35,4 +35,8 @@ for (const file of generators) {
   }
 }
 if (check && stale > 0) process.exit(1)
-console.log(check ? `codegen: ${generators.length} generators, all generated files up to date` : `codegen: ${written} files written`)
+console.log(
+  check
+    ? `codegen: ${generators.length} generators, all generated files up to date`
+    : `codegen: ${written} files written`
+)

@@ -2,7 +2,7 @@
  * Starts and stops moto's server (S3, IAM and STS on one port) on a free loopback port.
  * Used by the vitest global setup, `npm run demo` and the benchmarks.
  */
-import { spawn, type ChildProcess } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { existsSync } from "node:fs"
 import * as net from "node:net"
 import * as path from "node:path"
