@@ -3,13 +3,17 @@
  *
  * @since 0.1.0
  */
+import type * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type { Credentials, CredentialsError } from "./Credentials.js"
+import * as internal from "./internal/session.js"
 
 /**
  * Client defaults a session hands to every client built from it (boto3's `botocore.config.Config`).
@@ -111,6 +115,17 @@ export class ConfigFileError extends Data.TaggedError("ConfigFileError")<{
 }> {}
 
 /**
+ * The `Config` given to `layerConfig` could not be loaded (a missing or invalid value).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SessionConfigError extends Data.TaggedError("SessionConfigError")<{
+  readonly message: string
+  readonly cause: ConfigError.ConfigError
+}> {}
+
+/**
  * Every way building a Session can fail.
  *
  * @since 0.1.0
@@ -119,3 +134,86 @@ export class ConfigFileError extends Data.TaggedError("ConfigFileError")<{
 export type SessionError = ProfileNotFound | PartialCredentials | ConfigFileError
 
 export type { Credentials, CredentialsError }
+
+/**
+ * Builds a Session service: reads the environment (once, as a snapshot) and the shared
+ * `config` / `credentials` files, validates them, and prepares the credential chain without
+ * resolving anything.
+ *
+ * Fails with `ProfileNotFound` when a profile named by the options, `AWS_DEFAULT_PROFILE` or
+ * `AWS_PROFILE` is in neither file; with `PartialCredentials` when the options, the environment
+ * (when it would be used) or the profile hold half a key pair; with `ConfigFileError` when a shared
+ * file cannot be read or is not INI. Missing credentials are not an error here: `getCredentials`
+ * fails with `NoCredentials` at first use, like boto3.
+ *
+ * Credential order (boto3's): explicit keys > environment variables (skipped when `profileName`
+ * is given as an option, not when it comes from `AWS_PROFILE`) > web identity / the profile of the
+ * shared files (static keys, `role_arn` + `source_profile` or `credential_source` through STS,
+ * `credential_process`, SSO) > container endpoint > EC2 instance metadata (off when
+ * `AWS_EC2_METADATA_DISABLED=true`). Credentials are cached and refreshed 5 minutes before they
+ * expire. STS calls made for a role go to `endpointFor("STS")` in the Session's region.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: (options?: Options) => Effect.Effect<Service, SessionError> = internal.make
+
+/**
+ * A layer that provides a Session built from `options` (see `make`).
+ *
+ * @example
+ * ```ts
+ * import { Session } from "@effect-boto/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const session = yield* Session.Session
+ *   const credentials = yield* session.getCredentials
+ *   yield* Effect.log(session.profileName, credentials.accessKeyId)
+ * })
+ *
+ * program.pipe(Effect.provide(Session.layer({ profileName: "dev", regionName: "eu-west-1" })))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: (options?: Options) => Layer.Layer<Session, SessionError> = internal.layer
+
+/**
+ * A layer that reads the Session options from `Config` (any `ConfigProvider`). Secrets may be
+ * read with `Config.redacted`. A missing or invalid value fails with `SessionConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { Session } from "@effect-boto/core"
+ * import * as Config from "effect/Config"
+ *
+ * const SessionLive = Session.layerConfig({
+ *   profileName: Config.string("APP_AWS_PROFILE"),
+ *   regionName: Config.string("APP_AWS_REGION").pipe(Config.withDefault("us-east-1"))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig: (
+  config: Config.Config.Wrap<Options>
+) => Layer.Layer<Session, SessionError | SessionConfigError> = internal.layerConfig
+
+/**
+ * The default Session, like boto3's default session: environment, shared files, container, IMDS.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const defaultLayer: Layer.Layer<Session, SessionError> = layer()
+
+/**
+ * Tells whether a value is a Session service built by `make` / `layer`.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isSession: (u: unknown) => u is Service = internal.isSession

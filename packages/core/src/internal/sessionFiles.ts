@@ -1,0 +1,193 @@
+/**
+ * Reading the shared `config` and `credentials` files once, when a Session is built.
+ *
+ * Parsing is left to the SDK's loader (`loadSharedConfigFiles`), so a Session sees exactly what
+ * the SDK's credential providers will see. That loader is deliberately lenient (it skips lines it
+ * does not understand and swallows read errors), so before parsing we check that each file is
+ * readable and that every line is something an INI file may contain; this turns a garbage file
+ * into a typed `ConfigFileError` instead of a silently empty profile.
+ */
+import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader"
+import type { ParsedIniData } from "@smithy/types"
+import * as Effect from "effect/Effect"
+import * as NodeFs from "node:fs/promises"
+import * as NodePath from "node:path"
+import { ConfigFileError } from "../Session.js"
+
+/** @internal */
+export type Env = Readonly<Record<string, string | undefined>>
+
+/** @internal */
+export interface SharedFiles {
+  readonly configPath: string
+  readonly credentialsPath: string
+  /** Profiles of both files, config file first, in order of appearance, without duplicates. */
+  readonly profiles: ReadonlyArray<string>
+  /** The config file as the SDK parses it (profiles by name, plus `sso-session.x` / `services.x`). */
+  readonly configFile: ParsedIniData
+  /** A profile's settings: config file section with the credentials file section merged over it. */
+  readonly profile: (name: string) => Readonly<Record<string, string | undefined>> | undefined
+}
+
+/** Non-empty value of an environment variable. */
+export const envValue = (env: Env, name: string): string | undefined => {
+  const value = env[name]
+  return value === undefined || value === "" ? undefined : value
+}
+
+const expandHome = (path: string): string =>
+  path === "~" ? getHomeDir() : path.startsWith("~/") ? NodePath.join(getHomeDir(), path.slice(2)) : path
+
+/** @internal */
+export const configFilePath = (env: Env): string => expandHome(envValue(env, "AWS_CONFIG_FILE") ?? "~/.aws/config")
+
+/** @internal */
+export const credentialsFilePath = (env: Env): string =>
+  expandHome(envValue(env, "AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials")
+
+// A missing file is normal (boto3 and the SDK treat it as empty); anything else that stops us from
+// reading it (a directory, no permission) is the user's to fix.
+const isMissing = (error: unknown): boolean => {
+  const code = typeof error === "object" && error !== null && "code" in error ? error.code : undefined
+  return code === "ENOENT" || code === "ENOTDIR"
+}
+
+const errorCode = (error: unknown): string =>
+  typeof error === "object" && error !== null && "code" in error && typeof error.code === "string"
+    ? error.code
+    : error instanceof Error
+    ? error.message
+    : String(error)
+
+const readText = (path: string, kind: string) =>
+  Effect.tryPromise({ try: () => NodeFs.readFile(path, "utf8"), catch: (error) => error }).pipe(
+    Effect.map((text): string | undefined => text),
+    Effect.catchIf(isMissing, () => Effect.succeed(undefined)),
+    Effect.mapError((cause) =>
+      new ConfigFileError({
+        message: `Cannot read the AWS ${kind} file ${path} (${errorCode(cause)})`,
+        path,
+        cause
+      })
+    )
+  )
+
+// Strips an inline comment the way the SDK's parser does (`#` or `;` at the start or after a space).
+const stripComment = (line: string): string => line.split(/(^|\s)[;#]/)[0]!.trim()
+
+interface Scan {
+  readonly sections: ReadonlyArray<string>
+  /** 1-based number of the first line that is not valid, if any. */
+  readonly badLine?: number
+  readonly reason?: string
+}
+
+/**
+ * Checks the INI shape line by line and lists the section headers. A line is valid when it is
+ * blank, a comment, a `[section]`, a `name = value` pair inside a section, or an indented
+ * continuation of the pair above it (nested settings such as `s3 =` / `  addressing_style = path`).
+ * The offending line is reported by number only: it might hold a secret.
+ */
+const scan = (text: string): Scan => {
+  const sections: Array<string> = []
+  const lines = text.split(/\r?\n/)
+  let inSection = false
+  let afterPair = false
+  for (let index = 0; index < lines.length; index++) {
+    const raw = lines[index]!
+    const line = stripComment(raw)
+    if (line === "") continue
+    if (line.startsWith("[")) {
+      if (!line.endsWith("]")) return { sections, badLine: index + 1, reason: "an unterminated [section] header" }
+      const name = line.slice(1, -1).trim()
+      if (name === "__proto__" || name === "profile __proto__") {
+        return { sections, badLine: index + 1, reason: "a reserved section name" }
+      }
+      sections.push(name)
+      inSection = true
+      afterPair = false
+      continue
+    }
+    const indented = /^\s/.test(raw)
+    if (line.indexOf("=") > 0) {
+      if (!inSection) return { sections, badLine: index + 1, reason: "a setting outside any [section]" }
+      afterPair = true
+      continue
+    }
+    if (indented && afterPair) continue
+    return { sections, badLine: index + 1, reason: "neither a [section], a name = value setting nor a comment" }
+  }
+  return { sections }
+}
+
+const validate = (path: string, kind: string, text: string | undefined) =>
+  Effect.suspend(() => {
+    if (text === undefined) return Effect.succeed<ReadonlyArray<string>>([])
+    if (text.includes("\u0000")) {
+      return Effect.fail(
+        new ConfigFileError({ message: `The AWS ${kind} file ${path} is not a text file`, path })
+      )
+    }
+    const result = scan(text)
+    if (result.badLine !== undefined) {
+      return Effect.fail(
+        new ConfigFileError({
+          message: `The AWS ${kind} file ${path} is not a valid INI file: line ${result.badLine} is ${result.reason}`,
+          path
+        })
+      )
+    }
+    return Effect.succeed(result.sections)
+  })
+
+// In the config file a profile is `[default]` or `[profile name]`; other sections (`sso-session`,
+// `services`, anything else) are not profiles. In the credentials file every section is one.
+const configProfileName = (section: string): string | undefined => {
+  if (section === "default") return "default"
+  const match = /^profile\s+["']?(.+?)["']?$/.exec(section)
+  return match === null ? undefined : match[1]
+}
+
+/** Reads, checks and parses both shared files. @internal */
+export const load = Effect.fnUntraced(function*(env: Env) {
+  const configPath = configFilePath(env)
+  const credentialsPath = credentialsFilePath(env)
+  const [configText, credentialsText] = yield* Effect.all([
+    readText(configPath, "config"),
+    readText(credentialsPath, "credentials")
+  ])
+  const configSections = yield* validate(configPath, "config", configText)
+  const credentialsSections = yield* validate(credentialsPath, "credentials", credentialsText)
+
+  // `ignoreCache` re-reads the files now, which also refreshes the SDK's per-path cache: the
+  // credential providers, which read through that cache later, see what was validated here.
+  const parsed = yield* Effect.tryPromise({
+    try: () => loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true }),
+    catch: (cause) =>
+      new ConfigFileError({
+        message: `Cannot parse the AWS shared files ${configPath} and ${credentialsPath}`,
+        path: configPath,
+        cause
+      })
+  })
+
+  const profiles: Array<string> = []
+  const add = (name: string | undefined) => {
+    if (name !== undefined && name !== "" && !profiles.includes(name)) profiles.push(name)
+  }
+  configSections.forEach((section) => add(configProfileName(section)))
+  credentialsSections.forEach(add)
+
+  const profile = (name: string): Readonly<Record<string, string | undefined>> | undefined => {
+    if (!profiles.includes(name)) return undefined
+    return { ...parsed.configFile[name], ...parsed.credentialsFile[name] }
+  }
+
+  return {
+    configPath,
+    credentialsPath,
+    profiles,
+    configFile: parsed.configFile,
+    profile
+  } satisfies SharedFiles
+})
