@@ -1,0 +1,201 @@
+/**
+ * Paginators: boto3's `client.get_paginator(op).paginate(...)` as an Effect `Stream` of pages.
+ *
+ * A `Paginator<Page, Item, E>` is a `Stream<Page, E>` — every Stream combinator applies — with
+ * `items()` (the items of the operation's first result key), `fullResult()` (botocore's
+ * `build_full_result`) and `pagesWithToken()` (each page with the token that resumes after it).
+ * It is driven by a `Spec` taken from botocore's `paginators-1.json` and by the client's own
+ * operation method, so every page request has the client's abort signal, span and typed errors.
+ *
+ * Semantics follow botocore's `PageIterator`:
+ * - `pageSize` is sent as the operation's limit key (`MaxKeys`, `MaxItems`, …).
+ * - The output tokens of a page become the input tokens of the next request; paging stops when
+ *   `moreResults` (e.g. `IsTruncated`) is false or every output token is empty (`""` counts as
+ *   empty). A token received twice fails the stream with `PaginationError` instead of looping.
+ * - `maxItems` counts the items of the first result key across pages and may stop in the middle
+ *   of a page: the last page's first result key is cut to fit, and a resume token is produced.
+ *   Other result keys of that page are kept whole (they are dropped from the first page of a run
+ *   resumed with that token, so nothing is repeated), exactly like botocore.
+ * - Nothing is requested until the stream runs; `Stream.take` stops paging early; running the
+ *   same paginator twice pages twice.
+ *
+ * Token format (what `startingToken` accepts and `fullResult().NextToken` / `pagesWithToken()`
+ * produce): base64 of the UTF-8 JSON object `{ <inputToken>: value | null, …,
+ * "boto_truncate_amount"?: n }` — every input token of the operation, plus, when the run stopped in
+ * the middle of a page, how many items of that page's first result key were already returned.
+ * This is botocore's format, so its tokens and ours decode each other.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Stream from "effect/Stream"
+import * as internal from "./internal/paginator.js"
+
+/**
+ * One paginated operation, as botocore's `paginators-1.json` describes it (names in camelCase),
+ * plus a typed reader for the first result key's items.
+ *
+ * Token and `moreResults` expressions use the JMESPath subset the models use: `Field`,
+ * `A.B`, `Contents[-1].Key`, `a || b`. Result keys and non-aggregate keys are plain dotted paths.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Spec<in Page, out Item> {
+  /** The service id, e.g. `"S3"`, used in span names. */
+  readonly service?: string | undefined
+  /** The operation name, e.g. `"ListObjectsV2"`, used in span names and error messages. */
+  readonly operation: string
+  /** Input members that carry the continuation token(s), e.g. `["KeyMarker", "UploadIdMarker"]`. */
+  readonly inputTokens: ReadonlyArray<string>
+  /** Expressions read from a page for each input token, in the same order. */
+  readonly outputTokens: ReadonlyArray<string>
+  /** An expression that is true while more pages follow, e.g. `"IsTruncated"`. */
+  readonly moreResults?: string | undefined
+  /** The input member that limits a page's size, e.g. `"MaxKeys"`; `pageSize` is sent there. */
+  readonly limitKey?: string | undefined
+  /** The page members that hold the listed items; the first one is what `items()` and `maxItems` count. */
+  readonly resultKeys: readonly [string, ...Array<string>]
+  /** Page members that are not concatenated by `fullResult()` but taken from the first page. */
+  readonly nonAggregateKeys?: ReadonlyArray<string> | undefined
+  /** Reads the items of the first result key from a page (typed; generated for every operation). */
+  readonly items: (page: Page) => ReadonlyArray<Item> | undefined
+}
+
+/**
+ * boto3's `PaginationConfig`: `{ PageSize, MaxItems, StartingToken }`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Items per page, sent as the operation's limit key. A positive integer. */
+  readonly pageSize?: number | undefined
+  /** Stop after this many items of the first result key (may stop mid-page). A non-negative integer. */
+  readonly maxItems?: number | undefined
+  /** Resume where a capped run stopped: a token from `fullResult().NextToken` or `pagesWithToken()`. */
+  readonly startingToken?: string | undefined
+}
+
+/**
+ * A page together with the token that resumes right after it: pass it as `startingToken` to
+ * continue from there. `None` when the listing is complete after this page. For the last page of
+ * a run capped by `maxItems`, it resumes after the last item returned (possibly mid-page).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageWithToken<Page> {
+  readonly page: Page
+  readonly resumeToken: Option.Option<string>
+}
+
+/**
+ * botocore's `build_full_result`: every result key concatenated over the pages, the
+ * non-aggregate keys of the first page, and `NextToken` when the run was capped by `maxItems`
+ * before the listing ended.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FullResult<Page> = { readonly [K in keyof Page]?: Page[K] } & {
+  /** Set when `maxItems` stopped the run before the end: pass it as `startingToken` to resume. */
+  readonly NextToken?: string
+}
+
+/**
+ * A Stream of pages with boto3's paginator extras.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Paginator<Page, Item, E, R = never> extends Stream.Stream<Page, E, R> {
+  /** The items of the first result key (e.g. `Contents` for ListObjectsV2), page after page. */
+  items(): Stream.Stream<Item, E, R>
+  /** Runs the paginator and merges the pages like botocore's `build_full_result`. */
+  fullResult(): Effect.Effect<FullResult<Page>, E, R>
+  /** The pages, each with the token that resumes after it. */
+  pagesWithToken(): Stream.Stream<PageWithToken<Page>, E, R>
+}
+
+/**
+ * Why pagination failed:
+ * - `RepeatedToken`: the service returned a continuation token it had already returned (a loop);
+ * - `InvalidPageSize`: `pageSize` is not a positive integer, or the operation has no limit key;
+ * - `InvalidMaxItems`: `maxItems` is not a non-negative integer;
+ * - `InvalidStartingToken`: `startingToken` is not a token of this operation.
+ *
+ * The three `Invalid…` reasons are reported before any request is sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type PaginationErrorReason = "RepeatedToken" | "InvalidPageSize" | "InvalidMaxItems" | "InvalidStartingToken"
+
+/**
+ * Pagination could not go on (botocore's `PaginationError`): see `reason`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PaginationError extends Data.TaggedError("PaginationError")<{
+  readonly message: string
+  readonly reason: PaginationErrorReason
+  /** The operation being paginated, e.g. `"ListObjectsV2"`. */
+  readonly operation: string
+  /** For `RepeatedToken`: the input tokens the service returned twice. */
+  readonly token?: Readonly<Record<string, unknown>> | undefined
+  readonly cause?: unknown
+}> {}
+
+/**
+ * Builds a paginator over `call` (the client's own operation method) for `input`. Lazy: nothing
+ * is sent until the stream runs. Invalid options fail the stream with `PaginationError` before
+ * any request.
+ *
+ * @example
+ * ```ts
+ * import { Paginator } from "@effect-boto/core"
+ * import * as Stream from "effect/Stream"
+ *
+ * // `spec` comes from botocore's model; `client.listRoles` is the client's own method.
+ * const roleNames = Paginator.make(spec, client.listRoles, {}, { pageSize: 50, maxItems: 120 })
+ *   .items()
+ *   .pipe(Stream.map((role) => role.RoleName))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: <Input extends object, Page extends object, Item, E, R>(
+  spec: Spec<Page, Item>,
+  call: (input: Input) => Effect.Effect<Page, E, R>,
+  input: Input,
+  options?: Options | undefined
+) => Paginator<Page, Item, E | PaginationError, R> = internal.make
+
+/**
+ * Encodes input tokens (and optionally how many items of the page they fetch were already
+ * returned) as a `startingToken`, in botocore's format.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const encodeToken: (
+  tokens: Readonly<Record<string, unknown>>,
+  truncateAmount?: number | undefined
+) => string = internal.encodeToken
+
+/**
+ * Decodes a token made by `encodeToken` (or by botocore) into its input tokens and truncate
+ * amount (`undefined` for a token at a page boundary); `undefined` when the text is not a token.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const decodeToken: (
+  token: string
+) => { readonly tokens: Readonly<Record<string, unknown>>; readonly truncateAmount: number | undefined } | undefined =
+  internal.decodeToken
