@@ -256,6 +256,42 @@ describe("Session credential sources", () => {
       assert.isTrue(Option.isSome(credentials.sessionToken))
     }))
 
+  it.scoped("a profile with role_arn + web_identity_token_file assumes the role through STS (moto), to the endpointUrl option", () =>
+    Effect.gen(function*() {
+      const env = yield* isolatedAwsEnv()
+      const tokenFile = NodePath.join(env.dir, "token")
+      NodeFs.writeFileSync(tokenFile, "a-web-identity-token")
+      yield* writeProfiles(env, {
+        config: [
+          "[profile web]",
+          "role_arn = arn:aws:iam::123456789012:role/effect-boto-web-profile",
+          `web_identity_token_file = ${tokenFile}`,
+          ""
+        ].join("\n")
+      })
+      const credentials = yield* credentialsOf({ profileName: "web", regionName: "us-east-1", endpointUrl: motoUrl() })
+      assert.isTrue(credentials.accessKeyId.startsWith("ASIA"), credentials.accessKeyId)
+    }))
+
+  it.scoped("role_arn + credential_source = Environment assumes the role with the environment keys (moto)", () =>
+    Effect.gen(function*() {
+      const env = yield* isolatedAwsEnv({
+        AWS_ENDPOINT_URL_STS: motoUrl(),
+        AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey
+      })
+      yield* writeProfiles(env, {
+        config: [
+          "[profile fromenv]",
+          "role_arn = arn:aws:iam::123456789012:role/effect-boto-from-env",
+          "credential_source = Environment",
+          ""
+        ].join("\n")
+      })
+      const credentials = yield* credentialsOf({ profileName: "fromenv", regionName: "us-east-1" })
+      assert.isTrue(credentials.accessKeyId.startsWith("ASIA"), credentials.accessKeyId)
+    }))
+
   it.scoped("credential_process runs the command and reads its JSON", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()
