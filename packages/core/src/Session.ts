@@ -22,11 +22,17 @@ import * as internal from "./internal/session.js"
  * @category models
  */
 export interface ClientConfig {
+  /** Total attempts per request, the first included (boto3 `retries.total_max_attempts`). */
   readonly maxAttempts?: number | undefined
+  /** Retry strategy (boto3 `retries.mode`). */
   readonly retryMode?: "standard" | "adaptive" | "legacy" | undefined
+  /** Time allowed to open a connection (boto3 `connect_timeout`). */
   readonly connectTimeout?: Duration.DurationInput | undefined
+  /** Time allowed between bytes of a response (boto3 `read_timeout`). */
   readonly readTimeout?: Duration.DurationInput | undefined
+  /** Sockets kept per client (boto3 `max_pool_connections`). */
   readonly maxPoolConnections?: number | undefined
+  /** S3 settings (boto3 `s3={"addressing_style": ...}`). */
   readonly s3?: { readonly addressingStyle?: "auto" | "path" | "virtual" | undefined } | undefined
 }
 
@@ -37,12 +43,22 @@ export interface ClientConfig {
  * @category models
  */
 export interface Options {
+  /**
+   * The profile of the shared files. Naming it here (not through `AWS_PROFILE`) skips the
+   * environment's keys, as in boto3. Must exist, else `ProfileNotFound`.
+   */
   readonly profileName?: string | undefined
+  /** The region, before `AWS_REGION`, `AWS_DEFAULT_REGION` and the profile's `region`. */
   readonly regionName?: string | undefined
+  /** Explicit keys beat every other source; give both or neither (else `PartialCredentials`). */
   readonly accessKeyId?: string | Redacted.Redacted<string> | undefined
+  /** Wrapped in `Redacted` at once when given as a string. */
   readonly secretAccessKey?: string | Redacted.Redacted<string> | undefined
+  /** Wrapped in `Redacted` at once when given as a string; needs both keys. */
   readonly sessionToken?: string | Redacted.Redacted<string> | undefined
+  /** One endpoint for every service of this session (also the STS calls of assume-role). */
   readonly endpointUrl?: string | undefined
+  /** Client defaults handed to every client built from this session. */
   readonly config?: ClientConfig | undefined
 }
 
@@ -53,21 +69,31 @@ export interface Options {
  * @category models
  */
 export interface Service {
-  /** The profile in use: the named one, `AWS_PROFILE`, or `"default"`. */
+  /** The profile in use: the option, `AWS_DEFAULT_PROFILE`, `AWS_PROFILE`, or `"default"`. */
   readonly profileName: string
-  /** The resolved region: option > `AWS_REGION` / `AWS_DEFAULT_REGION` > profile `region`. */
+  /** The resolved region: option > `AWS_REGION` > `AWS_DEFAULT_REGION` > profile `region`. */
   readonly regionName: Option.Option<string>
-  /** Every profile of the shared config and credentials files. */
+  /**
+   * Every profile of the shared config (`[default]`, `[profile name]`) and credentials (`[name]`)
+   * files, config file first, without duplicates.
+   */
   readonly availableProfiles: ReadonlyArray<string>
-  /** Resolves credentials lazily through the chain, caches them, refreshes them before expiry. */
+  /**
+   * Resolves credentials lazily through the chain, caches them, and fetches them again when they
+   * expire within 5 minutes. Fails with `NoCredentials` when no source has any, with
+   * `CredentialsProviderError` when the configured source fails; a failure is not cached.
+   */
   readonly getCredentials: Effect.Effect<Credentials, CredentialsError>
   /** The endpoint given in the options, if any. */
   readonly endpointUrl: Option.Option<string>
   /**
-   * The endpoint for a service: option > `AWS_ENDPOINT_URL_<SERVICE>` > `AWS_ENDPOINT_URL`.
-   * `serviceId` is the SDK's service id, e.g. `"S3"`, `"IAM"`, `"STS"`.
+   * The endpoint for a service: option > `AWS_ENDPOINT_URL_<SERVICE>` > `AWS_ENDPOINT_URL` >
+   * the profile's `[services ...]` section > the profile's `endpoint_url`. With
+   * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` only the option counts. `serviceId` is the SDK's
+   * service id, e.g. `"S3"`, `"IAM"`, `"STS"` (upper-cased, spaces as `_`, for the variable).
    */
   readonly endpointFor: (serviceId: string) => Option.Option<string>
+  /** The `config` option, or `{}`. */
   readonly config: ClientConfig
 }
 
