@@ -1,6 +1,14 @@
 /**
  * @since 0.1.0
  */
+export * as AwsError from "./AwsError.js"
+/**
+ * @since 0.1.0
+ */
+export * as ClientRuntime from "./ClientRuntime.js"
+/**
+ * @since 0.1.0
+ */
 export * as Credentials from "./Credentials.js"
 /**
  * @since 0.1.0

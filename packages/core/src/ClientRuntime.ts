@@ -1,0 +1,181 @@
+/**
+ * What every effect-boto client shares: turning a Session and per-client options into an SDK client
+ * configuration, and running one SDK command as an Effect (abort on interruption, typed errors,
+ * a span per call). Service packages (`@effect-boto/s3`, `@effect-boto/iam`) build on it.
+ *
+ * @since 0.1.0
+ */
+import type { NodeHttpHandler } from "@smithy/node-http-handler"
+import type { AwsCredentialIdentityProvider, HttpHandlerOptions, Logger } from "@smithy/types"
+import type * as Duration from "effect/Duration"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Tracer from "effect/Tracer"
+import type * as AwsError from "./AwsError.js"
+import * as internal from "./internal/client.js"
+import type * as Session from "./Session.js"
+
+/**
+ * Per-client options, boto3's `session.client(service, region_name=…, endpoint_url=…,
+ * aws_access_key_id=…, aws_secret_access_key=…, aws_session_token=…, config=…)`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Region of this client; default: the session's region, then `us-east-1`. */
+  readonly regionName?: string | undefined
+  /** Endpoint of this client; default: the session's endpoint for the service. */
+  readonly endpointUrl?: string | undefined
+  /** Explicit keys for this client only; both or neither, else building fails with `PartialCredentials`. */
+  readonly accessKeyId?: string | Redacted.Redacted<string> | undefined
+  readonly secretAccessKey?: string | Redacted.Redacted<string> | undefined
+  readonly sessionToken?: string | Redacted.Redacted<string> | undefined
+  /** Merged over the session's client config, field by field. */
+  readonly config?: Session.ClientConfig | undefined
+  /** A logger for the SDK client. Without one the SDK logs nothing. */
+  readonly logger?: Logger | undefined
+}
+
+/**
+ * Options without explicit keys: building a client from them cannot fail.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WithoutKeys {
+  readonly accessKeyId?: undefined
+  readonly secretAccessKey?: undefined
+}
+
+/**
+ * Options of a single call.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CallOptions {
+  /**
+   * Fail with `AwsTransportError` (reason `Timeout`) when the call, retries included, takes longer;
+   * the HTTP request is aborted.
+   */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * The part of an SDK client configuration that comes from the session and the client options.
+ * Service packages spread it into their client config (with service-specific fields and the
+ * user's `sdk` overrides on top).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SdkConfig {
+  readonly region: string
+  readonly endpoint?: string
+  readonly credentials: AwsCredentialIdentityProvider
+  readonly maxAttempts?: number
+  readonly retryMode?: "standard" | "adaptive"
+  readonly requestHandler?: NodeHttpHandler
+  readonly logger: Logger
+}
+
+/**
+ * A client's settings resolved from the session and the options.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Resolved {
+  /** The SDK service id, e.g. `"S3"`. */
+  readonly serviceId: string
+  readonly regionName: string
+  readonly endpointUrl: Option.Option<string>
+  /** The session's client config with the client's `config` merged over it. */
+  readonly config: Session.ClientConfig
+  readonly sdkConfig: SdkConfig
+}
+
+/**
+ * Resolves a client's region, endpoint, credentials provider, retry and HTTP settings from the
+ * Session in context and the options. The credentials provider runs the session's
+ * `getCredentials` (or uses the explicit keys of the options); secrets are unwrapped only there.
+ * Only half of a key pair in the options fails with `PartialCredentials`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolve: {
+  (serviceId: string, options?: Options & WithoutKeys): Effect.Effect<Resolved, never, Session.Session>
+  (serviceId: string, options: Options): Effect.Effect<Resolved, Session.PartialCredentials, Session.Session>
+} = internal.resolve
+
+/**
+ * What the operations of one client share.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Binding {
+  /** The SDK service id, used for span names and errors: `"S3"`, `"IAM"`. */
+  readonly service: string
+  /** The client's region (span attribute `cloud.region`), when known. */
+  readonly regionName: string | undefined
+  /** Adds service-specific span attributes from the input (S3: bucket and key). */
+  readonly annotate?: ((span: Tracer.Span, input: unknown) => void) | undefined
+}
+
+/**
+ * One operation of a client: input in, `Effect` of the output out.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operation<I, O, Modelled extends AwsError.ServiceError = never> = (
+  input: I,
+  options?: CallOptions
+) => Effect.Effect<O, AwsError.OperationError<Modelled>>
+
+/**
+ * The SDK output shape the runner relies on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MetadataBearer {
+  readonly $metadata: { readonly requestId?: string | undefined }
+}
+
+/**
+ * Builds one operation. `send` issues the SDK command with the handler options it is given (they
+ * carry Effect's `AbortSignal`, so interrupting the fiber aborts the request). Each call runs in a
+ * client span `Service.Operation` with `rpc.system`, `rpc.service`, `rpc.method`, `cloud.region`
+ * and `aws.request_id`; any failure goes through `AwsError.fromSdkError` with `errors`, the
+ * modelled exceptions the operation declares.
+ *
+ * Names and attributes are computed once here, not per call.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeOperation: <
+  I,
+  O extends MetadataBearer,
+  const Errors extends ReadonlyArray<AwsError.ServiceErrorClass<string, AwsError.ServiceError>>
+>(
+  binding: Binding,
+  operation: string,
+  errors: Errors,
+  send: (input: I, options: HttpHandlerOptions) => Promise<O>
+) => Operation<I, O, InstanceType<Errors[number]>> = internal.makeOperation
+
+/**
+ * Reads the region an SDK client was configured with, for clients built outside effect-boto.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const sdkRegion: (
+  client: { readonly config: { readonly region?: unknown } }
+) => Effect.Effect<string | undefined> = internal.sdkRegion

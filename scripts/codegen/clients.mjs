@@ -1,0 +1,284 @@
+// Generates, from the INSTALLED @aws-sdk/client-s3 and @aws-sdk/client-iam type declarations:
+//   packages/<pkg>/src/<Svc>Error.ts            one error class per modelled exception, the union of them,
+//                                               and the exact error type of every operation
+//   packages/<pkg>/src/internal/operations.ts   the operations interface (one camelCase method per
+//                                               *Command) and the table that implements it
+// Sources: dist-types/commands/index.d.ts (the commands), each command's `@throws {@link X}` JSDoc
+// lines (its modelled exceptions), models/*.d.ts (every exception class and each request shape).
+import { ESLint } from "eslint"
+import { readdir, readFile } from "node:fs/promises"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
+const generator = "scripts/codegen/clients.mjs"
+
+const services = [
+  { pkg: "s3", sdk: "@aws-sdk/client-s3", id: "S3", base: "S3ServiceException", client: "S3Client" },
+  { pkg: "iam", sdk: "@aws-sdk/client-iam", id: "IAM", base: "IAMServiceException", client: "IAMClient" }
+]
+
+// Tags of the errors every operation can raise (core AwsError). A modelled exception with one of
+// these names replaces the common error in the operations that declare it.
+const commonTags = ["AccessDenied", "Throttling", "InvalidCredentials", "ServiceUnavailable", "AwsUnknownError"]
+const reservedTags = ["AwsTransportError", "NoCredentials", "CredentialsProviderError"]
+
+const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+const lowerFirst = (s) => s.charAt(0).toLowerCase() + s.slice(1)
+
+// Plain text from SDK JSDoc HTML: tags dropped, entities decoded, whitespace collapsed, and nothing
+// that could close or confuse our own JSDoc.
+const plain = (html) =>
+  html
+    .replace(/^\s*\*\s?/gm, "")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, "\"")
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .replace(/\*\//g, "*\\/")
+    .replace(/@/g, "(at)")
+    .trim()
+
+const firstSentence = (text) => {
+  const match = /^(.+?[.!?])(\s|$)/.exec(text)
+  let sentence = match ? match[1] : text
+  if (sentence.length > 300) sentence = sentence.slice(0, 297).replace(/\s+\S*$/, "") + " …"
+  return sentence
+}
+
+// The description of a declaration: the JSDoc block right before `marker`, without @tags.
+const docBefore = (source, index) => {
+  const end = source.lastIndexOf("*/", index)
+  const start = source.lastIndexOf("/**", end)
+  if (start < 0 || end < 0 || source.slice(end + 2, index).trim() !== "") return ""
+  const body = source.slice(start + 3, end)
+  const cut = body.search(/^\s*\*\s*@/m)
+  return plain(cut >= 0 ? body.slice(0, cut) : body)
+}
+
+const readSdk = async (service) => {
+  const dir = path.join(root, "node_modules", service.sdk)
+  const version = JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")).version
+  const types = path.join(dir, "dist-types")
+
+  const modelFiles = (await readdir(path.join(types, "models"))).filter((f) => f.endsWith(".d.ts")).sort(byName)
+  const models = new Map()
+  for (const file of modelFiles) models.set(file, await readFile(path.join(types, "models", file), "utf8"))
+
+  const exceptions = new Map()
+  for (const source of models.values()) {
+    const re = /export declare class (\w+) extends __BaseException \{/g
+    for (let m; (m = re.exec(source));) {
+      const body = source.slice(m.index, source.indexOf("\n}", m.index))
+      const fault = /readonly \$fault: "(client|server)"/.exec(body)?.[1] ?? "client"
+      exceptions.set(m[1], { name: m[1], fault, doc: firstSentence(docBefore(source, m.index)) })
+    }
+  }
+
+  const requests = new Map()
+  for (const source of models.values()) {
+    const re = /export interface (\w+)( extends [^{]+)? \{\n/g
+    for (let m; (m = re.exec(source));) {
+      const bodyStart = m.index + m[0].length
+      const body = source.slice(bodyStart, source.indexOf("\n}", bodyStart))
+      const members = []
+      for (const line of body.split("\n")) {
+        const member = /^ {4}(\w+)(\??):/.exec(line)
+        if (member) members.push({ name: member[1], required: member[2] === "" })
+      }
+      requests.set(m[1], { extendsOther: m[2] !== undefined, members })
+    }
+  }
+
+  const index = await readFile(path.join(types, "commands", "index.d.ts"), "utf8")
+  const commandNames = [...index.matchAll(/export \* from "\.\/(\w+)Command";/g)].map((m) => m[1]).sort(byName)
+  if (commandNames.length === 0) throw new Error(`${service.sdk}: no commands found in dist-types/commands/index.d.ts`)
+
+  const commands = []
+  for (const name of commandNames) {
+    const source = await readFile(path.join(types, "commands", `${name}Command.d.ts`), "utf8")
+    const throws = [...source.matchAll(/@throws \{@link (\w+)\}/g)].map((m) => m[1]).filter((e) => e !== service.base)
+    const errors = [...new Set(throws)].sort(byName)
+    for (const e of errors) {
+      if (!exceptions.has(e)) throw new Error(`${service.sdk}: ${name} throws ${e}, which is not a modelled exception`)
+    }
+    const classIndex = source.indexOf(`export declare class ${name}Command `)
+    const doc = classIndex >= 0 ? firstSentence(docBefore(source, classIndex)) : ""
+    commands.push({
+      name,
+      method: lowerFirst(name),
+      errors,
+      doc,
+      inputOptional: inputIsOptional(source, name, requests)
+    })
+  }
+  return { version, exceptions, commands }
+}
+
+// An input whose members are all optional becomes an optional parameter (`listBuckets()`).
+const inputIsOptional = (source, name, requests) => {
+  const decl = new RegExp(`export interface ${name}CommandInput( extends ([^{]+))? \\{\\n([^}]*)\\}`).exec(source)
+  if (!decl) throw new Error(`${name}: cannot find ${name}CommandInput`)
+  const own = [...decl[3].matchAll(/^ {4}(\w+)(\??):/gm)]
+  if (own.some((m) => m[2] === "")) return false
+  if (decl[2] === undefined) return true
+  const parent = /^(?:Omit<(\w+), ((?:"\w+"(?: \| )?)+)>|(\w+))\s*$/.exec(decl[2].trim())
+  if (!parent) return false
+  const requestName = parent[1] ?? parent[3]
+  const omitted = parent[2] ? [...parent[2].matchAll(/"(\w+)"/g)].map((m) => m[1]) : []
+  const request = requests.get(requestName)
+  if (!request || request.extendsOther) return false
+  return request.members.every((m) => !m.required || omitted.includes(m.name))
+}
+
+const header = (service, version) =>
+  `// This file is generated by ${generator}. Do not edit.\n// Source: ${service.sdk} ${version}\n`
+
+const errorsModule = (service, sdk) => {
+  const names = [...sdk.exceptions.keys()].sort(byName)
+  for (const n of names) {
+    if (reservedTags.includes(n)) throw new Error(`${service.sdk}: exception ${n} collides with a reserved tag`)
+  }
+  const lines = [header(service, sdk.version)]
+  lines.push(`/**
+ * The modelled exceptions of ${service.id} (one class each, AWS's name as \`_tag\`) and the exact error
+ * type of every ${service.client} operation: its modelled exceptions plus \`AwsError.CommonError\`.
+ *
+ * @since 0.1.0
+ */
+import * as AwsError from "@effect-boto/core/AwsError"
+`)
+  for (const n of names) {
+    const e = sdk.exceptions.get(n)
+    const doc = e.doc !== "" ? e.doc : `The ${n} exception.`
+    const collision = commonTags.includes(n)
+      ? `\n *\n * Replaces the common \`AwsError.${n}\` in the operations that declare it.`
+      : ""
+    lines.push(`/**
+ * ${doc} (${e.fault} fault)${collision}
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ${n} extends AwsError.ServiceError("${n}") {}
+`)
+  }
+  lines.push(`/**
+ * Every modelled exception of ${service.id}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ${service.id}Error =
+${names.map((n) => `  | ${n}`).join("\n")}
+`)
+  for (const c of sdk.commands) {
+    const collisions = c.errors.filter((e) => commonTags.includes(e))
+    const common = collisions.length === 0
+      ? "AwsError.CommonError"
+      : `Exclude<AwsError.CommonError, { readonly _tag: ${collisions.map((t) => `"${t}"`).join(" | ")} }>`
+    const members = [...c.errors, common]
+    const declares = c.errors.length === 0
+      ? "declares no modelled exception"
+      : `declares ${c.errors.map((e) => `\`${e}\``).join(", ")}`
+    lines.push(`/**
+ * The errors of \`${c.method}\` (${c.name}), which ${declares}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type ${c.name}Error = ${members.join(" | ")}
+`)
+  }
+  return lines.join("\n")
+}
+
+const operationsModule = (service, sdk) => {
+  const iface = `${service.id}Operations`
+  const lines = [header(service, sdk.version)]
+  lines.push(`import * as Sdk from "${service.sdk}"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import type * as Effect from "effect/Effect"
+import * as ${service.id}Error from "../${service.id}Error.js"
+
+/**
+ * Every operation of the ${service.id} SDK client (${sdk.commands.length} commands), camelCase, as an Effect.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ${iface} {`)
+  const members = sdk.commands.map((c) => {
+    const q = c.inputOptional ? "?" : ""
+    const doc = c.doc !== "" ? `${c.doc}\n   *\n   * ` : ""
+    return `  /**
+   * ${doc}\`${c.name}Command\`; fails with \`${service.id}Error.${c.name}Error\`.
+   */
+  ${c.method}(
+    input${q}: Sdk.${c.name}CommandInput,
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<Sdk.${c.name}CommandOutput, ${service.id}Error.${c.name}Error>`
+  })
+  lines.push(members.join("\n") + "\n}\n")
+  lines.push(`/**
+ * The method names of \`${iface}\`, sorted.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const operationNames: ReadonlyArray<keyof ${iface}> = [
+${sdk.commands.map((c) => `  "${c.method}"`).join(",\n")}
+]
+`)
+  lines.push(`/**
+ * Builds every operation over one SDK client.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeOperations = (client: Sdk.${service.client}, binding: ClientRuntime.Binding): ${iface} => ({`)
+  const entries = sdk.commands.map((c) => {
+    const errs = `[${c.errors.map((e) => `${service.id}Error.${e}`).join(", ")}]`
+    const input = c.inputOptional
+      ? `(input: Sdk.${c.name}CommandInput | undefined, options) =>\n      client.send(new Sdk.${c.name}Command(input ?? {}), options)`
+      : `(input: Sdk.${c.name}CommandInput, options) =>\n      client.send(new Sdk.${c.name}Command(input), options)`
+    return `  ${c.method}: ClientRuntime.makeOperation(
+    binding,
+    "${c.name}",
+    ${errs},
+    ${input}
+  )`
+  })
+  lines.push(entries.join(",\n") + "\n})\n")
+  return lines.join("\n")
+}
+
+// Line breaking is left to the project's formatter (the ESLint dprint rule), so the files are
+// formatted exactly as a hand edit followed by `npm run lint:fix` would be.
+const format = async (eslint, rel, content) => {
+  const [result] = await eslint.lintText(content, { filePath: path.join(root, rel) })
+  const problems = result.messages.filter((m) => m.severity === 2)
+  if (problems.length > 0) {
+    throw new Error(
+      `${rel}: generated code has lint errors: ${problems.map((p) => `${p.line}: ${p.message}`).join("; ")}`
+    )
+  }
+  return result.output ?? content
+}
+
+export async function generate() {
+  const eslint = new ESLint({ cwd: root, fix: true })
+  const outputs = []
+  for (const service of services) {
+    const sdk = await readSdk(service)
+    const files = [
+      [`packages/${service.pkg}/src/${service.id}Error.ts`, errorsModule(service, sdk)],
+      [`packages/${service.pkg}/src/internal/operations.ts`, operationsModule(service, sdk)]
+    ]
+    for (const [rel, content] of files) outputs.push({ path: rel, content: await format(eslint, rel, content) })
+  }
+  return outputs
+}
