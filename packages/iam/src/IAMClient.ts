@@ -1,0 +1,118 @@
+/**
+ * The IAM client as an Effect service, boto3's `session.client("iam")`: every operation of the
+ * installed `@aws-sdk/client-iam` is a camelCase method returning an `Effect` whose error channel
+ * is exactly what the operation can fail with (`IAMError.ListUsersError`, …).
+ *
+ * ```ts
+ * import { IAMClient } from "@effect-boto/iam"
+ *
+ * const program = Effect.gen(function*() {
+ *   const iam = yield* IAMClient.IAMClient
+ *   const { Users } = yield* iam.listUsers()
+ *   const user = yield* iam.getUser({ UserName: "alice" }).pipe(
+ *     Effect.catchTag("NoSuchEntityException", () => Effect.succeed(undefined))
+ *   )
+ * })
+ * program.pipe(Effect.provide(IAMClient.layer), Effect.provide(Session.defaultLayer))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as Sdk from "@aws-sdk/client-iam"
+import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import type * as Session from "@effect-boto/core/Session"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as internal from "./internal/client.js"
+import type { IAMOperations } from "./internal/operations.js"
+
+/**
+ * Every IAM operation, generated from the installed SDK: `listUsers`, `createRole`, `attachRolePolicy`, …
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operations = IAMOperations
+
+/**
+ * The IAM client service: every operation, plus the SDK client and where it points.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends IAMOperations {
+  /** The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands. */
+  readonly sdk: Sdk.IAMClient
+  /** The region the client signs for; `undefined` only for an SDK client whose region cannot be read. */
+  readonly regionName: string | undefined
+  /** The endpoint override, if any (session or client option). */
+  readonly endpointUrl: Option.Option<string>
+}
+
+/**
+ * The IAM client service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class IAMClient extends Context.Tag("@effect-boto/iam/IAMClient")<IAMClient, Service>() {}
+
+/**
+ * Options of `make` / `layerWith`: boto3's `session.client("iam", region_name=…, endpoint_url=…,
+ * aws_access_key_id=…, …, config=…)`, plus `sdk`, overrides of the SDK client configuration
+ * applied last.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends ClientRuntime.Options {
+  readonly sdk?: Sdk.IAMClientConfig | undefined
+}
+
+/**
+ * Builds the service from the Session in context. The SDK client lives in the scope and is
+ * destroyed (its sockets closed) when the scope closes. Explicit keys in the options must come in
+ * pairs, else it fails with `PartialCredentials`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: {
+  (options?: Options & ClientRuntime.WithoutKeys): Effect.Effect<Service, never, Session.Session | Scope.Scope>
+  (options: Options): Effect.Effect<Service, Session.PartialCredentials, Session.Session | Scope.Scope>
+} = internal.make
+
+/**
+ * The IAM client built from the Session, with the session's region, endpoint and config.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<IAMClient, never, Session.Session> = Layer.scoped(IAMClient, internal.make())
+
+/**
+ * The IAM client with per-client options (region, endpoint, keys, config, SDK overrides).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith: {
+  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<IAMClient, never, Session.Session>
+  (options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session>
+} = internal.layerWith
+
+/**
+ * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
+ * a function that builds one from the configuration the Session gives (region, endpoint,
+ * credentials, retries, …), e.g. to add instrumentation; that client is destroyed with the layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromSdk: {
+  (client: Sdk.IAMClient): Layer.Layer<IAMClient>
+  (build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient): Layer.Layer<IAMClient, never, Session.Session>
+} = internal.layerFromSdk

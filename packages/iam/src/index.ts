@@ -1,0 +1,8 @@
+/**
+ * @since 0.1.0
+ */
+export * as IAMClient from "./IAMClient.js"
+/**
+ * @since 0.1.0
+ */
+export * as IAMError from "./IAMError.js"

@@ -1,0 +1,89 @@
+import * as Sdk from "@aws-sdk/client-iam"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import type * as Session from "@effect-boto/core/Session"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import type * as IAMClient from "../IAMClient.js"
+// Only used inside functions: IAMClient.ts imports this module, so the tag is not ready at load time.
+import { IAMClient as Tag } from "../IAMClient.js"
+import { makeOperations } from "./operations.js"
+
+/** @internal */
+export const fromSdk = (
+  client: Sdk.IAMClient,
+  regionName: string | undefined,
+  endpointUrl: Option.Option<string>
+): IAMClient.Service => ({
+  ...makeOperations(client, { service: "IAM", regionName }),
+  sdk: client,
+  regionName,
+  endpointUrl
+})
+
+const acquire = (
+  resolved: ClientRuntime.Resolved,
+  build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient,
+  overrides: Sdk.IAMClientConfig | undefined
+): Effect.Effect<IAMClient.Service, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const config: Sdk.IAMClientConfig = { ...resolved.sdkConfig, ...overrides }
+    const client = yield* Effect.acquireRelease(Effect.sync(() => build(config)), (client) =>
+      Effect.sync(() => client.destroy()))
+    // `sdk` overrides may change the region; the client knows the one it uses.
+    const regionName = overrides?.region !== undefined ? yield* ClientRuntime.sdkRegion(client) : resolved.regionName
+    return fromSdk(client, regionName ?? resolved.regionName, resolved.endpointUrl)
+  })
+
+const construct = (config: Sdk.IAMClientConfig): Sdk.IAMClient => new Sdk.IAMClient(config)
+
+/** @internal */
+export function make(
+  options?: IAMClient.Options & ClientRuntime.WithoutKeys
+): Effect.Effect<IAMClient.Service, never, Session.Session | Scope.Scope>
+/** @internal */
+export function make(
+  options: IAMClient.Options
+): Effect.Effect<IAMClient.Service, Session.PartialCredentials, Session.Session | Scope.Scope>
+export function make(
+  options: IAMClient.Options = {}
+): Effect.Effect<IAMClient.Service, Session.PartialCredentials, Session.Session | Scope.Scope> {
+  return Effect.flatMap(ClientRuntime.resolve("IAM", options), (resolved) => acquire(resolved, construct, options.sdk))
+}
+
+/** @internal */
+export function layerWith(
+  options: IAMClient.Options & ClientRuntime.WithoutKeys
+): Layer.Layer<IAMClient.IAMClient, never, Session.Session>
+/** @internal */
+export function layerWith(
+  options: IAMClient.Options
+): Layer.Layer<IAMClient.IAMClient, Session.PartialCredentials, Session.Session>
+export function layerWith(
+  options: IAMClient.Options
+): Layer.Layer<IAMClient.IAMClient, Session.PartialCredentials, Session.Session> {
+  return Layer.scoped(Tag, make(options))
+}
+
+const makeWith = (
+  build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient
+): Effect.Effect<IAMClient.Service, never, Session.Session | Scope.Scope> =>
+  Effect.flatMap(ClientRuntime.resolve("IAM"), (resolved) => acquire(resolved, build, undefined))
+
+const wrap = (client: Sdk.IAMClient): Effect.Effect<IAMClient.Service> =>
+  Effect.map(ClientRuntime.sdkRegion(client), (regionName) => fromSdk(client, regionName, Option.none()))
+
+/** @internal */
+export function layerFromSdk(client: Sdk.IAMClient): Layer.Layer<IAMClient.IAMClient>
+/** @internal */
+export function layerFromSdk(
+  build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient
+): Layer.Layer<IAMClient.IAMClient, never, Session.Session>
+export function layerFromSdk(
+  client: Sdk.IAMClient | ((config: Sdk.IAMClientConfig) => Sdk.IAMClient)
+): Layer.Layer<IAMClient.IAMClient, never, Session.Session> {
+  return typeof client === "function"
+    ? Layer.scoped(Tag, makeWith(client))
+    : Layer.effect(Tag, wrap(client))
+}

@@ -1,0 +1,118 @@
+/**
+ * The S3 client as an Effect service, boto3's `session.client("s3")`: every operation of the
+ * installed `@aws-sdk/client-s3` is a camelCase method returning an `Effect` whose error channel
+ * is exactly what the operation can fail with (`S3Error.GetObjectError`, …).
+ *
+ * ```ts
+ * import { S3Client } from "@effect-boto/s3"
+ *
+ * const program = Effect.gen(function*() {
+ *   const s3 = yield* S3Client.S3Client
+ *   const { Buckets } = yield* s3.listBuckets()
+ *   const object = yield* s3.getObject({ Bucket: "b", Key: "k" }).pipe(
+ *     Effect.catchTag("NoSuchKey", () => Effect.succeed(undefined))
+ *   )
+ * })
+ * program.pipe(Effect.provide(S3Client.layer), Effect.provide(Session.defaultLayer))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as Sdk from "@aws-sdk/client-s3"
+import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import type * as Session from "@effect-boto/core/Session"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as internal from "./internal/client.js"
+import type { S3Operations } from "./internal/operations.js"
+
+/**
+ * Every S3 operation, generated from the installed SDK: `getObject`, `putObject`, `listBuckets`, …
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operations = S3Operations
+
+/**
+ * The S3 client service: every operation, plus the SDK client and where it points.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends S3Operations {
+  /** The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands. */
+  readonly sdk: Sdk.S3Client
+  /** The region the client signs for; `undefined` only for an SDK client whose region cannot be read. */
+  readonly regionName: string | undefined
+  /** The endpoint override, if any (session or client option). */
+  readonly endpointUrl: Option.Option<string>
+}
+
+/**
+ * The S3 client service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class S3Client extends Context.Tag("@effect-boto/s3/S3Client")<S3Client, Service>() {}
+
+/**
+ * Options of `make` / `layerWith`: boto3's `session.client("s3", region_name=…, endpoint_url=…,
+ * aws_access_key_id=…, …, config=…)`, plus `sdk`, overrides of the SDK client configuration
+ * applied last.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends ClientRuntime.Options {
+  readonly sdk?: Sdk.S3ClientConfig | undefined
+}
+
+/**
+ * Builds the service from the Session in context. The SDK client lives in the scope and is
+ * destroyed (its sockets closed) when the scope closes. Explicit keys in the options must come in
+ * pairs, else it fails with `PartialCredentials`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: {
+  (options?: Options & ClientRuntime.WithoutKeys): Effect.Effect<Service, never, Session.Session | Scope.Scope>
+  (options: Options): Effect.Effect<Service, Session.PartialCredentials, Session.Session | Scope.Scope>
+} = internal.make
+
+/**
+ * The S3 client built from the Session, with the session's region, endpoint and config.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<S3Client, never, Session.Session> = Layer.scoped(S3Client, internal.make())
+
+/**
+ * The S3 client with per-client options (region, endpoint, keys, config, SDK overrides).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerWith: {
+  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<S3Client, never, Session.Session>
+  (options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session>
+} = internal.layerWith
+
+/**
+ * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
+ * a function that builds one from the configuration the Session gives (region, endpoint,
+ * credentials, retries, …), e.g. to add instrumentation; that client is destroyed with the layer.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerFromSdk: {
+  (client: Sdk.S3Client): Layer.Layer<S3Client>
+  (build: (config: Sdk.S3ClientConfig) => Sdk.S3Client): Layer.Layer<S3Client, never, Session.Session>
+} = internal.layerFromSdk

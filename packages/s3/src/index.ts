@@ -1,0 +1,8 @@
+/**
+ * @since 0.1.0
+ */
+export * as S3Client from "./S3Client.js"
+/**
+ * @since 0.1.0
+ */
+export * as S3Error from "./S3Error.js"

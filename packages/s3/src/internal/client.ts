@@ -1,0 +1,119 @@
+import * as Sdk from "@aws-sdk/client-s3"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import type * as Session from "@effect-boto/core/Session"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import type * as Scope from "effect/Scope"
+import type * as Tracer from "effect/Tracer"
+import type * as S3Client from "../S3Client.js"
+// Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
+import { S3Client as Tag } from "../S3Client.js"
+import { makeOperations } from "./operations.js"
+
+const annotate = (span: Tracer.Span, input: unknown): void => {
+  if (!Predicate.isObject(input)) return
+  if (Predicate.hasProperty(input, "Bucket") && typeof input.Bucket === "string") {
+    span.attribute("aws.s3.bucket", input.Bucket)
+  }
+  if (Predicate.hasProperty(input, "Key") && typeof input.Key === "string") {
+    span.attribute("aws.s3.key", input.Key)
+  }
+}
+
+/** @internal */
+export const fromSdk = (
+  client: Sdk.S3Client,
+  regionName: string | undefined,
+  endpointUrl: Option.Option<string>
+): S3Client.Service => ({
+  ...makeOperations(client, { service: "S3", regionName, annotate }),
+  sdk: client,
+  regionName,
+  endpointUrl
+})
+
+// boto3's addressing_style: "auto" uses path style when an endpoint is given (S3-compatible
+// servers such as moto rarely resolve virtual-host names), virtual-host style otherwise.
+const forcePathStyle = (resolved: ClientRuntime.Resolved): boolean | undefined => {
+  switch (resolved.config.s3?.addressingStyle) {
+    case "path":
+      return true
+    case "virtual":
+      return false
+    default:
+      return Option.isSome(resolved.endpointUrl) ? true : undefined
+  }
+}
+
+const acquire = (
+  resolved: ClientRuntime.Resolved,
+  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client,
+  overrides: Sdk.S3ClientConfig | undefined
+): Effect.Effect<S3Client.Service, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const pathStyle = forcePathStyle(resolved)
+    const config: Sdk.S3ClientConfig = {
+      ...resolved.sdkConfig,
+      ...(pathStyle !== undefined ? { forcePathStyle: pathStyle } : {}),
+      ...overrides
+    }
+    const client = yield* Effect.acquireRelease(Effect.sync(() => build(config)), (client) =>
+      Effect.sync(() => client.destroy()))
+    // `sdk` overrides may change the region; the client knows the one it uses.
+    const regionName = overrides?.region !== undefined ? yield* ClientRuntime.sdkRegion(client) : resolved.regionName
+    return fromSdk(client, regionName ?? resolved.regionName, resolved.endpointUrl)
+  })
+
+const construct = (config: Sdk.S3ClientConfig): Sdk.S3Client => new Sdk.S3Client(config)
+
+/** @internal */
+export function make(
+  options?: S3Client.Options & ClientRuntime.WithoutKeys
+): Effect.Effect<S3Client.Service, never, Session.Session | Scope.Scope>
+/** @internal */
+export function make(
+  options: S3Client.Options
+): Effect.Effect<S3Client.Service, Session.PartialCredentials, Session.Session | Scope.Scope>
+export function make(
+  options: S3Client.Options = {}
+): Effect.Effect<S3Client.Service, Session.PartialCredentials, Session.Session | Scope.Scope> {
+  return Effect.flatMap(ClientRuntime.resolve("S3", options), (resolved) => acquire(resolved, construct, options.sdk))
+}
+
+/** @internal */
+export function layerWith(
+  options: S3Client.Options & ClientRuntime.WithoutKeys
+): Layer.Layer<S3Client.S3Client, never, Session.Session>
+/** @internal */
+export function layerWith(
+  options: S3Client.Options
+): Layer.Layer<S3Client.S3Client, Session.PartialCredentials, Session.Session>
+export function layerWith(
+  options: S3Client.Options
+): Layer.Layer<S3Client.S3Client, Session.PartialCredentials, Session.Session> {
+  return Layer.scoped(Tag, make(options))
+}
+
+const makeWith = (
+  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
+): Effect.Effect<S3Client.Service, never, Session.Session | Scope.Scope> =>
+  Effect.flatMap(ClientRuntime.resolve("S3"), (resolved) => acquire(resolved, build, undefined))
+
+const wrap = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
+  Effect.map(ClientRuntime.sdkRegion(client), (regionName) => fromSdk(client, regionName, Option.none()))
+
+/** @internal */
+export function layerFromSdk(client: Sdk.S3Client): Layer.Layer<S3Client.S3Client>
+/** @internal */
+export function layerFromSdk(
+  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
+): Layer.Layer<S3Client.S3Client, never, Session.Session>
+export function layerFromSdk(
+  client: Sdk.S3Client | ((config: Sdk.S3ClientConfig) => Sdk.S3Client)
+): Layer.Layer<S3Client.S3Client, never, Session.Session> {
+  return typeof client === "function"
+    ? Layer.scoped(Tag, makeWith(client))
+    : Layer.effect(Tag, wrap(client))
+}
