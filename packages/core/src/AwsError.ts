@@ -42,7 +42,11 @@ export interface ServiceErrorFields {
   readonly message: string
   /** The exception the SDK threw. */
   readonly cause: unknown
-  /** AWS's error code, e.g. `"NoSuchKey"`, `"SlowDown"`, `"InvalidClientTokenId"`. */
+  /**
+   * AWS's error code as sent (boto3's `Error.Code`), e.g. `"NoSuchKey"`, `"SlowDown"`, or IAM's
+   * `"NoSuchEntity"` for the class `NoSuchEntityException`; the HTTP status (`"403"`) for an
+   * answer without a body.
+   */
   readonly code: string
   /** The HTTP status of the response. */
   readonly statusCode: number | undefined
@@ -425,17 +429,25 @@ const serviceError = (
   statusCode: number | undefined,
   metadata: object | undefined
 ): ServiceError => {
+  // The code on the wire (IAM's `NoSuchEntity`) can differ from the SDK's class name
+  // (`NoSuchEntityException`); `code` is the wire code, as in boto3, and classes match either.
+  const wireCode = stringField(error, "Code") ??
+    (Predicate.hasProperty(error, "Error") && Predicate.isObject(error.Error)
+      ? stringField(error.Error, "Code")
+      : undefined)
   // A body-less answer (S3 HEAD, a 403 from a proxy) has no code: the SDK names 404 `NotFound` and
   // the rest `Unknown`; boto3 uses the status as the code, and so do we.
-  const bare = name === undefined || name === "Unknown" || name === "UnknownError"
-  const code = bare ? (statusCode !== undefined ? String(statusCode) : "Unknown") : name
+  const bare = wireCode === undefined && (name === undefined || name === "Unknown" || name === "UnknownError")
+  const code = bare ? (statusCode !== undefined ? String(statusCode) : "Unknown") : (wireCode ?? name ?? "Unknown")
+  const sdkName = name ?? code
   const requestId = metadata !== undefined ? stringField(metadata, "requestId") : undefined
   const sdkMessage = stringField(error, "message")
   const detail = sdkMessage === undefined || sdkMessage === "UnknownError"
     ? (statusCode !== undefined ? `HTTP ${statusCode} without an error body` : "no details")
     : sdkMessage
+  const is = (codes: ReadonlySet<string>) => codes.has(code) || codes.has(sdkName)
   const retryable = (Predicate.hasProperty(error, "$retryable") && error.$retryable !== undefined) ||
-    internal.throttlingCodes.has(code) || internal.transientCodes.has(code) ||
+    is(internal.throttlingCodes) || is(internal.transientCodes) ||
     statusCode === 429 || (statusCode !== undefined && statusCode >= 500)
   const fields: ServiceErrorFields = {
     message: `An error occurred (${code}) when calling the ${context.operation} operation: ${detail}`,
@@ -451,13 +463,13 @@ const serviceError = (
   if (declared !== undefined) {
     for (let i = 0; i < declared.length; i++) {
       const ErrorClass = declared[i]!
-      if (ErrorClass._tag === code) return new ErrorClass(fields)
+      if (ErrorClass._tag === sdkName || ErrorClass._tag === code) return new ErrorClass(fields)
     }
   }
-  if (internal.accessDeniedCodes.has(code) || (bare && statusCode === 403)) return new AccessDenied(fields)
-  if (internal.throttlingCodes.has(code) || statusCode === 429) return new Throttling(fields)
-  if (internal.invalidCredentialsCodes.has(code)) return new InvalidCredentials(fields)
-  if (internal.serviceUnavailableCodes.has(code) || (statusCode !== undefined && statusCode >= 500)) {
+  if (is(internal.accessDeniedCodes) || (bare && statusCode === 403)) return new AccessDenied(fields)
+  if (is(internal.throttlingCodes) || statusCode === 429) return new Throttling(fields)
+  if (is(internal.invalidCredentialsCodes)) return new InvalidCredentials(fields)
+  if (is(internal.serviceUnavailableCodes) || (statusCode !== undefined && statusCode >= 500)) {
     return new ServiceUnavailable(fields)
   }
   return new AwsUnknownError(fields)
