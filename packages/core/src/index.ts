@@ -13,4 +13,12 @@ export * as Credentials from "./Credentials.js"
 /**
  * @since 0.1.0
  */
+export * as Paginator from "./Paginator.js"
+/**
+ * @since 0.1.0
+ */
 export * as Session from "./Session.js"
+/**
+ * @since 0.1.0
+ */
+export * as Waiter from "./Waiter.js"

@@ -28,6 +28,8 @@ import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/client.js"
 import type { IAMOperations } from "./internal/operations.js"
+import type { IAMPaginate } from "./internal/paginators.js"
+import type { IAMWaitFor } from "./internal/waiters.js"
 
 /**
  * Every IAM operation, generated from the installed SDK: `listUsers`, `createRole`, `attachRolePolicy`, …
@@ -44,6 +46,16 @@ export type Operations = IAMOperations
  * @category models
  */
 export interface Service extends IAMOperations {
+  /**
+   * boto3's `client.get_paginator(op).paginate(...)`: one `Paginator` per paginated operation, e.g.
+   * `paginate.listUsers(input, { pageSize, maxItems, startingToken })`.
+   */
+  readonly paginate: IAMPaginate
+  /**
+   * boto3's `client.get_waiter(name).wait(...)`: e.g.
+   * `waitFor.userExists({ UserName })`, with `{ delay, maxAttempts }`.
+   */
+  readonly waitFor: IAMWaitFor
   /** The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands. */
   readonly sdk: Sdk.IAMClient
   /** The region the client signs for; `undefined` only for an SDK client whose region cannot be read. */

@@ -28,6 +28,8 @@ import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/client.js"
 import type { S3Operations } from "./internal/operations.js"
+import type { S3Paginate } from "./internal/paginators.js"
+import type { S3WaitFor } from "./internal/waiters.js"
 
 /**
  * Every S3 operation, generated from the installed SDK: `getObject`, `putObject`, `listBuckets`, …
@@ -44,6 +46,16 @@ export type Operations = S3Operations
  * @category models
  */
 export interface Service extends S3Operations {
+  /**
+   * boto3's `client.get_paginator(op).paginate(...)`: one `Paginator` per paginated operation, e.g.
+   * `paginate.listObjectsV2(input, { pageSize, maxItems, startingToken })`.
+   */
+  readonly paginate: S3Paginate
+  /**
+   * boto3's `client.get_waiter(name).wait(...)`: e.g.
+   * `waitFor.bucketExists({ Bucket })`, with `{ delay, maxAttempts }`.
+   */
+  readonly waitFor: S3WaitFor
   /** The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands. */
   readonly sdk: Sdk.S3Client
   /** The region the client signs for; `undefined` only for an SDK client whose region cannot be read. */

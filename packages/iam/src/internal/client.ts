@@ -9,18 +9,25 @@ import type * as IAMClient from "../IAMClient.js"
 // Only used inside functions: IAMClient.ts imports this module, so the tag is not ready at load time.
 import { IAMClient as Tag } from "../IAMClient.js"
 import { makeOperations } from "./operations.js"
+import { makePaginate } from "./paginators.js"
+import { makeWaitFor } from "./waiters.js"
 
 /** @internal */
 export const fromSdk = (
   client: Sdk.IAMClient,
   regionName: string | undefined,
   endpointUrl: Option.Option<string>
-): IAMClient.Service => ({
-  ...makeOperations(client, { service: "IAM", regionName }),
-  sdk: client,
-  regionName,
-  endpointUrl
-})
+): IAMClient.Service => {
+  const operations = makeOperations(client, { service: "IAM", regionName })
+  return {
+    ...operations,
+    paginate: makePaginate(operations),
+    waitFor: makeWaitFor(operations),
+    sdk: client,
+    regionName,
+    endpointUrl
+  }
+}
 
 const acquire = (
   resolved: ClientRuntime.Resolved,

@@ -11,6 +11,8 @@ import type * as S3Client from "../S3Client.js"
 // Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
 import { S3Client as Tag } from "../S3Client.js"
 import { makeOperations } from "./operations.js"
+import { makePaginate } from "./paginators.js"
+import { makeWaitFor } from "./waiters.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
   if (!Predicate.isObject(input)) return
@@ -27,12 +29,17 @@ export const fromSdk = (
   client: Sdk.S3Client,
   regionName: string | undefined,
   endpointUrl: Option.Option<string>
-): S3Client.Service => ({
-  ...makeOperations(client, { service: "S3", regionName, annotate }),
-  sdk: client,
-  regionName,
-  endpointUrl
-})
+): S3Client.Service => {
+  const operations = makeOperations(client, { service: "S3", regionName, annotate })
+  return {
+    ...operations,
+    paginate: makePaginate(operations),
+    waitFor: makeWaitFor(operations),
+    sdk: client,
+    regionName,
+    endpointUrl
+  }
+}
 
 // boto3's addressing_style: "auto" uses path style when an endpoint is given (S3-compatible
 // servers such as moto rarely resolve virtual-host names), virtual-host style otherwise.
