@@ -1,0 +1,122 @@
+/**
+ * The generated surface: every SDK command has its method, and the error unions are exact. The
+ * type-level assertions are checked by `npx tsc -p test/tsconfig.json` (a wrong union is a compile
+ * error there); the runtime tests check the method table against the installed SDK packages.
+ */
+import type * as SdkIam from "@aws-sdk/client-iam"
+import type * as SdkS3 from "@aws-sdk/client-s3"
+import type { AwsError, ClientRuntime, Credentials } from "@effect-boto/core"
+import { IAMClient, type IAMError } from "@effect-boto/iam"
+import { S3Client, type S3Error } from "@effect-boto/s3"
+import { assert, describe, expectTypeOf, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { motoSession } from "./support/session.js"
+
+type Common =
+  | AwsError.AccessDenied
+  | AwsError.Throttling
+  | AwsError.InvalidCredentials
+  | AwsError.ServiceUnavailable
+  | AwsError.AwsUnknownError
+  | AwsError.AwsTransportError
+  | Credentials.NoCredentials
+  | Credentials.CredentialsProviderError
+
+type CommonTags = Common["_tag"]
+
+const sdkCommands = (module: Record<string, unknown>) =>
+  Object.keys(module)
+    .filter((name) => /^[A-Z]\w*Command$/.test(name) && typeof module[name] === "function")
+    .map((name) => name.charAt(0).toLowerCase() + name.slice(1, -"Command".length))
+    .sort()
+
+describe("generated client surface", () => {
+  it.effect("every *Command of @aws-sdk/client-s3 and @aws-sdk/client-iam is a method", () =>
+    Effect.gen(function*() {
+      const s3Module = yield* Effect.promise(() => import("@aws-sdk/client-s3"))
+      const iamModule = yield* Effect.promise(() => import("@aws-sdk/client-iam"))
+      const s3 = yield* S3Client.S3Client
+      const iam = yield* IAMClient.IAMClient
+      const s3Methods = sdkCommands(s3Module)
+      const iamMethods = sdkCommands(iamModule)
+      assert.isAtLeast(s3Methods.length, 100)
+      assert.isAtLeast(iamMethods.length, 170)
+      const missing = [
+        ...s3Methods.filter((m) => typeof (s3 as unknown as Record<string, unknown>)[m] !== "function"),
+        ...iamMethods.filter((m) => typeof (iam as unknown as Record<string, unknown>)[m] !== "function")
+      ]
+      assert.deepStrictEqual(missing, [])
+    }).pipe(
+      Effect.provide(Layer.mergeAll(S3Client.layer, IAMClient.layer)),
+      Effect.provide(Layer.suspend(() => motoSession())),
+      Effect.scoped
+    ))
+
+  it("S3 error unions are exact", () => {
+    expectTypeOf<S3Error.GetObjectError["_tag"]>().toEqualTypeOf<"InvalidObjectState" | "NoSuchKey" | CommonTags>()
+    expectTypeOf<S3Error.HeadObjectError["_tag"]>().toEqualTypeOf<"NotFound" | CommonTags>()
+    expectTypeOf<S3Error.HeadBucketError["_tag"]>().toEqualTypeOf<"NotFound" | CommonTags>()
+    expectTypeOf<S3Error.CreateBucketError["_tag"]>().toEqualTypeOf<
+      "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" | CommonTags
+    >()
+    // No @throws in the SDK: only the common part.
+    expectTypeOf<S3Error.ListBucketsError>().toEqualTypeOf<AwsError.CommonError>()
+    expectTypeOf<S3Error.ListBucketsError["_tag"]>().toEqualTypeOf<CommonTags>()
+    // S3's modelled AccessDenied replaces the common one where it is declared.
+    expectTypeOf<S3Error.UpdateObjectEncryptionError>().toEqualTypeOf<
+      | S3Error.AccessDenied
+      | S3Error.InvalidRequest
+      | S3Error.NoSuchKey
+      | Exclude<Common, AwsError.AccessDenied>
+    >()
+
+    // The method signature carries the SDK output and the union.
+    type GetObject = S3Client.Service["getObject"]
+    expectTypeOf<Parameters<GetObject>[0]>().toEqualTypeOf<SdkS3.GetObjectCommandInput>()
+    expectTypeOf<ReturnType<GetObject>>().toEqualTypeOf<
+      Effect.Effect<SdkS3.GetObjectCommandOutput, S3Error.GetObjectError>
+    >()
+    // An input with no required member is optional.
+    expectTypeOf<Parameters<S3Client.Service["listBuckets"]>>().toEqualTypeOf<
+      [input?: SdkS3.ListBucketsCommandInput, options?: ClientRuntime.CallOptions]
+    >()
+  })
+
+  it("IAM error unions are exact", () => {
+    expectTypeOf<IAMError.GetUserError["_tag"]>().toEqualTypeOf<
+      "NoSuchEntityException" | "ServiceFailureException" | CommonTags
+    >()
+    expectTypeOf<IAMError.DeleteUserError["_tag"]>().toEqualTypeOf<
+      | "ConcurrentModificationException"
+      | "DeleteConflictException"
+      | "LimitExceededException"
+      | "NoSuchEntityException"
+      | "ServiceFailureException"
+      | CommonTags
+    >()
+    expectTypeOf<ReturnType<IAMClient.Service["listUsers"]>>().toEqualTypeOf<
+      Effect.Effect<SdkIam.ListUsersCommandOutput, IAMError.ListUsersError>
+    >()
+  })
+
+  it("catchTag accepts only the tags of the union", () => {
+    const program = Effect.gen(function*() {
+      const s3 = yield* S3Client.S3Client
+      const handled = s3.getObject({ Bucket: "b", Key: "k" }).pipe(
+        Effect.catchTag("NoSuchKey", () => Effect.succeed(undefined))
+      )
+      expectTypeOf(handled).toEqualTypeOf<
+        Effect.Effect<SdkS3.GetObjectCommandOutput | undefined, Exclude<S3Error.GetObjectError, S3Error.NoSuchKey>>
+      >()
+      // @ts-expect-error ListBuckets cannot fail with NoSuchKey
+      s3.listBuckets().pipe(Effect.catchTag("NoSuchKey", () => Effect.void))
+      // @ts-expect-error HeadObject fails with NotFound, not NoSuchKey
+      s3.headObject({ Bucket: "b", Key: "k" }).pipe(Effect.catchTag("NoSuchKey", () => Effect.void))
+      const iam = yield* IAMClient.IAMClient
+      // @ts-expect-error GetUser does not declare EntityAlreadyExistsException
+      iam.getUser({ UserName: "u" }).pipe(Effect.catchTag("EntityAlreadyExistsException", () => Effect.void))
+    })
+    assert.isTrue(Effect.isEffect(program))
+  })
+})
