@@ -1,0 +1,180 @@
+/**
+ * boto3's resource collections as Effect Streams.
+ *
+ * A `CollectionManager` is what a resource's `hasMany` property returns (`bucket.objects`,
+ * `iam.users`): it is not a stream itself, but `all()`, `filter(params)`, `limit(n)`,
+ * `pageSize(n)` and `prefetch(n)` each return a `Collection`, which IS a `Stream` of resources
+ * with the same chainable methods. Every method returns a new value (parameters are copied, never
+ * shared), and nothing is requested until a stream runs.
+ *
+ * - `pages()` is a `Stream` of `Chunk`s, one per service page; a listing that the service does
+ *   not paginate is exactly one page (and ignores `pageSize`).
+ * - `limit(n)` counts items across pages and cuts the last page; no page after it is requested.
+ * - `pageSize(n)` is the page size asked of the service (boto3's `PaginationConfig.PageSize`).
+ * - `prefetch(n)` lets the listing request up to `n` pages ahead of its consumer (default 1), so
+ *   the next page is on its way while the current one is being processed; `prefetch(0)` requests
+ *   a page only when the consumer asks for it.
+ * - Batch actions (e.g. S3's `bucket.objects.filter({ Prefix }).delete()`) are extra methods
+ *   attached by the resource layer; they work page by page on the collection's own pages.
+ *
+ * @since 0.1.0
+ */
+import type * as Chunk from "effect/Chunk"
+import type * as Stream from "effect/Stream"
+import * as internal from "./internal/collection.js"
+
+/**
+ * @since 0.1.0
+ * @category symbols
+ */
+export const TypeId: unique symbol = internal.TypeId
+
+/**
+ * @since 0.1.0
+ * @category symbols
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * What a page source is told about the page it should produce: the page size asked for (or
+ * `undefined` for the service's default) and the collection's limit, a hint a source may use to
+ * stop early (the collection truncates by itself anyway).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageOptions {
+  readonly pageSize: number | undefined
+  readonly maxItems: number | undefined
+}
+
+/**
+ * Where a collection's pages come from: given the collection's parameters (the filters merged
+ * over the base parameters) and the page options, a Stream with one `Chunk` of items per page.
+ * For a paginated operation this is the client's paginator mapped to items; for an operation
+ * that is not paginated, a one-element Stream.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PageSource<A, E, P> = (params: P, options: PageOptions) => Stream.Stream<Chunk.Chunk<A>, E>
+
+/**
+ * Everything a collection is made of.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Definition<A, E, P, X> {
+  /** A name for traces and messages, e.g. `"s3.Bucket.objects"`. */
+  readonly name: string
+  /** The parameters every request carries before any filter (identifiers and constants are the source's business). */
+  readonly params: P
+  /** Whether the operation is paginated; a collection over a non-paginated one is one page and ignores `pageSize`. */
+  readonly paginated: boolean
+  readonly pages: PageSource<A, E, P>
+  /** Builds the batch actions of a collection from its pages (with its filters, limit and page size applied). */
+  readonly batchActions: (pages: Stream.Stream<Chunk.Chunk<A>, E>) => X
+}
+
+/**
+ * The chainable methods shared by a `CollectionManager` and a `Collection`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Methods<A, E, P, X> {
+  readonly [TypeId]: TypeId
+  /** The collection's name, e.g. `"s3.Bucket.objects"`. */
+  readonly name: string
+  /** The parameters the next request will carry (filters merged over the base parameters). */
+  readonly params: P
+  /** Every item (boto3 `all()`): a Collection with the current parameters. */
+  readonly all: () => Collection<A, E, P, X>
+  /** A Collection whose requests also carry `params` (merged: nested objects merge, lists append). */
+  readonly filter: (params: P) => Collection<A, E, P, X>
+  /** A Collection of at most `n` items in total, counted across pages. */
+  readonly limit: (n: number) => Collection<A, E, P, X>
+  /** A Collection that asks the service for pages of `n` items. */
+  readonly pageSize: (n: number) => Collection<A, E, P, X>
+  /** A Collection that requests up to `n` pages ahead of its consumer (default 1; 0 turns prefetching off). */
+  readonly prefetch: (n: number) => Collection<A, E, P, X>
+  /** The items page by page: one `Chunk` per service page. */
+  readonly pages: () => Stream.Stream<Chunk.Chunk<A>, E>
+}
+
+/**
+ * What a `hasMany` property returns (boto3's `CollectionManager`): not a stream itself — call
+ * `all()`, `filter()`, `limit()`, `pageSize()` or `pages()` — plus the collection's batch actions `X`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CollectionManager<A, E, P = {}, X = {}> = Methods<A, E, P, X> & X
+
+/**
+ * A `Stream` of resources with the collection's chainable methods and batch actions. Every
+ * `Stream` combinator applies (`Stream.take`, `Stream.runCollect`, …); running it requests pages.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Collection<A, E, P = {}, X = {}> = Stream.Stream<A, E> & Methods<A, E, P, X> & X
+
+/**
+ * Builds a `CollectionManager` from a definition. Nothing is requested until one of its streams runs.
+ *
+ * @example
+ * ```ts
+ * import { Collection } from "@effect-boto/core"
+ * import * as Chunk from "effect/Chunk"
+ * import * as Stream from "effect/Stream"
+ *
+ * const numbers = Collection.make({
+ *   name: "numbers",
+ *   params: {},
+ *   paginated: true,
+ *   pages: (_params, { pageSize }) =>
+ *     Stream.range(0, 2).pipe(Stream.map((page) => Chunk.range(page * (pageSize ?? 10), page * (pageSize ?? 10) + 1))),
+ *   batchActions: () => ({})
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: <A, E, P, X>(definition: Definition<A, E, P, X>) => CollectionManager<A, E, P, X> =
+  internal.makeManager
+
+/**
+ * Runs a stream of pages ahead of its consumer by at most `ahead` pages (the mechanism behind
+ * `Collection.prefetch`). Each element of the input is one page. `ahead <= 0` returns the input.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const prefetch: {
+  (ahead: number): <A, E>(pages: Stream.Stream<A, E>) => Stream.Stream<A, E>
+  <A, E>(pages: Stream.Stream<A, E>, ahead: number): Stream.Stream<A, E>
+} = internal.prefetch
+
+/**
+ * The number of pages a collection requests ahead of its consumer unless told otherwise.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultPrefetch: number = internal.defaultPrefetch
+
+/**
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isCollection: (u: unknown) => u is Collection<unknown, unknown> = internal.isCollection
+
+/**
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isCollectionManager: (u: unknown) => u is CollectionManager<unknown, unknown> =
+  internal.isCollectionManager
