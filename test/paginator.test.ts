@@ -375,6 +375,17 @@ describe("Paginator", () => {
         )
         assert.isUndefined(secondRun.NextToken)
 
+        // A token made by botocore (TokenEncoder().encode({"Marker": "3", "boto_truncate_amount": 1}),
+        // Python's JSON spacing) resumes here too: page at Marker "3", its first item already seen.
+        const fromBoto = yield* iam.paginate.listRoles(
+          { PathPrefix: `/${prefix}/` },
+          { pageSize: 3, startingToken: "eyJNYXJrZXIiOiAiMyIsICJib3RvX3RydW5jYXRlX2Ftb3VudCI6IDF9" }
+        ).fullResult()
+        assert.deepStrictEqual(
+          fromBoto.Roles?.map((role) => role.RoleName),
+          rolePages.flatMap((page) => page.Roles ?? []).map((role) => role.RoleName).slice(4)
+        )
+
         // An operation with an optional input pages without one.
         const users = yield* collect(iam.paginate.listUsers().items())
         assert.includeMembers(users.map((user) => user.UserName), [`${prefix}-user-0`])
