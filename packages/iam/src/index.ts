@@ -6,3 +6,7 @@ export * as IAMClient from "./IAMClient.js"
  * @since 0.1.0
  */
 export * as IAMError from "./IAMError.js"
+/**
+ * @since 0.1.0
+ */
+export * as IAMResource from "./IAMResource.js"

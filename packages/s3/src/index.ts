@@ -6,3 +6,7 @@ export * as S3Client from "./S3Client.js"
  * @since 0.1.0
  */
 export * as S3Error from "./S3Error.js"
+/**
+ * @since 0.1.0
+ */
+export * as S3Resource from "./S3Resource.js"

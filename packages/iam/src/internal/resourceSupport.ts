@@ -1,0 +1,13 @@
+/**
+ * The hand-written parts of IAM's resource layer that the generated code
+ * (resources.generated.ts) calls.
+ */
+import * as Resource from "@effect-boto/core/Resource"
+
+/**
+ * Identifiers must be non-empty. Fails before any request.
+ *
+ * @internal
+ */
+export const checkIdentifiers: (resource: string, identifiers: object) => Resource.InvalidIdentifier | undefined =
+  Resource.checkIdentifiers

@@ -1,0 +1,1407 @@
+// Generates boto3's resource layer for S3 and IAM from boto3's resources-1.json, typed against the
+// INSTALLED @aws-sdk/client-s3 / @aws-sdk/client-iam declarations:
+//   packages/s3/src/internal/resources.generated.ts    every S3 resource type (18) and the service resource
+//   packages/iam/src/internal/resources.generated.ts   every IAM resource type (21) and the service resource
+//
+// For each resource type: an interface (identifiers, attributes, load, actions, sub-resources,
+// references, collections, waiters), a namespace with its Identifiers / Data / Loaded types and
+// collection types, a class that implements it over the service client, and constructors.
+// Names follow boto3 (botocore's xform_name, then camelCase; sub-resources stay CamelCase) with
+// boto3's clash rule: load > identifiers > actions > sub-resources > references > collections >
+// waiters > attributes; the loser gets its category as a suffix (`rolesAttribute`).
+//
+// The models are read from $BOTO3_MODELS_DIR, else <repo>/../shared/reference/boto3, as
+// <service>-resources-1.json and <service>-paginators-1.json. The SDK types are read through the
+// TypeScript compiler API (member names and which members are required). Output is formatted with
+// dprint using the lint settings, so generated files pass the lint unchanged.
+import { createFromBuffer } from "@dprint/formatter"
+import { getPath } from "@dprint/typescript"
+import { readFileSync } from "node:fs"
+import { access, readFile } from "node:fs/promises"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import ts from "typescript"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
+const generator = "scripts/codegen/resources.mjs"
+
+const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+const fail = (message) => {
+  throw new Error(`${generator}: ${message}`)
+}
+
+// botocore's xform_name: "ListMFADevices" -> "list_mfa_devices", "ETag" -> "e_tag".
+const snake = (name) => {
+  if (name.includes("_")) return name.toLowerCase()
+  let n = name
+  const special = /[A-Z]{2,}s$/.exec(n)
+  if (special) n = `${n.slice(0, -special[0].length)}_${special[0].toLowerCase()}`
+  return n.replace(/(.)([A-Z][a-z]+)/g, "$1_$2").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase()
+}
+// boto3's snake_case name in camelCase: "list_mfa_devices" -> "listMfaDevices".
+const camel = (name) =>
+  snake(name).split("_").map((p, i) => (i === 0 ? p : p.charAt(0).toUpperCase() + p.slice(1))).join("")
+const lowerFirst = (s) => s.charAt(0).toLowerCase() + s.slice(1)
+const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1)
+const str = (s) => JSON.stringify(s)
+
+const services = [
+  {
+    model: "s3",
+    id: "S3",
+    pkg: "s3",
+    sdk: "@aws-sdk/client-s3",
+    boto: "s3",
+    clientModule: "../S3Client.js",
+    clientNs: "S3Client",
+    errorModule: "../S3Error.js",
+    errorNs: "S3Error",
+    // TypeScript names of resource types that would shadow a global.
+    rename: { Object: "S3Object" },
+    // boto3's injected loads (boto3/s3/inject.py): implemented in resourceSupport.ts.
+    injectedLoads: {
+      Bucket: {
+        fn: "Support.loadBucket",
+        ops: ["ListBuckets"],
+        doc: "ListBuckets, picking this bucket by name (boto3's injected load; `AccessDenied` gives empty data)"
+      },
+      ObjectSummary: {
+        fn: "Support.loadObjectSummary",
+        ops: ["HeadObject"],
+        doc: "HeadObject, with `ContentLength` as `Size` (boto3's injected load)"
+      }
+    },
+    // The batch actions of the model, implemented in resourceSupport.ts.
+    batchOperations: { DeleteObjects: "Support.batchDeleteObjects" },
+    sensitive: {}
+  },
+  {
+    model: "iam",
+    id: "IAM",
+    pkg: "iam",
+    sdk: "@aws-sdk/client-iam",
+    boto: "iam",
+    clientModule: "../IAMClient.js",
+    clientNs: "IAMClient",
+    errorModule: "../IAMError.js",
+    errorNs: "IAMError",
+    rename: {},
+    injectedLoads: {},
+    batchOperations: {},
+    // Members the IAM model marks sensitive: kept Redacted in identifiers, attributes and meta.data.
+    sensitive: { AccessKeyPair: ["SecretAccessKey"], VirtualMfaDevice: ["Base32StringSeed", "QRCodePNG"] }
+  }
+]
+
+const modelsDir = async () => {
+  const dir = process.env.BOTO3_MODELS_DIR ?? path.resolve(root, "..", "shared", "reference", "boto3")
+  for (const service of services) {
+    for (const file of [`${service.model}-resources-1.json`, `${service.model}-paginators-1.json`]) {
+      try {
+        await access(path.join(dir, file))
+      } catch {
+        fail(
+          `cannot read ${path.join(dir, file)}. Set BOTO3_MODELS_DIR to a directory holding ` +
+            `boto3's <service>-resources-1.json and botocore's <service>-paginators-1.json (s3, iam).`
+        )
+      }
+    }
+  }
+  return dir
+}
+
+// ---------------------------------------------------------------------------------------------
+// SDK introspection: which members each input / shape / output type has, and which are required.
+
+const introspect = (sdkModule, typeNames) => {
+  const fileName = path.join(root, "__resources_codegen_probe__.ts")
+  const text = `import type * as Sdk from ${str(sdkModule)}\nexport {}\n`
+  const options = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: []
+  }
+  const host = ts.createCompilerHost(options)
+  const getSourceFile = host.getSourceFile.bind(host)
+  host.getSourceFile = (name, languageVersion, ...rest) =>
+    path.resolve(name) === fileName
+      ? ts.createSourceFile(name, text, languageVersion)
+      : getSourceFile(name, languageVersion, ...rest)
+  const fileExists = host.fileExists.bind(host)
+  host.fileExists = (name) => path.resolve(name) === fileName || fileExists(name)
+  const readFileHost = host.readFile.bind(host)
+  host.readFile = (name) => (path.resolve(name) === fileName ? text : readFileHost(name))
+  const program = ts.createProgram({ rootNames: [fileName], options, host })
+  const checker = program.getTypeChecker()
+  const source = program.getSourceFile(fileName)
+  const decl = source.statements.find(ts.isImportDeclaration)
+  const moduleSymbol = checker.getSymbolAtLocation(decl.moduleSpecifier)
+  if (!moduleSymbol) fail(`cannot resolve ${sdkModule}`)
+  const exports = new Map()
+  for (const sym of checker.getExportsOfModule(moduleSymbol)) exports.set(sym.name, sym)
+
+  const describe = (type) => {
+    const members = new Map()
+    for (const prop of checker.getPropertiesOfType(type)) {
+      const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0
+      const propType = checker.getNonNullableType(checker.getTypeOfSymbol(prop))
+      members.set(prop.name, { name: prop.name, required: !optional, type: propType })
+    }
+    return members
+  }
+  const types = new Map()
+  const lookup = (name) => {
+    if (types.has(name)) return types.get(name)
+    let sym = exports.get(name)
+    if (!sym) return undefined
+    if (sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym)
+    const type = checker.getDeclaredTypeOfSymbol(sym)
+    const members = describe(type)
+    const result = {
+      name,
+      members,
+      // The members of a member's (object) type, e.g. VersioningConfiguration's.
+      nested: (member) => {
+        const m = members.get(member)
+        if (!m) fail(`${sdkModule}: ${name} has no member ${member}`)
+        return describe(m.type)
+      }
+    }
+    types.set(name, result)
+    return result
+  }
+  for (const n of typeNames) lookup(n)
+  return { lookup, has: (n) => exports.has(n) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The resource model, normalised.
+
+const asArray = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+
+// The JMESPath forms the resource models use, as (item list, member of each item) pairs:
+//   "Contents[].Key"                  -> list ["Contents"], member ["Key"]
+//   "PolicyNames[]"                   -> list ["PolicyNames"], member []
+//   "[Versions,DeleteMarkers]|[].Key" -> list ["Versions", "DeleteMarkers"], member ["Key"]
+//   "Policy.Arn" / "UploadId" / "@"   -> single value
+const parsePath = (expr) => {
+  if (expr === "@") return { plural: false, segments: [] }
+  let m = /^\[(\w+(?:,\w+)*)\]\|\[\](?:\.([\w.]+))?$/.exec(expr)
+  if (m) return { plural: true, lists: m[1].split(","), member: m[2] ? m[2].split(".") : [] }
+  m = /^(\w+)\[\](?:\.([\w.]+))?$/.exec(expr)
+  if (m) return { plural: true, lists: [m[1]], member: m[2] ? m[2].split(".") : [] }
+  m = /^\w+(?:\.\w+)*$/.exec(expr)
+  if (m) return { plural: false, segments: expr.split(".") }
+  fail(`unsupported path expression "${expr}"`)
+}
+
+const normalise = (service, json, paginators, sdk) => {
+  const tsName = (type) => service.rename[type] ?? type
+  const resources = new Map()
+  for (const [name, def] of Object.entries(json.resources).sort(([a], [b]) => byName(a, b))) {
+    resources.set(name, { name, def })
+  }
+  const skipped = []
+  const sdkShape = (shape, owner) => {
+    if (!shape) return undefined
+    for (const candidate of [shape, `_${shape}`]) {
+      if (sdk.has(candidate)) return { sdkName: candidate, ...sdk.lookup(candidate) }
+    }
+    skipped.push(`${owner}: shape ${shape} (no such type in ${service.sdk}; no attributes)`)
+    return undefined
+  }
+  // An operation of the installed SDK, or undefined (the caller skips what needs it and says so).
+  const op = (name, owner) => {
+    const input = sdk.lookup(`${name}CommandInput`)
+    const output = sdk.lookup(`${name}CommandOutput`)
+    if (!input || !output) {
+      if (owner !== undefined) skipped.push(`${owner}: ${name} (no ${name}Command in ${service.sdk})`)
+      return undefined
+    }
+    return { name, method: lowerFirst(name), input, output }
+  }
+  for (const r of resources.values()) {
+    const def = r.def
+    r.ts = tsName(r.name)
+    r.identifiers = (def.identifiers ?? []).map((i) => ({
+      name: i.name,
+      memberName: i.memberName,
+      prop: camel(i.name),
+      type: i.type === "integer" ? "number" : "string",
+      sensitive: (service.sensitive[r.name] ?? []).includes(i.memberName ?? i.name)
+    }))
+    r.shape = sdkShape(def.shape, r.name)
+    r.sensitive = service.sensitive[r.name] ?? []
+    for (const s of r.sensitive) {
+      if (!r.shape?.members.has(s)) fail(`${r.name}: sensitive member ${s} is not in its shape`)
+    }
+    r.required = r.shape ? [...r.shape.members.values()].filter((m) => m.required).map((m) => m.name).sort(byName) : []
+  }
+  return { resources, tsName, op, sdkShape, paginators, skipped }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names: boto3's clash rule (boto3/resources/model.py `_load_name_with_category`).
+
+const assignNames = (r, model) => {
+  const names = new Set(["meta", "pipe", "toJSON", "toString"])
+  const renamed = []
+  const take = (name, category) => {
+    let n = name
+    if (names.has(n)) {
+      const next = `${n}${capitalize(category)}`
+      renamed.push(`${r.name}.${n} (${category}) -> ${next}`)
+      n = next
+      if (names.has(n)) fail(`${r.name}: cannot name ${category} ${name}`)
+    }
+    names.add(n)
+    return n
+  }
+  const def = r.def
+  if (def.load || model.injected[r.name]) names.add("load")
+  for (const id of r.identifiers) id.prop = take(id.prop, "identifier")
+  r.actions = Object.entries(def.actions ?? {}).sort(([a], [b]) => byName(a, b)).map(([name, a]) => ({
+    name,
+    def: a,
+    prop: take(camel(name), "action")
+  }))
+  const has = Object.entries(def.has ?? {}).sort(([a], [b]) => byName(a, b))
+  r.subresources = has.filter(([, h]) => !h.resource.identifiers.some((i) => i.source === "data")).map((
+    [name, h]
+  ) => ({ name, def: h, prop: take(name, "subresource") }))
+  r.references = has.filter(([, h]) => h.resource.identifiers.some((i) => i.source === "data")).map((
+    [name, h]
+  ) => ({ name, def: h, prop: take(camel(name), "reference") }))
+  r.collections = Object.entries(def.hasMany ?? {}).sort(([a], [b]) => byName(a, b)).map(([name, c]) => ({
+    name,
+    def: c,
+    prop: take(camel(name), "collection")
+  }))
+  r.waiters = Object.entries(def.waiters ?? {}).sort(([a], [b]) => byName(a, b)).map(([name, w]) => ({
+    name,
+    def: w,
+    prop: take(camel(`WaitUntil${name}`), "waiter")
+  }))
+  r.batchActions = Object.entries(def.batchActions ?? {}).sort(([a], [b]) => byName(a, b)).map(([name, b]) => ({
+    name,
+    def: b,
+    prop: camel(name)
+  }))
+  // Attributes: the shape's members. Members named like an identifier are that identifier; a
+  // member an identifier names as its `memberName` is an alias of the identifier.
+  r.aliases = []
+  r.attributes = []
+  if (r.shape) {
+    const idProps = new Set(r.identifiers.map((i) => camel(i.name)))
+    for (const member of [...r.shape.members.values()].sort((a, b) => byName(a.name, b.name))) {
+      const aliasOf = r.identifiers.find((i) => i.memberName === member.name)
+      if (aliasOf) {
+        const prop = camel(member.name)
+        if (prop !== aliasOf.prop) r.aliases.push({ prop: take(prop, "attribute"), of: aliasOf, member: member.name })
+        continue
+      }
+      if (idProps.has(camel(member.name))) continue
+      r.attributes.push({ member: member.name, required: member.required, prop: take(camel(member.name), "attribute") })
+    }
+  }
+  return renamed
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code emission helpers.
+
+const doc = (lines, indent = "") => {
+  const body = Array.isArray(lines) ? lines : [lines]
+  return `${indent}/**\n${body.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)).join("\n")}\n${indent} */`
+}
+
+// A request's parameters from the model: identifiers and constants, top level or nested one level
+// (`VersioningConfiguration.Status`). Returns what the caller no longer supplies and the object
+// literal that builds the full input.
+const requestParams = (r, request, selfExpr, opInfo, where) => {
+  const top = new Map() // target -> expression
+  const nested = new Map() // parent -> Map(child -> expression)
+  for (const p of request.params ?? []) {
+    let expr
+    if (p.source === "identifier") {
+      const id = r.identifiers.find((i) => i.name === p.name)
+      if (!id) fail(`${where}: identifier ${p.name} unknown`)
+      expr = id.sensitive ? `Redacted.value(${selfExpr}.${id.prop})` : `${selfExpr}.${id.prop}`
+    } else if (p.source === "string" || p.source === "integer" || p.source === "boolean") {
+      expr = JSON.stringify(p.value)
+    } else {
+      fail(`${where}: unsupported param source ${p.source}`)
+    }
+    const parts = p.target.split(".")
+    if (!/^\w+$/.test(parts[0]) || parts.length > 2 || (parts[1] && !/^\w+$/.test(parts[1]))) {
+      fail(`${where}: unsupported param target ${p.target}`)
+    }
+    if (!opInfo.input.members.has(parts[0])) fail(`${where}: ${opInfo.name} has no input member ${parts[0]}`)
+    if (parts.length === 1) top.set(parts[0], expr)
+    else {
+      if (!nested.has(parts[0])) nested.set(parts[0], new Map())
+      nested.get(parts[0]).set(parts[1], expr)
+    }
+  }
+  const omitted = [...top.keys(), ...nested.keys()].sort(byName)
+  const remainingRequired = [...opInfo.input.members.values()].filter((m) => m.required && !omitted.includes(m.name))
+  const inputType = `Sdk.${opInfo.name}CommandInput`
+  let type = omitted.length === 0 ? inputType : `Omit<${inputType}, ${omitted.map(str).join(" | ")}>`
+  let nestedOptional = true
+  for (const [parent, children] of [...nested.entries()].sort(([a], [b]) => byName(a, b))) {
+    const childMembers = opInfo.input.nested(parent)
+    for (const c of children.keys()) if (!childMembers.has(c)) fail(`${where}: ${parent} has no member ${c}`)
+    const childRequired = [...childMembers.values()].some((m) => m.required && !children.has(m.name))
+    if (childRequired) nestedOptional = false
+    const q = childRequired ? "" : "?"
+    type += ` & { readonly ${parent}${q}: Omit<NonNullable<${inputType}[${str(parent)}]>, ${
+      [...children.keys()].sort(byName).map(str).join(" | ")
+    }> }`
+  }
+  const inputOptional = remainingRequired.length === 0 && nestedOptional
+  const fields = [...[...top.entries()].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`)]
+  for (const [parent, children] of [...nested.entries()].sort(([a], [b]) => byName(a, b))) {
+    const inner = [...children.entries()].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`)
+    fields.push(`${parent}: { ...input?.${parent}, ${inner.join(", ")} }`)
+  }
+  // The request: the caller's input (if any) with the resource's fields over it.
+  const build = (spread) => {
+    const all = [...(spread ? [`...${spread}`] : []), ...fields]
+    return all.length === 0 ? "{}" : `{ ${all.join(", ")} }`
+  }
+  return { type, inputOptional, literal: build("input"), build, constants: top, omitted }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generator for one service.
+
+const generateService = (service, json, paginatorsJson, sdk) => {
+  const model = normalise(service, json, paginatorsJson, sdk)
+  model.injected = service.injectedLoads
+  const { resources } = model
+  const renamed = []
+  for (const r of resources.values()) renamed.push(...assignNames(r, model))
+  const client = `${service.clientNs}.Service`
+  const err = (opName) => `${service.errorNs}.${opName}Error`
+  const paginated = (opName) => paginatorsJson.pagination[opName]
+  const counts = {
+    resources: resources.size,
+    actions: 0,
+    serviceActions: 0,
+    loads: 0,
+    injectedLoads: 0,
+    batchActions: 0,
+    waiters: 0,
+    subresources: 0,
+    references: 0,
+    collections: 0,
+    serviceCollections: 0,
+    serviceSubresources: 0,
+    attributes: 0,
+    renamed
+  }
+
+  // ---- the resource built by a `resource` definition (actions, collections, has) -------------
+  // `ids` maps each target identifier to an expression; `data` is an expression or undefined.
+  const target = (type) => {
+    const t = resources.get(type)
+    if (!t) fail(`unknown resource type ${type}`)
+    return t
+  }
+  // An identifier the model leaves out of an action's resource (IAM CreateSigningCertificate gives
+  // only Id; boto3 then fails building the resource) is read from the resource's data instead.
+  const fillFromData = (t, ids, checks, dataPath) => {
+    for (const i of t.identifiers) {
+      if (ids.has(i.name)) continue
+      const member = i.memberName ?? i.name
+      if (dataPath === undefined || !t.shape?.members.has(member)) fail(`${t.name}: no source for identifier ${i.name}`)
+      const local = `id${checks.length}`
+      checks.push({ local, expr: `data?.${member}`, path: `${dataPath}.${member}` })
+      ids.set(i.name, wrapSensitiveId(t, i.name, local))
+    }
+  }
+  const construct = (t, ids, data) => {
+    const args = t.identifiers.map((i) => {
+      const e = ids.get(i.name)
+      if (e === undefined) fail(`${t.name}: no value for identifier ${i.name}`)
+      return e
+    })
+    if (data !== undefined) return `make${t.name}Loaded(client, ${[...args, data].join(", ")})`
+    return `make${t.name}(client, ${args.join(", ")})`
+  }
+  // The type name of a resource, loaded or not.
+  const typeOf = (t, loaded) => (loaded && t.shape ? `${t.ts}.Loaded` : t.ts)
+  const wrapSensitiveId = (t, idName, expr) => {
+    const id = t.identifiers.find((i) => i.name === idName)
+    return id?.sensitive ? `Redacted.make(${expr})` : expr
+  }
+  const dataExpr = (t, expr) => {
+    if (t.sensitive.length > 0) return `redact${t.name}(${expr})`
+    return t.required.length > 0
+      ? `Resource.fromModel<Sdk.${t.shape.sdkName}, ${t.required.map(str).join(" | ")}>(${expr})`
+      : expr
+  }
+
+  // ---- per resource type ----------------------------------------------------------------------
+  const svc = json.service
+  const emitted = []
+  for (const r of resources.values()) {
+    const def = r.def
+    const loadOp = def.load ? model.op(def.load.request.operation, `${r.name}.load`) : undefined
+    if (def.load && loadOp && !r.shape) model.skipped.push(`${r.name}.load: no shape to type its data`)
+    const hasLoad = (loadOp !== undefined && r.shape !== undefined) || service.injectedLoads[r.name] !== undefined
+    if (hasLoad) counts.loads++
+    if (service.injectedLoads[r.name]) counts.injectedLoads++
+    counts.waiters += r.waiters.length
+    counts.subresources += r.subresources.length
+    counts.references += r.references.length
+    counts.attributes += r.attributes.length + r.aliases.length
+    const shape = r.shape
+    const idsType = `${r.ts}.Identifiers`
+    const dataType = shape ? `${r.ts}.Data` : "never"
+    const iface = []
+    const impl = []
+    const ns = []
+
+    // identifiers
+    ns.push(doc([`The identifiers of ${r.ts}, by their model names.`, "", "@since 0.1.0", "@category models"], "  "))
+    ns.push(
+      `  export interface Identifiers {\n${
+        r.identifiers.map((i) => `    readonly ${i.name}: ${i.sensitive ? "Redacted.Redacted<string>" : i.type}`).join(
+          "\n"
+        )
+      }\n  }`
+    )
+    for (const i of r.identifiers) {
+      iface.push(
+        `  /** Identifier \`${i.name}\`${i.sensitive ? " (sensitive: kept Redacted)" : ""}. */\n  readonly ${i.prop}: ${
+          i.sensitive ? "Redacted.Redacted<string>" : i.type
+        }`
+      )
+    }
+    for (const a of r.aliases) {
+      iface.push(
+        `  /** The shape's \`${a.member}\`: the same value as \`${a.of.prop}\`. */\n  readonly ${a.prop}: ${
+          a.of.sensitive ? "Redacted.Redacted<string>" : a.of.type
+        }`
+      )
+    }
+    // data and attributes
+    if (shape) {
+      const sdkType = `Sdk.${shape.sdkName}`
+      let data
+      if (r.sensitive.length > 0) {
+        const base = r.required.length > 0
+          ? `Resource.ModelData<${sdkType}, ${r.required.map(str).join(" | ")}>`
+          : sdkType
+        data = `Omit<${base}, ${r.sensitive.map(str).join(" | ")}> & {\n${
+          r.sensitive.map((s) =>
+            `    readonly ${s}${r.required.includes(s) ? "" : "?"}: Redacted.Redacted<NonNullable<${sdkType}[${
+              str(s)
+            }]>>${r.required.includes(s) ? "" : " | undefined"}`
+          ).join("\n")
+        }\n  }`
+      } else {
+        data = r.required.length > 0 ? `Resource.ModelData<${sdkType}, ${r.required.map(str).join(" | ")}>` : sdkType
+      }
+      ns.push(
+        doc(
+          [
+            `The data of a ${r.ts}: the \`${def.shape}\` shape${
+              r.required.length > 0 ? `, with the members the model requires present (${r.required.join(", ")})` : ""
+            }${r.sensitive.length > 0 ? `; ${r.sensitive.join(", ")} kept Redacted` : ""}.`,
+            "",
+            "@since 0.1.0",
+            "@category models"
+          ],
+          "  "
+        )
+      )
+      ns.push(`  export type Data = ${data}`)
+      const loadedAttrs = []
+      for (const a of r.attributes) {
+        iface.push(
+          `  /** The shape's \`${a.member}\`; \`undefined\` until the resource has data. */\n  readonly ${a.prop}: ${r.ts}.Data[${
+            str(a.member)
+          }] | undefined`
+        )
+        loadedAttrs.push(`    readonly ${a.prop}: Data[${str(a.member)}]`)
+      }
+      ns.push(
+        doc(
+          [
+            `A ${r.ts} with data (from a listing, an action's response or \`load()\`): attributes the model`,
+            "requires are present.",
+            "",
+            "@since 0.1.0",
+            "@category models"
+          ],
+          "  "
+        )
+      )
+      ns.push(
+        `  export interface Loaded extends ${r.ts} {\n    readonly meta: Resource.Meta<${client}, Identifiers, Data>\n${
+          loadedAttrs.join("\n")
+        }\n  }`
+      )
+    }
+
+    // class header
+    const idParams = r.identifiers.map((i) => `${i.prop}: ${i.sensitive ? "Redacted.Redacted<string>" : i.type}`)
+    impl.push(
+      `class ${r.name}Impl<D extends ${
+        shape ? `${dataType} | undefined` : "undefined"
+      }> extends Resource.Base<${client}, ${idsType}, D> {`
+    )
+    for (const i of r.identifiers) {
+      impl.push(`  readonly ${i.prop}: ${i.sensitive ? "Redacted.Redacted<string>" : i.type}`)
+    }
+    impl.push(`  constructor(client: ${client}, ${[...idParams, "data: D"].join(", ")}) {`)
+    impl.push(
+      `    super({ serviceName: ${str(service.boto)}, resourceName: ${str(r.name)}, client, identifiers: { ${
+        r.identifiers.map((i) => `${i.name}: ${i.prop}`).join(", ")
+      } }, data })`
+    )
+    for (const i of r.identifiers) impl.push(`    this.${i.prop} = ${i.prop}`)
+    impl.push("  }")
+    for (const a of r.aliases) impl.push(`  get ${a.prop}() {\n    return this.${a.of.prop}\n  }`)
+    // Fails before any request when an identifier is unusable.
+    impl.push(`  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+    const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)
+    return invalid === undefined ? effect : Effect.fail(invalid)
+  }`)
+
+    // load
+    if (hasLoad) {
+      const injected = service.injectedLoads[r.name]
+      let loadOps
+      let body
+      if (injected) {
+        loadOps = injected.ops
+        body = `this.guard(${injected.fn}(this.meta.client, ${
+          r.identifiers.map((i) => `this.${i.prop}`).join(", ")
+        })).pipe(
+      Effect.map((data) => make${r.name}Loaded(this.meta.client, ${
+          [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "data")].join(", ")
+        }))
+    )`
+      } else {
+        const o = loadOp
+        loadOps = [o.name]
+        const params = requestParams(r, def.load.request, "this", o, `${r.name}.load`)
+        const p = parsePath(def.load.path)
+        if (p.plural) fail(`${r.name}.load: plural path`)
+        let pick = "response"
+        if (p.segments.length > 0) {
+          if (!o.output.members.has(p.segments[0])) fail(`${r.name}.load: ${o.name} output has no ${p.segments[0]}`)
+          pick = `response.${p.segments.join("?.")}`
+        }
+        const missing = p.segments.length > 0
+        body = missing
+          ? `this.guard(this.meta.client.${o.method}(${params.build(undefined)}, options)).pipe(
+      Effect.flatMap((response) => {
+        const data = ${pick}
+        return data === undefined
+          ? Effect.fail(incomplete(${str(r.name)}, ${str(o.name)}, ${str(def.load.path)}))
+          : Effect.succeed(make${r.name}Loaded(this.meta.client, ${
+            [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "data")].join(", ")
+          }))
+      })
+    )`
+          : `this.guard(this.meta.client.${o.method}(${params.build(undefined)}, options)).pipe(
+      Effect.map((response) => make${r.name}Loaded(this.meta.client, ${
+            [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "response")].join(", ")
+          }))
+    )`
+      }
+      const errs = [...loadOps.map(err), "Resource.InvalidIdentifier"]
+      if (!injected && parsePath(def.load.path).segments.length > 0) errs.push("Resource.IncompleteResponse")
+      const sig = injected ? "load()" : "load(options?: ClientRuntime.CallOptions)"
+      iface.push(
+        `  /**\n   * Loads the resource's data with ${
+          injected ? injected.doc : def.load.request.operation
+        } and returns a new, loaded ${r.ts} (this one is unchanged).\n   */\n  ${sig}: Effect.Effect<${r.ts}.Loaded, ${
+          errs.join(" | ")
+        }>`
+      )
+      impl.push(`  ${sig} {\n    return ${body.replace(/^/, "")}\n  }`)
+    }
+
+    // actions
+    for (const a of r.actions) {
+      const where = `${r.name}.${a.name}`
+      const o = model.op(a.def.request.operation, where)
+      if (!o) continue
+      counts.actions++
+      const params = requestParams(r, a.def.request, "this", o, where)
+      const q = params.inputOptional ? "?" : ""
+      const res = a.def.resource
+      const errs = [err(o.name), "Resource.InvalidIdentifier"]
+      let ret
+      let body
+      const call = `this.meta.client.${o.method}(params, options)`
+      if (!res) {
+        ret = `Sdk.${o.name}CommandOutput`
+        body = `const params: Sdk.${o.name}CommandInput = ${params.literal}
+    return this.guard(${call})`
+      } else {
+        const t = target(res.type)
+        const pre = []
+        const ids = new Map()
+        let needsResponse = false
+        let incompleteNeeded = false
+        for (const id of res.identifiers) {
+          if (id.source === "identifier") {
+            const own = r.identifiers.find((i) => i.name === id.name)
+            if (!own) fail(`${where}: no identifier ${id.name}`)
+            ids.set(id.target, `this.${own.prop}`)
+          } else if (id.source === "requestParameter") {
+            if (!/^\w+$/.test(id.path)) fail(`${where}: unsupported requestParameter path ${id.path}`)
+            const member = o.input.members.get(id.path)
+            if (!member) fail(`${where}: ${o.name} has no input ${id.path}`)
+            const local = `request${id.path}`
+            const own = r.identifiers.find((i) => i.name === id.target)
+            if (!member.required && own && !params.constants.has(id.path)) {
+              // Renaming actions (Update with NewUserName, …): without a new name the entity keeps its own.
+              pre.push(`const ${local} = params.${id.path} ?? this.${own.prop}`)
+            } else {
+              pre.push(
+                `const ${local} = params.${id.path}\n    if (${local} === undefined || ${local} === "") return Effect.fail(missingParameter(${
+                  str(t.name)
+                }, ${str(o.name)}, ${str(id.path)}))`
+              )
+            }
+            ids.set(id.target, wrapSensitiveId(t, id.target, local))
+          } else if (id.source === "response") {
+            const p = parsePath(id.path)
+            if (p.plural) fail(`${where}: plural response identifiers are not supported`)
+            if (!o.output.members.has(p.segments[0])) fail(`${where}: ${o.name} output has no ${p.segments[0]}`)
+            needsResponse = true
+            incompleteNeeded = true
+            ids.set(id.target, { response: `response.${p.segments.join("?.")}`, path: id.path })
+          } else {
+            fail(`${where}: unsupported identifier source ${id.source}`)
+          }
+        }
+        let data
+        if (res.path !== undefined) {
+          const p = parsePath(res.path)
+          if (p.plural || p.segments.length === 0) fail(`${where}: unsupported resource path ${res.path}`)
+          if (!o.output.members.has(p.segments[0])) fail(`${where}: ${o.name} output has no ${p.segments[0]}`)
+          needsResponse = true
+          incompleteNeeded = true
+          data = { response: `response.${p.segments.join("?.")}`, path: res.path }
+        }
+        if (incompleteNeeded) errs.push("Resource.IncompleteResponse")
+        if (pre.some((l) => l.includes("missingParameter"))) {
+          // already has InvalidIdentifier in the union
+        }
+        ret = typeOf(t, data !== undefined)
+        const checks = []
+        const finalIds = new Map()
+        let n = 0
+        for (const [k, v] of ids) {
+          if (typeof v === "string") finalIds.set(k, v)
+          else {
+            const local = `id${n++}`
+            checks.push({ local, expr: v.response, path: v.path })
+            finalIds.set(k, wrapSensitiveId(t, k, local))
+          }
+        }
+        let dataLocal
+        if (data) {
+          dataLocal = "data"
+          checks.push({ local: "data", expr: data.response, path: data.path })
+        }
+        fillFromData(t, finalIds, checks, data?.path)
+        const built = construct(t, finalIds, dataLocal ? dataExpr(t, dataLocal) : undefined)
+        let then
+        if (!needsResponse) {
+          then = `Effect.as(${built})`
+        } else {
+          const lines = checks.map((c) => `const ${c.local} = ${c.expr}`)
+          const cond = checks.map((c) => `${c.local} === undefined`).join(" || ")
+          const which = checks.map((c) => `${c.local} === undefined ? ${str(c.path)}`).join(" : ")
+          then = `Effect.flatMap((response) => {
+        ${lines.join("\n        ")}
+        return ${cond}
+          ? Effect.fail(incomplete(${str(t.name)}, ${str(o.name)}, ${
+            checks.length === 1 ? str(checks[0].path) : `${which} : ""`
+          }))
+          : Effect.succeed(${built})
+      })`
+        }
+        body = `const params: Sdk.${o.name}CommandInput = ${params.literal}
+    ${pre.join("\n    ")}
+    const client = this.meta.client
+    return this.guard(${call}).pipe(
+      ${then}
+    )`
+      }
+      const resDoc = res
+        ? ` Returns ${res.path ? "the loaded " : "a "}\`${target(res.type).ts}\`.`
+        : " Returns the response."
+      const supplied = params.omitted.length > 0
+        ? ` The resource supplies ${params.omitted.map((m) => `\`${m}\``).join(", ")}.`
+        : ""
+      iface.push(
+        `  /** Action \`${a.name}\`: ${o.name}.${supplied}${resDoc} */\n  ${a.prop}(input${q}: ${params.type}, options?: ClientRuntime.CallOptions): Effect.Effect<${ret}, ${
+          errs.join(" | ")
+        }>`
+      )
+      impl.push(`  ${a.prop}(input${q}: ${params.type}, options?: ClientRuntime.CallOptions) {\n    ${body}\n  }`)
+    }
+
+    // sub-resources
+    for (const s of r.subresources) {
+      const t = target(s.def.resource.type)
+      const ids = new Map()
+      const args = []
+      for (const id of s.def.resource.identifiers) {
+        if (id.source === "identifier") {
+          const own = r.identifiers.find((i) => i.name === id.name)
+          ids.set(id.target, `this.${own.prop}`)
+        } else if (id.source === "input") {
+          const tid = t.identifiers.find((i) => i.name === id.target)
+          if (!tid) fail(`${r.name}.${s.name}: ${t.name} has no identifier ${id.target}`)
+          args.push({ name: tid.prop, type: tid.sensitive ? "string | Redacted.Redacted<string>" : tid.type })
+          ids.set(id.target, tid.sensitive ? `asRedacted(${tid.prop})` : tid.prop)
+        } else fail(`${r.name}.${s.name}: unsupported source ${id.source}`)
+      }
+      const sig = `${s.prop}(${args.map((a) => `${a.name}: ${a.type}`).join(", ")})`
+      iface.push(
+        `  /** Sub-resource: the \`${t.ts}\` ${
+          args.length > 0
+            ? `with the given ${args.map((a) => `\`${a.name}\``).join(", ")}`
+            : "of this resource"
+        } (no request). */\n  ${sig}: ${t.ts}`
+      )
+      impl.push(`  ${sig}: ${t.ts} {\n    const client = this.meta.client\n    return ${construct(t, ids)}\n  }`)
+    }
+
+    // references (data-sourced)
+    for (const ref of r.references) {
+      const t = target(ref.def.resource.type)
+      const rd = ref.def.resource
+      const ids = new Map()
+      let pluralList
+      let itemMember
+      let single = []
+      for (const id of rd.identifiers) {
+        if (id.source === "identifier") {
+          const own = r.identifiers.find((i) => i.name === id.name)
+          ids.set(id.target, `this.${own.prop}`)
+        } else if (id.source === "data") {
+          const p = parsePath(id.path)
+          if (p.plural) {
+            if (p.lists.length !== 1) fail(`${r.name}.${ref.name}: unsupported path ${id.path}`)
+            pluralList = p.lists[0]
+            itemMember = p.member
+            ids.set(id.target, `item.${p.member.join("?.")}`)
+          } else {
+            single.push({ target: id.target, segments: p.segments })
+            ids.set(id.target, `value${single.length - 1}`)
+          }
+        } else fail(`${r.name}.${ref.name}: unsupported source ${id.source}`)
+      }
+      const errs = ["Resource.InvalidIdentifier", "Resource.IncompleteResponse"]
+      let loadData
+      if (hasLoad) {
+        const loadErr = service.injectedLoads[r.name]
+          ? service.injectedLoads[r.name].ops.map(err)
+          : [err(def.load.request.operation), "Resource.IncompleteResponse"]
+        errs.push(...loadErr)
+        loadData =
+          `this.meta.data !== undefined ? Effect.succeed(this.meta.data) : this.load().pipe(Effect.map((loaded) => loaded.meta.data))`
+      } else {
+        errs.push("Resource.ResourceLoadError")
+        loadData =
+          `this.meta.data !== undefined ? Effect.succeed(this.meta.data) : Effect.fail(new Resource.ResourceLoadError({ message: ${
+            str(`${r.name} has no load method: build it from a listing or an action to use ${ref.prop}`)
+          }, resource: ${str(r.name)} }))`
+      }
+      const uniqueErrs = [...new Set(errs)]
+      let retType
+      let mapBody
+      if (pluralList) {
+        if (rd.path !== `${pluralList}[]`) fail(`${r.name}.${ref.name}: unexpected path ${rd.path}`)
+        retType = `ReadonlyArray<${typeOf(t, true)}>`
+        const itemId = `item.${itemMember.join("?.")}`
+        const built = construct(t, new Map([...ids].map(([k, v]) => [k, v === itemId ? "id" : v])), dataExpr(t, "item"))
+        mapBody = `Effect.flatMap((data) => {
+        const out: Array<${typeOf(t, true)}> = []
+        for (const item of data.${pluralList} ?? []) {
+          const id = ${itemId}
+          if (id === undefined) return Effect.fail(incomplete(${str(t.name)}, ${str(r.name)}, ${
+          str(rd.identifiers.find((i) => i.source === "data").path)
+        }))
+          out.push(${built})
+        }
+        return Effect.succeed(out)
+      })`
+      } else {
+        if (rd.path) fail(`${r.name}.${ref.name}: unexpected path on a single reference`)
+        retType = `${t.ts} | undefined`
+        const lines = single.map((s, i) => `const value${i} = data.${s.segments.join("?.")}`)
+        const cond = single.map((_, i) => `value${i} === undefined`).join(" || ")
+        mapBody = `Effect.map((data) => {
+        ${lines.join("\n        ")}
+        return ${cond} ? undefined : ${construct(t, ids)}
+      })`
+        uniqueErrs.splice(uniqueErrs.indexOf("Resource.IncompleteResponse"), 1)
+        if (hasLoad && !service.injectedLoads[r.name]) uniqueErrs.push("Resource.IncompleteResponse")
+      }
+      const finalErrs = [...new Set(uniqueErrs)]
+      iface.push(
+        `  /**\n   * Reference \`${ref.name}\`: the \`${t.ts}\`${pluralList ? "s" : ""} this resource's data names${
+          hasLoad ? " (loads the data first when the resource has none)" : ""
+        }${
+          pluralList ? "" : "; `undefined` when the data names none"
+        }.\n   */\n  readonly ${ref.prop}: Effect.Effect<${retType}, ${finalErrs.join(" | ")}>`
+      )
+      impl.push(`  get ${ref.prop}(): Effect.Effect<${retType}, ${finalErrs.join(" | ")}> {
+    const client = this.meta.client
+    const data: Effect.Effect<${dataType}, ${
+        finalErrs.filter((e) => e !== "Resource.IncompleteResponse" || hasLoad).join(" | ")
+      }> = ${loadData}
+    return this.guard(data).pipe(
+      ${mapBody}
+    )
+  }`)
+    }
+
+    // collections
+    for (const c of r.collections) {
+      const coll = emitCollection(r, c, "this", false)
+      if (!coll) continue
+      counts.collections++
+      ns.push(...coll.ns)
+      iface.push(coll.iface)
+      impl.push(coll.impl)
+    }
+
+    // waiters
+    for (const w of r.waiters) {
+      const waiterName = lowerFirst(w.def.waiterName)
+      const fields = []
+      for (const p of w.def.params ?? []) {
+        if (p.source !== "identifier") fail(`${r.name}.${w.name}: unsupported waiter param source ${p.source}`)
+        const own = r.identifiers.find((i) => i.name === p.name)
+        fields.push(`${p.target}: this.${own.prop}`)
+      }
+      iface.push(
+        `  /** Waiter \`${w.name}\`: polls with \`client.waitFor.${waiterName}\` until it succeeds (boto3 \`wait_until_${
+          snake(w.name)
+        }\`). */\n  ${w.prop}(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>`
+      )
+      impl.push(`  ${w.prop}(options?: Waiter.Options) {
+    return this.guard(this.meta.client.waitFor.${waiterName}({ ${fields.join(", ")} }, options))
+  }`)
+    }
+
+    // batch actions of this type (used by the collections that yield it)
+    if (r.batchActions.length > 0) {
+      const members = []
+      const builders = []
+      for (const b of r.batchActions) {
+        const o = model.op(b.def.request.operation, `${r.name}.${b.name} (batch)`)
+        if (!o) continue
+        counts.batchActions++
+        const fn = service.batchOperations[o.name]
+        if (!fn) fail(`${r.name}.${b.name}: no batch implementation for ${o.name}`)
+        const keyFields = []
+        let bucket
+        for (const p of b.def.request.params) {
+          const own = r.identifiers.find((i) => i.name === p.name)
+          if (p.source !== "identifier" || !own) fail(`${r.name}.${b.name}: unsupported batch param`)
+          const m = /^Delete\.Objects\[\*?\]\.(\w+)$/.exec(p.target)
+          if (m) keyFields.push(`${m[1]}: item.${own.prop}`)
+          else if (p.target === "Bucket") bucket = own.prop
+          else fail(`${r.name}.${b.name}: unsupported batch target ${p.target}`)
+        }
+        if (!bucket || keyFields.length === 0) fail(`${r.name}.${b.name}: incomplete batch params`)
+        members.push(
+          `    /**\n     * Batch action \`${b.name}\`: one ${o.name} per page of the collection (at most 1000 keys each),\n     * stopping at the first empty page. Keys S3 reports as failed make it fail with\n     * \`PartialBatchFailure\` unless \`collectErrors\` is set; then they are in the result.\n     */\n    ${b.prop}(input?: Support.BatchDeleteInput, options?: Support.BatchDeleteOptions): Effect.Effect<Support.BatchDeleteResult, E | ${
+            err(o.name)
+          } | Support.PartialBatchFailure>`
+        )
+        builders.push(
+          `  ${b.prop}: (input, options) => ${fn}(client, pages, (item) => item.${bucket}, (item) => ({ ${
+            keyFields.join(", ")
+          } }), input, options)`
+        )
+      }
+      ns.push(
+        doc([
+          `The batch actions of a collection of ${r.ts}s (boto3's \`batchActions\`).`,
+          "",
+          "@since 0.1.0",
+          "@category models"
+        ], "  ")
+      )
+      ns.push(`  export interface BatchActions<E> {\n${members.join("\n")}\n  }`)
+      const yielded = [...resources.values(), { collections: [], def: svc }].some((x) =>
+        Object.values(x.def.hasMany ?? {}).some((c) => c.resource.type === r.name)
+      )
+      // boto3 has the batch action on every type that declares it; only a collection can reach it.
+      if (yielded) {
+        emitted.push(
+          `const batch${r.name} = <E>(client: ${client}, pages: Stream.Stream<Chunk.Chunk<${r.ts}>, E>): ${r.ts}.BatchActions<E> => ({
+${builders.join(",\n")}
+})`
+        )
+      }
+    }
+
+    impl.push("}")
+
+    // interface + namespace + constructors
+    const extendsClause = `Resource.Resource<${client}, ${idsType}, ${shape ? `${dataType} | undefined` : "undefined"}>`
+    emitted.push(
+      doc(
+        [
+          `boto3's \`${service.boto}.${r.name}\` resource${shape ? ` (shape \`${def.shape}\`)` : ""}: identifiers ${
+            r.identifiers.length === 0 ? "none" : r.identifiers.map((i) => `\`${i.prop}\``).join(", ")
+          }.`,
+          "An immutable value bound to the client it came from; equal to another with the same identifiers.",
+          "",
+          "@since 0.1.0",
+          "@category resources"
+        ]
+      ) + `\nexport interface ${r.ts} extends ${extendsClause} {\n${iface.join("\n")}\n}`
+    )
+    emitted.push(
+      doc([`The types that go with \`${r.ts}\`.`, "", "@since 0.1.0", "@category models"]) +
+        `\nexport declare namespace ${r.ts} {\n${ns.join("\n")}\n}`
+    )
+    emitted.push(impl.join("\n"))
+    const ctorParams = [`client: ${client}`, ...idParams].join(", ")
+    const ctorArgs = ["client", ...r.identifiers.map((i) => i.prop)].join(", ")
+    if (shape) {
+      const attrsNone = r.attributes.map((a) => `${a.prop}: undefined`).join(", ")
+      const attrsData = r.attributes.map((a) => `${a.prop}: data.${a.member}`).join(", ")
+      emitted.push(`const no${r.name}Attributes = { ${attrsNone} } as const`)
+      emitted.push(
+        doc([`Builds a \`${r.ts}\` without data.`, "", "@since 0.1.0", "@category constructors"]) +
+          `\nexport const make${r.name} = (${ctorParams}): ${r.ts} =>\n  Object.assign(new ${r.name}Impl<undefined>(${ctorArgs}, undefined), no${r.name}Attributes)`
+      )
+      emitted.push(
+        doc([`Builds a \`${r.ts}\` with data.`, "", "@since 0.1.0", "@category constructors"]) +
+          `\nexport const make${r.name}Loaded = (${ctorParams}, data: ${r.ts}.Data): ${r.ts}.Loaded =>\n  Object.assign(new ${r.name}Impl<${r.ts}.Data>(${ctorArgs}, data), { ${attrsData} })`
+      )
+    } else {
+      emitted.push(
+        doc([`Builds a \`${r.ts}\`.`, "", "@since 0.1.0", "@category constructors"]) +
+          `\nexport const make${r.name} = (${ctorParams}): ${r.ts} => new ${r.name}Impl<undefined>(${ctorArgs}, undefined)`
+      )
+    }
+    if (r.sensitive.length > 0) {
+      const fields = r.sensitive.map((s) =>
+        r.required.includes(s)
+          ? `${s}: Redacted.make(data.${s})`
+          : `${s}: data.${s} === undefined ? undefined : Redacted.make(data.${s})`
+      )
+      const base = r.required.length > 0
+        ? `Resource.ModelData<Sdk.${shape.sdkName}, ${r.required.map(str).join(" | ")}>`
+        : `Sdk.${shape.sdkName}`
+      emitted.push(`const redact${r.name} = (value: Sdk.${shape.sdkName}): ${r.ts}.Data => {
+  const data: ${base} = ${
+        r.required.length > 0
+          ? `Resource.fromModel<Sdk.${shape.sdkName}, ${r.required.map(str).join(" | ")}>(value)`
+          : "value"
+      }
+  return { ...data, ${fields.join(", ")} }
+}`)
+    }
+  }
+
+  // ---- collections ------------------------------------------------------------------------------
+  function emitCollection(r, c, self, isService) {
+    const toChunkUses = (ids) => [...ids.values()].join(" ")
+    const where = `${r.name}.${c.name}`
+    const o = model.op(c.def.request.operation, where)
+    if (!o) return undefined
+    const t = target(c.def.resource.type)
+    const res = c.def.resource
+    const params = requestParams(r, c.def.request, self === "this" ? "parent" : "parent", o, where)
+    const pag = paginated(o.name)
+    const omitFilter = [...params.omitted]
+    if (pag) {
+      for (const tok of asArray(pag.input_token)) omitFilter.push(tok)
+      if (pag.limit_key) omitFilter.push(pag.limit_key)
+    }
+    const filterOmit = [...new Set(omitFilter)].sort(byName)
+    const filterType = filterOmit.length > 0
+      ? `Omit<Sdk.${o.name}CommandInput, ${filterOmit.map(str).join(" | ")}>`
+      : `Sdk.${o.name}CommandInput`
+    for (const m of o.input.members.values()) {
+      if (m.required && !filterOmit.includes(m.name)) {
+        fail(`${where}: ${o.name} requires ${m.name}, which no identifier supplies`)
+      }
+    }
+    // Items: from the resource path (data) or from the identifiers' list path (no data).
+    let listPath
+    let withData = false
+    if (res.path !== undefined) {
+      listPath = parsePath(res.path)
+      if (!listPath.plural || listPath.member.length > 0) fail(`${where}: unsupported path ${res.path}`)
+      withData = true
+    }
+    const ids = new Map()
+    const itemChecks = []
+    for (const id of res.identifiers) {
+      if (id.source === "identifier") {
+        const own = r.identifiers.find((i) => i.name === id.name)
+        ids.set(id.target, `parent.${own.prop}`)
+      } else if (id.source === "requestParameter") {
+        const member = o.input.members.get(id.path)
+        if (!member) fail(`${where}: ${o.name} has no input ${id.path}`)
+        // The collection's own parameters: identifiers and constants of the request.
+        const supplied = params.omitted.includes(id.path)
+        if (!supplied) fail(`${where}: requestParameter ${id.path} is not supplied by the resource`)
+        const src = (c.def.request.params ?? []).find((p) => p.target === id.path)
+        const own = r.identifiers.find((i) => i.name === src.name)
+        ids.set(id.target, `parent.${own.prop}`)
+      } else if (id.source === "response") {
+        const p = parsePath(id.path)
+        if (!p.plural) fail(`${where}: singular response identifier ${id.path}`)
+        if (listPath === undefined) listPath = { plural: true, lists: p.lists, member: [] }
+        else if (p.lists.join() !== listPath.lists.join()) fail(`${where}: identifiers from different lists`)
+        const local = `id${itemChecks.length}`
+        itemChecks.push({ local, expr: p.member.length > 0 ? `item.${p.member.join("?.")}` : "item", path: id.path })
+        ids.set(id.target, local)
+      } else fail(`${where}: unsupported identifier source ${id.source}`)
+    }
+    for (const l of listPath.lists) if (!o.output.members.has(l)) fail(`${where}: ${o.name} output has no ${l}`)
+    const items = listPath.lists.length === 1
+      ? `page.${listPath.lists[0]} ?? []`
+      : `[${listPath.lists.map((l) => `...(page.${l} ?? [])`).join(", ")}]`
+    const itemType = typeOf(t, withData)
+    const built = construct(t, ids, withData ? dataExpr(t, "item") : undefined)
+    const errs = [err(o.name), "Resource.InvalidIdentifier", "Resource.IncompleteResponse"]
+    if (pag) errs.push("Paginator.PaginationError")
+    const errType = errs.join(" | ")
+    const collType = `${capitalize(c.prop)}Collection`
+    const filterName = `${capitalize(c.prop)}Filter`
+    const batch = t.batchActions.length > 0 ? `${t.ts}.BatchActions<${errType}>` : "{}"
+    const nsOwner = isService ? "ServiceResource" : r.ts
+    const ns = [
+      doc([
+        `The filter parameters of \`${c.prop}\` (${o.name} without what the resource and the paginator supply).`,
+        "",
+        "@since 0.1.0",
+        "@category models"
+      ], "  "),
+      `  export type ${filterName} = ${filterType}`,
+      doc([
+        `The \`${c.prop}\` collection of a ${isService ? "service resource" : r.ts}.`,
+        "",
+        "@since 0.1.0",
+        "@category models"
+      ], "  "),
+      `  export type ${collType} = Collection.CollectionManager<${itemType}, ${errType}, ${filterName}, ${batch}>`
+    ]
+    const checksCode = itemChecks.map((ch) => `const ${ch.local} = ${ch.expr}`).join("\n            ")
+    const cond = itemChecks.map((ch) => `${ch.local} === undefined`).join(" || ")
+    const onMissing = itemChecks.length === 0
+      ? ""
+      : `
+            if (${cond}) return Effect.fail(incomplete(${str(t.name)}, ${str(o.name)}, ${
+        str(itemChecks.map((ch) => ch.path).join(", "))
+      }))`
+    const toChunk =
+      `(page: Sdk.${o.name}CommandOutput): Effect.Effect<Chunk.Chunk<${itemType}>, Resource.IncompleteResponse> => {
+          const out: Array<${itemType}> = []
+          for (const item of ${items}) {
+            ${checksCode}${onMissing}
+            out.push(${built})
+          }
+          return Effect.succeed(Chunk.unsafeFromArray(out))
+        }`
+    const request = params.build("params")
+    const source = pag
+      ? `client.paginate.${o.method}(${request}, { pageSize }).pipe(Stream.mapEffect(toChunk))`
+      : `Stream.fromEffect(client.${o.method}(${request}).pipe(Effect.flatMap(toChunk)))`
+    const guardStream = isService
+      ? source
+      : `(invalid === undefined ? ${source} : Stream.fail(invalid))`
+    const usesParent = [toChunkUses(ids), request].some((x) => x.includes("parent."))
+    const impl = `  get ${c.prop}(): ${nsOwner}.${collType} {
+    const client = this.meta.client
+    ${usesParent ? `const parent = { ${r.identifiers.map((i) => `${i.prop}: this.${i.prop}`).join(", ")} }` : ""}
+    ${isService ? "" : `const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)`}
+    const toChunk = ${toChunk}
+    return Collection.make<${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}>({
+      name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
+      params: {},
+      paginated: ${pag ? "true" : "false"},
+      pages: (params: ${nsOwner}.${filterName}${pag ? ", { pageSize }" : ""}) => ${guardStream},
+      batchActions: ${t.batchActions.length > 0 ? `(pages) => batch${t.name}(client, pages)` : "() => ({})"}
+    })
+  }`
+    const iface = `  /**\n   * Collection \`${c.name}\`: ${o.name}${pag ? " (paginated)" : " (one page)"}, yielding ${
+      withData ? "loaded " : ""
+    }\`${t.ts}\`s.\n   */\n  readonly ${c.prop}: ${nsOwner}.${collType}`
+    return { ns, iface, impl, usesParent: true }
+  }
+
+  // ---- the service resource -------------------------------------------------------------------
+  const svcIface = []
+  const svcImpl = []
+  const svcNs = []
+  const svcNames = new Set(["meta"])
+  for (const [name, a] of Object.entries(svc.actions ?? {}).sort(([x], [y]) => byName(x, y))) {
+    const o = model.op(a.request.operation, `service.${name}`)
+    if (!o) continue
+    counts.serviceActions++
+    const prop = camel(name)
+    svcNames.add(prop)
+    const params = requestParams({ identifiers: [] }, a.request, "this", o, `service.${name}`)
+    const q = params.inputOptional ? "?" : ""
+    const res = a.resource
+    const errs = [err(o.name)]
+    let ret
+    let body
+    if (!res) {
+      ret = `Sdk.${o.name}CommandOutput`
+      body = `return this.meta.client.${o.method}(input${q ? " ?? {}" : ""}, options)`
+    } else {
+      const t = target(res.type)
+      const ids = new Map()
+      const checks = []
+      const pre = []
+      for (const id of res.identifiers) {
+        if (id.source === "requestParameter") {
+          if (!o.input.members.has(id.path)) fail(`service.${name}: ${o.name} has no input ${id.path}`)
+          const local = `request${id.path}`
+          pre.push(
+            `const ${local} = input.${id.path}\n    if (${local} === undefined || ${local} === "") return Effect.fail(missingParameter(${
+              str(t.name)
+            }, ${str(o.name)}, ${str(id.path)}))`
+          )
+          ids.set(id.target, local)
+          errs.push("Resource.InvalidIdentifier")
+        } else if (id.source === "response") {
+          const p = parsePath(id.path)
+          if (p.plural) fail(`service.${name}: plural`)
+          if (!o.output.members.has(p.segments[0])) fail(`service.${name}: ${o.name} output has no ${p.segments[0]}`)
+          const local = `id${checks.length}`
+          checks.push({ local, expr: `response.${p.segments.join("?.")}`, path: id.path })
+          ids.set(id.target, local)
+        } else fail(`service.${name}: unsupported source ${id.source}`)
+      }
+      let data
+      if (res.path) {
+        const p = parsePath(res.path)
+        if (!o.output.members.has(p.segments[0])) fail(`service.${name}: ${o.name} output has no ${p.segments[0]}`)
+        checks.push({ local: "data", expr: `response.${p.segments.join("?.")}`, path: res.path })
+        data = dataExpr(t, "data")
+      }
+      fillFromData(t, ids, checks, res.path)
+      if (checks.length > 0) errs.push("Resource.IncompleteResponse")
+      ret = typeOf(t, data !== undefined)
+      const built = construct(t, ids, data)
+      const then = checks.length === 0
+        ? `Effect.as(${built})`
+        : `Effect.flatMap((response) => {
+        ${checks.map((c) => `const ${c.local} = ${c.expr}`).join("\n        ")}
+        return ${checks.map((c) => `${c.local} === undefined`).join(" || ")}
+          ? Effect.fail(incomplete(${str(t.name)}, ${str(o.name)}, ${
+          checks.length === 1
+            ? str(checks[0].path)
+            : `${checks.map((c) => `${c.local} === undefined ? ${str(c.path)}`).join(" : ")} : ""`
+        }))
+          : Effect.succeed(${built})
+      })`
+      body = `${pre.join("\n    ")}
+    const client = this.meta.client
+    return client.${o.method}(input${q ? " ?? {}" : ""}, options).pipe(
+      ${then}
+    )`
+    }
+    const uniq = [...new Set(errs)]
+    svcIface.push(
+      `  /** Action \`${name}\`: ${o.name}.${
+        res ? ` Returns ${res.path ? "the loaded " : "a "}\`${target(res.type).ts}\`.` : " Returns the response."
+      } */\n  ${prop}(input${q}: Sdk.${o.name}CommandInput, options?: ClientRuntime.CallOptions): Effect.Effect<${ret}, ${
+        uniq.join(" | ")
+      }>`
+    )
+    svcImpl.push(
+      `  ${prop}(input${q}: Sdk.${o.name}CommandInput, options?: ClientRuntime.CallOptions) {\n    ${body}\n  }`
+    )
+  }
+  // Every resource type is a constructor of the service resource (boto3 model.py `_get_has_definition`).
+  for (const r of resources.values()) {
+    counts.serviceSubresources++
+    const hasDef = Object.entries(svc.has ?? {}).find(([, h]) => h.resource.type === r.name)
+    const prop = hasDef ? hasDef[0] : r.name
+    svcNames.add(prop)
+    const args = r.identifiers.map((i) => ({
+      name: i.prop,
+      type: i.sensitive ? "string | Redacted.Redacted<string>" : i.type,
+      value: i.sensitive ? `asRedacted(${i.prop})` : i.prop
+    }))
+    if (hasDef && hasDef[1].resource.identifiers.length !== r.identifiers.length) {
+      fail(`service.has ${prop}: identifier count`)
+    }
+    const sig = `${prop}(${args.map((a) => `${a.name}: ${a.type}`).join(", ")})`
+    svcIface.push(`  /** A \`${r.ts}\` with the given identifiers (no request). */\n  ${sig}: ${r.ts}`)
+    svcImpl.push(
+      `  ${sig}: ${r.ts} {\n    return make${r.name}(${
+        [
+          "this.meta.client",
+          ...args.map((a) => a.value)
+        ].join(", ")
+      })\n  }`
+    )
+  }
+  for (const [name, c] of Object.entries(svc.hasMany ?? {}).sort(([x], [y]) => byName(x, y))) {
+    const prop = camel(name)
+    if (svcNames.has(prop)) fail(`service: name clash ${prop}`)
+    const coll = emitCollection({ name: "service", identifiers: [] }, { name, def: c, prop }, "this", true)
+    if (!coll) continue
+    counts.serviceCollections++
+    svcNs.push(...coll.ns)
+    svcIface.push(coll.iface)
+    svcImpl.push(coll.impl)
+  }
+
+  // ---- the file ---------------------------------------------------------------------------------
+  const usesRedacted = Object.keys(service.sensitive).length > 0
+  const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n")
+  const imports = [
+    `import type * as Sdk from ${str(service.sdk)}`,
+    `import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"`,
+    `import * as Collection from "@effect-boto/core/Collection"`,
+    ...(body.includes("Paginator.") ? [`import type * as Paginator from "@effect-boto/core/Paginator"`] : []),
+    `import * as Resource from "@effect-boto/core/Resource"`,
+    ...(body.includes("Waiter.") ? [`import type * as Waiter from "@effect-boto/core/Waiter"`] : []),
+    `import * as Chunk from "effect/Chunk"`,
+    `import * as Effect from "effect/Effect"`,
+    ...(usesRedacted ? [`import * as Redacted from "effect/Redacted"`] : []),
+    `import * as Stream from "effect/Stream"`,
+    `import type * as ${service.clientNs} from ${str(service.clientModule)}`,
+    `import type * as ${service.errorNs} from ${str(service.errorModule)}`,
+    `import * as Support from "./resourceSupport.js"`
+  ]
+  const skippedNote = model.skipped.length === 0
+    ? "// Every part of the model is generated; nothing is skipped.\n"
+    : `// Skipped (the installed SDK lacks what they need):\n${model.skipped.map((x) => `//   ${x}\n`).join("")}`
+  counts.skipped = model.skipped
+  const head = `// This file is generated by ${generator}. Do not edit.
+// Source: boto3 ${service.model}-resources-1.json, typed against ${service.sdk} ${sdk.version}.
+${skippedNote}
+${imports.join("\n")}
+
+const checkIdentifiers = Support.checkIdentifiers
+
+const incomplete = (resource: string, operation: string, path: string) =>
+  new Resource.IncompleteResponse({
+    message: \`\${operation} returned no \${path}, which identifies the \${resource}\`,
+    resource,
+    operation,
+    path
+  })
+
+const missingParameter = (resource: string, operation: string, parameter: string) =>
+  new Resource.InvalidIdentifier({
+    message: \`\${operation}: \${parameter} is required to identify the resulting \${resource}\`,
+    resource,
+    identifier: parameter
+  })
+${
+    usesRedacted
+      ? "\nconst asRedacted = (value: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>\n  Redacted.isRedacted(value) ? value : Redacted.make(value)\n"
+      : ""
+  }`
+
+  const svcDoc = doc([
+    `boto3's \`boto3.resource(${str(service.boto)})\`: the service's collections, its actions, and a`,
+    "constructor for every resource type.",
+    "",
+    "@since 0.1.0",
+    "@category models"
+  ])
+  const serviceCode = `${svcDoc}
+export interface ServiceResource {
+  readonly meta: { readonly serviceName: ${str(service.boto)}; readonly client: ${client} }
+${svcIface.join("\n")}
+}
+
+${doc(["The types that go with `ServiceResource`.", "", "@since 0.1.0", "@category models"])}
+export declare namespace ServiceResource {
+${svcNs.join("\n")}
+}
+
+class ServiceResourceImpl implements ServiceResource {
+  readonly meta: { readonly serviceName: ${str(service.boto)}; readonly client: ${client} }
+  constructor(client: ${client}) {
+    this.meta = { serviceName: ${str(service.boto)}, client }
+  }
+${svcImpl.join("\n")}
+}
+
+${doc(["Builds the service resource over a client.", "", "@since 0.1.0", "@category constructors"])}
+export const makeServiceResource = (client: ${client}): ServiceResource => new ServiceResourceImpl(client)
+`
+  const text = `${head}\n${emitted.join("\n\n")}\n\n${serviceCode}`
+  return { text, counts }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let formatter
+const format = (filePath, text) => {
+  formatter ??= createFromBuffer(readFileSync(getPath()))
+  // dprint does not always reach its fixed point in one pass (long `extends` clauses); the lint
+  // checks the fixed point, so format until the text stops changing.
+  let current = text
+  for (let i = 0; i < 5; i++) {
+    const next = formatOnce(filePath, current)
+    if (next === current) return current
+    current = next
+  }
+  fail(`${filePath}: formatting does not settle`)
+}
+
+const formatOnce = (filePath, text) => {
+  return formatter.formatText({
+    filePath,
+    fileText: text,
+    overrideConfig: {
+      indentWidth: 2,
+      lineWidth: 120,
+      semiColons: "asi",
+      quoteStyle: "alwaysDouble",
+      trailingCommas: "never",
+      operatorPosition: "maintain",
+      "arrowFunction.useParentheses": "force"
+    }
+  })
+}
+
+export const counts = {}
+
+export async function generate() {
+  const dir = await modelsDir()
+  const outputs = []
+  for (const service of services) {
+    const json = JSON.parse(await readFile(path.join(dir, `${service.model}-resources-1.json`), "utf8"))
+    const paginators = JSON.parse(await readFile(path.join(dir, `${service.model}-paginators-1.json`), "utf8"))
+    const version =
+      JSON.parse(await readFile(path.join(root, "node_modules", service.sdk, "package.json"), "utf8")).version
+    const sdk = introspect(service.sdk, [])
+    sdk.version = version
+    const { text, counts: c } = generateService(service, json, paginators, sdk)
+    counts[service.model] = c
+    const rel = `packages/${service.pkg}/src/internal/resources.generated.ts`
+    outputs.push({ path: rel, content: format(path.join(root, rel), text) })
+  }
+  return outputs
+}
