@@ -27,11 +27,12 @@ export const stubSession = (options: {
   readonly endpointUrl: string
   readonly getCredentials?: Session.Service["getCredentials"]
   readonly config?: Session.ClientConfig
-  readonly regionName?: string
+  /** The session's region; `null` for a session without one (default us-east-1). */
+  readonly regionName?: string | null
 }): Layer.Layer<Session.Session> =>
   Layer.succeed(Session.Session, {
     profileName: "default",
-    regionName: Option.some(options.regionName ?? "us-east-1"),
+    regionName: options.regionName === null ? Option.none() : Option.some(options.regionName ?? "us-east-1"),
     availableProfiles: [],
     getCredentials: options.getCredentials ?? Effect.succeed(Credentials.make(testCredentials)),
     endpointUrl: Option.some(options.endpointUrl),
