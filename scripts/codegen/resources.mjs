@@ -846,10 +846,17 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       })`
       } else {
         if (rd.path) fail(`${r.name}.${ref.name}: unexpected path on a single reference`)
-        retType = `${t.ts} | undefined`
+        // A member the model requires (CurrentUser's UserName) always names the resource.
+        const always = single.every((x) => x.segments.length === 1 && r.required.includes(x.segments[0]))
+        retType = always ? t.ts : `${t.ts} | undefined`
         const lines = single.map((s, i) => `const value${i} = data.${s.segments.join("?.")}`)
         const cond = single.map((_, i) => `value${i} === undefined`).join(" || ")
-        mapBody = `Effect.map((data) => {
+        mapBody = always
+          ? `Effect.map((data) => {
+        ${lines.join("\n        ")}
+        return ${construct(t, ids)}
+      })`
+          : `Effect.map((data) => {
         ${lines.join("\n        ")}
         return ${cond} ? undefined : ${construct(t, ids)}
       })`
@@ -861,7 +868,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         `  /**\n   * Reference \`${ref.name}\`: the \`${t.ts}\`${pluralList ? "s" : ""} this resource's data names${
           hasLoad ? " (loads the data first when the resource has none)" : ""
         }${
-          pluralList ? "" : "; `undefined` when the data names none"
+          pluralList || retType === t.ts ? "" : "; `undefined` when the data names none"
         }.\n   */\n  readonly ${ref.prop}: Effect.Effect<${retType}, ${finalErrs.join(" | ")}>`
       )
       impl.push(`  get ${ref.prop}(): Effect.Effect<${retType}, ${finalErrs.join(" | ")}> {

@@ -757,12 +757,9 @@ export interface CurrentUser
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<CurrentUser.Loaded, IAMError.GetUserError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
   /**
-   * Reference `User`: the `User` this resource's data names (loads the data first when the resource has none); `undefined` when the data names none.
+   * Reference `User`: the `User` this resource's data names (loads the data first when the resource has none).
    */
-  readonly user: Effect.Effect<
-    User | undefined,
-    Resource.InvalidIdentifier | IAMError.GetUserError | Resource.IncompleteResponse
-  >
+  readonly user: Effect.Effect<User, Resource.InvalidIdentifier | IAMError.GetUserError | Resource.IncompleteResponse>
   /**
    * Collection `AccessKeys`: ListAccessKeys (paginated), yielding loaded `AccessKey`s.
    */
@@ -904,10 +901,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
       })
     )
   }
-  get user(): Effect.Effect<
-    User | undefined,
-    Resource.InvalidIdentifier | IAMError.GetUserError | Resource.IncompleteResponse
-  > {
+  get user(): Effect.Effect<User, Resource.InvalidIdentifier | IAMError.GetUserError | Resource.IncompleteResponse> {
     const client = this.meta.client
     const data: Effect.Effect<
       CurrentUser.Data,
@@ -918,7 +912,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     return this.guard(data).pipe(
       Effect.map((data) => {
         const value0 = data.UserName
-        return value0 === undefined ? undefined : makeUser(client, value0)
+        return makeUser(client, value0)
       })
     )
   }
