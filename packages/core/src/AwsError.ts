@@ -5,8 +5,9 @@
  * Every operation of an effect-boto client fails with exactly
  * `ItsModelledExceptions | CommonError`, where `CommonError` is
  * `AccessDenied | Throttling | InvalidCredentials | ServiceUnavailable | AwsUnknownError |
- * AwsTransportError | CredentialsError`. Handle one error with `Effect.catchTag("NoSuchKey", …)`
- * and groups with the predicates (`isThrottling`, `isNotFound`, `isAccessDenied`, `isRetryable`).
+ * AwsTransportError | ParamValidationError | CredentialsError`. Handle one error with
+ * `Effect.catchTag("NoSuchKey", …)` and groups with the predicates (`isThrottling`, `isNotFound`,
+ * `isAccessDenied`, `isRetryable`).
  *
  * @since 0.1.0
  */
@@ -185,8 +186,29 @@ export class AwsTransportError extends Data.TaggedError("AwsTransportError")<{
   readonly code: string | undefined
   readonly service: string
   readonly operation: string
-  /** `Network` and `Timeout` faults are retryable. */
+  /**
+   * `Network` and `Timeout` faults are retryable, except when the request may already have taken
+   * effect and the operation is not safe to repeat (`CreateUser`, `CreateMultipartUpload`, …).
+   */
   readonly retryable: boolean
+}> {}
+
+/**
+ * The input was refused before anything was sent (boto3's `ParamValidationError`): an empty or
+ * over-long S3 key, a malformed bucket name, a missing path parameter. `parameter` names the
+ * input member; nothing reached the service, so retrying the same input fails the same way.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ParamValidationError extends Data.TaggedError("ParamValidationError")<{
+  readonly message: string
+  /** The input member at fault, e.g. `"Key"`. */
+  readonly parameter: string
+  readonly service: string
+  readonly operation: string
+  /** The SDK's own validation error, when the SDK refused the input. */
+  readonly cause: unknown
 }> {}
 
 /**
@@ -202,6 +224,7 @@ export type CommonError =
   | ServiceUnavailable
   | AwsUnknownError
   | AwsTransportError
+  | ParamValidationError
   | CredentialsError
 
 /**
@@ -215,6 +238,7 @@ export type OperationError<Modelled extends { readonly _tag: string }> =
   | Modelled
   | Exclude<CommonServiceError, { readonly _tag: Modelled["_tag"] }>
   | AwsTransportError
+  | ParamValidationError
   | CredentialsError
 
 /**
@@ -231,7 +255,7 @@ export type CommonServiceError = AccessDenied | Throttling | InvalidCredentials 
  * @since 0.1.0
  * @category models
  */
-export type AwsError = ServiceError | AwsTransportError | CredentialsError
+export type AwsError = ServiceError | AwsTransportError | ParamValidationError | CredentialsError
 
 export type {
   /**
@@ -369,6 +393,20 @@ export function fromSdkError(
     if (Option.isSome(failure)) return failure.value
     return transportError(error, context, "Client", undefined)
   }
+  if (error instanceof internal.NotRetried) {
+    const transport = fromSdkError(error.original, context)
+    if (!isTransportError(transport)) return transport
+    return new AwsTransportError({
+      message: `${transport.message}. The request may have reached the service and taken effect; ` +
+        `${context.operation} is not safe to repeat, so it was not retried`,
+      cause: transport.cause,
+      reason: transport.reason,
+      code: transport.code,
+      service: transport.service,
+      operation: transport.operation,
+      retryable: false
+    })
+  }
   if (!Predicate.isObject(error)) return transportError(error, context, "Client", undefined)
   const name = stringField(error, "name")
   const metadata = Predicate.hasProperty(error, "$metadata") && Predicate.isObject(error.$metadata)
@@ -382,6 +420,14 @@ export function fromSdkError(
   if (fault === "client" || fault === "server") {
     return serviceError(error, context, name, statusCode, metadata)
   }
+  if (name === "AbortError") return transportError(error, context, "Aborted", name)
+  // A network code says what happened even when the response had begun (a body cut off mid-stream
+  // keeps the `$response` it came with); the SDK's HTTP handler also renames ECONNREFUSED /
+  // ECONNRESET / EPIPE errors `TimeoutError`.
+  const code = networkCode(error, 0)
+  if (code !== undefined) {
+    return transportError(error, context, internal.timeoutNames.has(code) ? "Timeout" : "Network", code)
+  }
   // The SDK could not parse the answer. A 5xx that is not XML (a proxy's HTML page) is still the
   // service failing; anything else is an unusable response.
   if (Predicate.hasProperty(error, "$response")) {
@@ -390,13 +436,28 @@ export function fromSdkError(
     }
     return transportError(error, context, "InvalidResponse", name)
   }
-  const code = networkCode(error, 0)
-  if (name === "AbortError") return transportError(error, context, "Aborted", name)
   if (name !== undefined && internal.timeoutNames.has(name)) return transportError(error, context, "Timeout", name)
-  if (code !== undefined) {
-    return transportError(error, context, internal.timeoutNames.has(code) ? "Timeout" : "Network", code)
+  const parameter = sdkParamError(error, name)
+  if (parameter !== undefined) {
+    return new ParamValidationError({
+      message: `Invalid parameter ${parameter} when calling the ${context.service} ${context.operation} operation: ${
+        describe(error)
+      }`,
+      parameter,
+      service: context.service,
+      operation: context.operation,
+      cause: error
+    })
   }
   return transportError(error, context, "Client", name)
+}
+
+// The SDK's own input checks before sending: an empty path label, or S3's bucket-name check.
+const sdkParamError = (error: object, name: string | undefined): string | undefined => {
+  const message = stringField(error, "message") ?? ""
+  const label = /^(?:No|Empty) value provided for input HTTP label: (\w+)/.exec(message)
+  if (label !== null) return label[1]
+  return name === "InvalidBucketName" ? "Bucket" : undefined
 }
 
 const stringField = (u: object, key: string): string | undefined => {

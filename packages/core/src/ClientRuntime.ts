@@ -6,9 +6,17 @@
  * @since 0.1.0
  */
 import type { NodeHttpHandler } from "@smithy/node-http-handler"
-import type { AwsCredentialIdentityProvider, HttpHandlerOptions, Logger } from "@smithy/types"
+import type {
+  AwsCredentialIdentityProvider,
+  Endpoint,
+  HttpHandlerOptions,
+  Logger,
+  MiddlewareStack,
+  Provider
+} from "@smithy/types"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
+import type * as LogLevel from "effect/LogLevel"
 import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
@@ -34,8 +42,18 @@ export interface Options {
   readonly sessionToken?: string | Redacted.Redacted<string> | undefined
   /** Merged over the session's client config, field by field. */
   readonly config?: Session.ClientConfig | undefined
-  /** A logger for the SDK client. Without one the SDK logs nothing. */
+  /** A logger for the SDK client. Without one (and without `logLevel`) the SDK logs nothing. */
   readonly logger?: Logger | undefined
+  /**
+   * Routes the SDK client's own log calls into Effect's logger, from this level up: an SDK
+   * `info(…)` becomes an Effect log at `Info`, `warn` at `Warning`, and so on; SDK calls below the
+   * level are dropped (`"Debug"` forwards debug, info, warn and error). The logs carry the
+   * annotation `aws.service`, go through the logger and minimum level of the runtime the client was
+   * built in, and are redacted first: secret fields (`SecretAccessKey`, `SessionToken`, passwords,
+   * private keys, …) and the client's own secret key and session token never reach a log line.
+   * Ignored when `logger` is given.
+   */
+  readonly logLevel?: LogLevel.Literal | undefined
 }
 
 /**
@@ -73,7 +91,8 @@ export interface CallOptions {
  */
 export interface SdkConfig {
   readonly region: string
-  readonly endpoint?: string
+  /** The endpoint URL; a provider that fails with a clear message when the URL is malformed. */
+  readonly endpoint?: string | Provider<Endpoint>
   readonly credentials: AwsCredentialIdentityProvider
   readonly maxAttempts?: number
   readonly retryMode?: "standard" | "adaptive"
@@ -124,6 +143,24 @@ export interface Binding {
   readonly regionName: string | undefined
   /** Adds service-specific span attributes from the input (S3: bucket and key). */
   readonly annotate?: ((span: Tracer.Span, input: unknown) => void) | undefined
+  /**
+   * Checks an operation's input before anything is sent; a problem fails the call with
+   * `AwsError.ParamValidationError` (S3: empty or over-long keys, malformed bucket names).
+   */
+  readonly validate?: ((operation: string, input: unknown) => ParamProblem | undefined) | undefined
+}
+
+/**
+ * What `Binding.validate` found wrong with an input.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ParamProblem {
+  /** The input member, e.g. `"Key"`. */
+  readonly parameter: string
+  /** Why it is refused, e.g. `"must not be empty"`. */
+  readonly message: string
 }
 
 /**
@@ -152,7 +189,8 @@ export interface MetadataBearer {
  * carry Effect's `AbortSignal`, so interrupting the fiber aborts the request). Each call runs in a
  * client span `Service.Operation` with `rpc.system`, `rpc.service`, `rpc.method`, `cloud.region`
  * and `aws.request_id`; any failure goes through `AwsError.fromSdkError` with `errors`, the
- * modelled exceptions the operation declares.
+ * modelled exceptions the operation declares, and marks the span with `error.type` (the error's
+ * `_tag`) and `aws.error.code` (AWS's error code, or the network error code).
  *
  * Names and attributes are computed once here, not per call.
  *
@@ -179,3 +217,28 @@ export const makeOperation: <
 export const sdkRegion: (
   client: { readonly config: { readonly region?: unknown } }
 ) => Effect.Effect<string | undefined> = internal.sdkRegion
+
+/**
+ * Keeps the SDK from sending a request again when it may already have taken effect and repeating it
+ * is not safe. The SDK retries network faults (a reset connection, a read timeout) of every
+ * operation; when the connection broke after the request was sent, the service may have applied it,
+ * and a second `CreateUser` then fails with `EntityAlreadyExists`, a second `CreateAccessKey` or
+ * `CreateMultipartUpload` creates a second key or upload. For such operations the call instead fails
+ * with `AwsTransportError` (`retryable: false`) whose message says the request may have taken
+ * effect.
+ *
+ * Not safe to repeat: requests sent with POST whose operation is neither a read (`Get*`, `List*`,
+ * `Describe*`, `Head*`, `Simulate*`, `Select*`) nor an idempotent write (`Put*`, `Attach*`, `Tag*`,
+ * `Untag*`, `Update*`, `Set*`, S3 `DeleteObjects`). S3's PUT and DELETE requests are idempotent.
+ * Failures before the request left (refused connection, DNS, connect timeout) and answers of the
+ * service (throttling, 5xx) are retried as the SDK does.
+ *
+ * effect-boto adds this to every SDK client it builds; call it on a client you pass to
+ * `layerFromSdk` to get the same behaviour.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const guardRetries: <I extends object, O extends object>(
+  client: { readonly middlewareStack: MiddlewareStack<I, O> }
+) => void = internal.guardRetries

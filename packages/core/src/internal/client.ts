@@ -1,9 +1,19 @@
 import { NodeHttpHandler } from "@smithy/node-http-handler"
-import type { AwsCredentialIdentityProvider, HttpHandlerOptions, Logger } from "@smithy/types"
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  Endpoint,
+  FinalizeRequestMiddleware,
+  HttpHandlerOptions,
+  Logger,
+  MiddlewareStack,
+  Provider
+} from "@smithy/types"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
@@ -13,7 +23,7 @@ import * as AwsError from "../AwsError.js"
 import type * as ClientRuntime from "../ClientRuntime.js"
 import * as Credentials from "../Credentials.js"
 import * as Session from "../Session.js"
-import { CredentialsFailure } from "./error.js"
+import { CredentialsFailure, NotRetried } from "./error.js"
 
 const noopLogger: Logger = {
   trace: () => {},
@@ -33,14 +43,129 @@ const failureMessage = (cause: Cause.Cause<Credentials.CredentialsError>): strin
 // typed failure is thrown inside a carrier and unwrapped again by the operation runner.
 const credentialsProvider = (
   runtime: Runtime.Runtime<never>,
-  getCredentials: Effect.Effect<Credentials.Credentials, Credentials.CredentialsError>
+  getCredentials: Effect.Effect<Credentials.Credentials, Credentials.CredentialsError>,
+  onResolved: (identity: AwsCredentialIdentity) => void
 ): AwsCredentialIdentityProvider => {
   const run = Runtime.runPromiseExit(runtime)
   return () =>
     run(getCredentials).then((exit) => {
-      if (Exit.isSuccess(exit)) return Credentials.toSdkIdentity(exit.value)
+      if (Exit.isSuccess(exit)) {
+        const identity = Credentials.toSdkIdentity(exit.value)
+        onResolved(identity)
+        return identity
+      }
       throw new CredentialsFailure(exit.cause, failureMessage(exit.cause))
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// SDK logs routed into Effect's logger, redacted
+// ---------------------------------------------------------------------------------------------
+
+// Members that hold secrets in AWS shapes and HTTP headers (lower case). The SDK masks the members
+// its models mark sensitive, but not all of them (STS's `SessionToken` is logged as is).
+const secretMembers: ReadonlySet<string> = new Set([
+  "secretaccesskey",
+  "sessiontoken",
+  "password",
+  "newpassword",
+  "oldpassword",
+  "servicepassword",
+  "privatekey",
+  "base32stringseed",
+  "qrcodepng",
+  "authenticationcode1",
+  "authenticationcode2",
+  "authorization",
+  "x-amz-security-token",
+  "x-amz-server-side-encryption-customer-key",
+  "x-amz-copy-source-server-side-encryption-customer-key",
+  "ssecustomerkey",
+  "copysourcessecustomerkey"
+])
+
+const REDACTED = "<redacted>"
+
+/** @internal */
+export const redactForLog = (value: unknown, secrets: ReadonlyArray<string>): unknown => {
+  const seen = new WeakMap<object, unknown>()
+  const scrub = (text: string): string => {
+    let out = text
+    for (const secret of secrets) if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED)
+    return out
+  }
+  const walk = (u: unknown, depth: number): unknown => {
+    if (typeof u === "string") return scrub(u)
+    if (typeof u !== "object" || u === null) return typeof u === "function" ? "<function>" : u
+    if (Redacted.isRedacted(u)) return REDACTED
+    if (u instanceof Uint8Array) return `<${u.byteLength} bytes>`
+    if (u instanceof Date) return u
+    if (Predicate.hasProperty(u, "pipe") && typeof u.pipe === "function" && !Array.isArray(u)) return "<stream>"
+    if (seen.has(u)) return "<circular>"
+    if (depth > 8) return "<nested>"
+    if (Array.isArray(u)) {
+      const out: Array<unknown> = []
+      seen.set(u, out)
+      for (const item of u) out.push(walk(item, depth + 1))
+      return out
+    }
+    const out: Record<string, unknown> = {}
+    seen.set(u, out)
+    // An error's name and message are not enumerable; keep them.
+    if (u instanceof Error) {
+      out["name"] = u.name
+      out["message"] = scrub(u.message)
+    }
+    for (const [key, member] of Object.entries(u)) {
+      out[key] = secretMembers.has(key.toLowerCase()) && member !== undefined && member !== null
+        ? REDACTED
+        : walk(member, depth + 1)
+    }
+    return out
+  }
+  return walk(value, 0)
+}
+
+const sdkLevels = [
+  ["trace", LogLevel.Trace],
+  ["debug", LogLevel.Debug],
+  ["info", LogLevel.Info],
+  ["warn", LogLevel.Warning],
+  ["error", LogLevel.Error]
+] as const
+
+const effectLogger = (
+  runtime: Runtime.Runtime<never>,
+  serviceId: string,
+  minimum: LogLevel.LogLevel,
+  secrets: () => ReadonlyArray<string>
+): Logger => {
+  const runSync = Runtime.runSync(runtime)
+  const forward = (level: LogLevel.LogLevel) => (...content: Array<unknown>): void => {
+    if (LogLevel.lessThan(level, minimum)) return
+    const redacted = redactForLog(content, secrets())
+    const messages = Array.isArray(redacted) ? redacted : [redacted]
+    runSync(Effect.logWithLevel(level, ...messages).pipe(Effect.annotateLogs("aws.service", serviceId)))
+  }
+  const [trace, debug, info, warn, error] = sdkLevels.map(([, level]) => forward(level))
+  return { trace: trace!, debug: debug!, info: info!, warn: warn!, error: error! }
+}
+
+const nonEmpty = (s: string | undefined): string | undefined => (s !== undefined && s.trim() !== "" ? s : undefined)
+
+// A malformed endpoint would make every call fail with the URL parser's bare "Invalid URL"; a
+// provider that fails says which URL and why.
+const endpointConfig = (serviceId: string, endpoint: string): string | Provider<Endpoint> => {
+  let problem: string | undefined
+  try {
+    const url = new URL(endpoint)
+    if (url.protocol !== "http:" && url.protocol !== "https:") problem = `the scheme must be http or https`
+  } catch {
+    problem = "it is not an absolute URL"
+  }
+  if (problem === undefined) return endpoint
+  const message = `Invalid endpoint URL ${JSON.stringify(endpoint)} for ${serviceId}: ${problem}`
+  return () => Promise.reject(new Error(message))
 }
 
 const defined = <A>(a: A | undefined, b: A | undefined): A | undefined => (b !== undefined ? b : a)
@@ -122,17 +247,29 @@ export function resolve(
     const runtime = yield* Effect.runtime<never>()
     const explicit = yield* explicitCredentials(options)
     const config = mergeConfig(session.config, options.config)
-    const regionName = options.regionName ?? Option.getOrUndefined(session.regionName) ?? "us-east-1"
+    // An empty region is no region, as in the Session (the SDK client constructor would throw).
+    const regionName = nonEmpty(options.regionName) ?? Option.getOrUndefined(session.regionName) ?? "us-east-1"
     const endpointUrl = options.endpointUrl !== undefined
       ? Option.some(options.endpointUrl)
       : session.endpointFor(serviceId)
     const handler = requestHandler(config)
     const endpoint = Option.getOrUndefined(endpointUrl)
+    // The latest keys the SDK signed with, only to scrub them from routed SDK logs.
+    let secrets: ReadonlyArray<string> = []
+    const remember = (identity: AwsCredentialIdentity) => {
+      secrets = identity.sessionToken !== undefined
+        ? [identity.secretAccessKey, identity.sessionToken]
+        : [identity.secretAccessKey]
+    }
+    const logger = options.logger ??
+      (options.logLevel !== undefined
+        ? effectLogger(runtime, serviceId, LogLevel.fromLiteral(options.logLevel), () => secrets)
+        : noopLogger)
     const sdkConfig: ClientRuntime.SdkConfig = {
       region: regionName,
-      credentials: credentialsProvider(runtime, Option.getOrElse(explicit, () => session.getCredentials)),
-      logger: options.logger ?? noopLogger,
-      ...(endpoint !== undefined ? { endpoint } : {}),
+      credentials: credentialsProvider(runtime, Option.getOrElse(explicit, () => session.getCredentials), remember),
+      logger,
+      ...(endpoint !== undefined ? { endpoint: endpointConfig(serviceId, endpoint) } : {}),
       ...(config.maxAttempts !== undefined ? { maxAttempts: config.maxAttempts } : {}),
       // The SDK has no legacy mode; standard is what boto3's legacy mode became.
       ...(config.retryMode !== undefined
@@ -181,6 +318,17 @@ export const makeOperation = <
   // Capturing a stack trace per span costs more than the rest of the wrapper together.
   const spanOptions: Tracer.SpanOptions = { kind: "client", attributes, captureStackTrace: false }
   const annotate = binding.annotate
+  const validate = binding.validate
+
+  const markFailed = (span: Tracer.Span, error: E): void => {
+    span.attribute("error.type", error._tag)
+    const code = Predicate.hasProperty(error, "code") && typeof error.code === "string"
+      ? error.code
+      : Predicate.hasProperty(error, "reason") && typeof error.reason === "string"
+      ? error.reason
+      : undefined
+    if (code !== undefined) span.attribute("aws.error.code", code)
+  }
 
   const failure = (thrown: unknown, span: Tracer.Span): Effect.Effect<never, E> => {
     // A defect or interruption inside the session's credentials effect stays what it was.
@@ -191,6 +339,20 @@ export const makeOperation = <
     if (Predicate.hasProperty(error, "requestId") && typeof error.requestId === "string") {
       span.attribute("aws.request_id", error.requestId)
     }
+    markFailed(span, error)
+    return Effect.fail(error)
+  }
+
+  const invalid = (problem: ClientRuntime.ParamProblem, span: Tracer.Span): Effect.Effect<never, E> => {
+    const error = new AwsError.ParamValidationError({
+      message:
+        `Invalid parameter ${problem.parameter} when calling the ${binding.service} ${operation} operation: ${problem.message}`,
+      parameter: problem.parameter,
+      service: binding.service,
+      operation,
+      cause: undefined
+    })
+    markFailed(span, error)
     return Effect.fail(error)
   }
 
@@ -227,9 +389,78 @@ export const makeOperation = <
   return (input, options) =>
     Effect.useSpan(spanName, spanOptions, (span) => {
       if (annotate !== undefined) annotate(span, input)
+      const problem = validate !== undefined ? validate(operation, input) : undefined
+      if (problem !== undefined) return invalid(problem, span)
       const effect = call(input, span)
       return options?.timeout === undefined
         ? effect
         : Effect.timeoutFail(effect, { duration: options.timeout, onTimeout: timeoutError })
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// No second attempt for requests that may have taken effect and are not safe to repeat
+// ---------------------------------------------------------------------------------------------
+
+const readPrefixes = ["Get", "List", "Describe", "Head", "Simulate", "Select"]
+const idempotentWritePrefixes = ["Put", "Attach", "Tag", "Untag", "Update", "Set"]
+const idempotentPosts: ReadonlySet<string> = new Set(["DeleteObjects"])
+
+/** @internal */
+export const isSafeToRepeat = (method: string, operation: string): boolean =>
+  method.toUpperCase() !== "POST" || idempotentPosts.has(operation) ||
+  readPrefixes.some((p) => operation.startsWith(p)) || idempotentWritePrefixes.some((p) => operation.startsWith(p))
+
+// Failures that happen before a byte of the request left: the service cannot have seen it.
+const notSentCodes: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH"
+])
+
+const mayHaveBeenApplied = (error: unknown): boolean => {
+  if (!Predicate.isObject(error)) return false
+  if (error instanceof CredentialsFailure || error instanceof NotRetried) return false
+  const name = Predicate.hasProperty(error, "name") ? error.name : undefined
+  if (name === "AbortError") return false
+  // A network code comes first: a body that broke off mid-stream carries the response it began with.
+  const code = Predicate.hasProperty(error, "code") ? error.code : undefined
+  if (typeof code === "string") return !notSentCodes.has(code)
+  // An answer of the service (an error code, or a body that does not parse) is the SDK's to judge.
+  if (Predicate.hasProperty(error, "$fault") || Predicate.hasProperty(error, "$response")) return false
+  const message = Predicate.hasProperty(error, "message") && typeof error.message === "string" ? error.message : ""
+  if (name === "TimeoutError") return !message.includes("did not establish a connection")
+  const answered = Predicate.hasProperty(error, "$metadata") && Predicate.isObject(error.$metadata) &&
+    Predicate.hasProperty(error.$metadata, "httpStatusCode") && error.$metadata.httpStatusCode !== undefined
+  // Anything else without an answer (a socket error) happened in flight.
+  return !answered && error instanceof Error
+}
+
+/** @internal */
+export const guardRetries = <I extends object, O extends object>(
+  client: { readonly middlewareStack: MiddlewareStack<I, O> }
+): void => {
+  const middleware: FinalizeRequestMiddleware<I, O> = (next, context) => {
+    const operation = typeof context.commandName === "string" ? context.commandName.replace(/Command$/, "") : ""
+    return async (args) => {
+      const method = Predicate.hasProperty(args.request, "method") && typeof args.request.method === "string"
+        ? args.request.method
+        : "POST"
+      if (isSafeToRepeat(method, operation)) return next(args)
+      try {
+        return await next(args)
+      } catch (error) {
+        throw mayHaveBeenApplied(error) ? new NotRetried(error) : error
+      }
+    }
+  }
+  // Inside the SDK's retry middleware (finalizeRequest, high priority), around each attempt.
+  client.middlewareStack.add(middleware, {
+    step: "finalizeRequest",
+    priority: "low",
+    name: "effectBotoRetryGuard",
+    override: true
+  })
 }

@@ -99,3 +99,19 @@ export class CredentialsFailure extends Error {
     this.failure = failure
   }
 }
+
+/**
+ * Replaces a transport failure of a request that may already have taken effect, for an operation
+ * that is not safe to repeat. The SDK's retry strategy does not recognise it (the original is
+ * deliberately not its `cause`, which the SDK inspects), so the request is not sent again.
+ *
+ * @internal
+ */
+export class NotRetried extends Error {
+  readonly original: unknown
+  constructor(original: unknown) {
+    super(original instanceof Error ? original.message : String(original))
+    this.name = "NotRetried"
+    this.original = original
+  }
+}
