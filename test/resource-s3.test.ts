@@ -16,6 +16,7 @@ import * as Hash from "effect/Hash"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as TestServices from "effect/TestServices"
+import { createHash } from "node:crypto"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMoto } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
@@ -178,6 +179,33 @@ describe("S3Resource against moto", () => {
         assert.strictEqual(small.responses.length, 2)
         assert.strictEqual((yield* collect(bucket.objects.all())).length, 2)
       }), { timeout: 120_000 })
+
+    it.effect("batch delete: keys S3 refuses fail the action with PartialBatchFailure, or come back as data", () =>
+      Effect.gen(function*() {
+        const s3 = yield* S3Resource.S3Resource
+        // Object Lock makes S3 (and moto) refuse to delete a locked version: a per-key error.
+        const bucket = yield* s3.createBucket({ Bucket: unique("locked"), ObjectLockEnabledForBucket: true })
+        const until = new Date(Date.now() + 24 * 3600 * 1000)
+        yield* bucket.putObject({
+          Key: "locked",
+          Body: "x",
+          ContentMD5: createHash("md5").update("x").digest("base64"),
+          ObjectLockMode: "COMPLIANCE",
+          ObjectLockRetainUntilDate: until
+        })
+        yield* bucket.putObject({ Key: "free", Body: "y" })
+        const failure = yield* Effect.flip(bucket.objectVersions.delete())
+        assert.strictEqual(failure._tag, "PartialBatchFailure")
+        if (failure._tag !== "PartialBatchFailure") return
+        assert.deepStrictEqual(failure.errors.map((e) => e.Key), ["locked"])
+        assert.deepStrictEqual(failure.result.deleted.map((d) => d.Key), ["free"])
+        assert.include(failure.message, "locked")
+        // with collectErrors the same outcome is the success value
+        yield* bucket.putObject({ Key: "free", Body: "y" })
+        const collected = yield* bucket.objectVersions.delete(undefined, { collectErrors: true })
+        assert.deepStrictEqual(collected.errors.map((e) => e.Key), ["locked"])
+        assert.deepStrictEqual(collected.deleted.map((d) => d.Key), ["free"])
+      }))
 
     it.effect("object versions: versions and delete markers, and deleting them all", () =>
       Effect.gen(function*() {
