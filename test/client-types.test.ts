@@ -20,6 +20,7 @@ type Common =
   | AwsError.ServiceUnavailable
   | AwsError.AwsUnknownError
   | AwsError.AwsTransportError
+  | AwsError.ParamValidationError
   | Credentials.NoCredentials
   | Credentials.CredentialsProviderError
 

@@ -38,6 +38,7 @@ const acquire = (
     const config: Sdk.IAMClientConfig = { ...resolved.sdkConfig, ...overrides }
     const client = yield* Effect.acquireRelease(Effect.sync(() => build(config)), (client) =>
       Effect.sync(() => client.destroy()))
+    ClientRuntime.guardRetries(client)
     // `sdk` overrides may change the region; the client knows the one it uses.
     const regionName = overrides?.region !== undefined ? yield* ClientRuntime.sdkRegion(client) : resolved.regionName
     return fromSdk(client, regionName ?? resolved.regionName, resolved.endpointUrl)

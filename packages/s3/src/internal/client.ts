@@ -24,13 +24,41 @@ const annotate = (span: Tracer.Span, input: unknown): void => {
   }
 }
 
+// botocore's check of a bucket name (lenient: legacy buckets may have capitals and underscores);
+// access point and Outposts ARNs are left to the SDK.
+const validBucket = /^[a-zA-Z0-9.\-_]{1,255}$/
+
+// Checked before sending: the SDK sends an empty key as a request on the bucket itself (a GET of
+// the bucket listing comes back as the "object"), and S3 refuses keys over 1024 bytes.
+const validate = (_operation: string, input: unknown): ClientRuntime.ParamProblem | undefined => {
+  if (!Predicate.isObject(input)) return undefined
+  if (Predicate.hasProperty(input, "Bucket") && typeof input.Bucket === "string") {
+    const bucket = input.Bucket
+    if (!bucket.startsWith("arn:") && !validBucket.test(bucket)) {
+      return {
+        parameter: "Bucket",
+        message: `invalid bucket name ${JSON.stringify(bucket.slice(0, 300))}: ` +
+          "it must be 1 to 255 letters, digits, '.', '-' or '_'"
+      }
+    }
+  }
+  if (Predicate.hasProperty(input, "Key") && typeof input.Key === "string") {
+    if (input.Key === "") return { parameter: "Key", message: "the key must not be empty" }
+    const bytes = Buffer.byteLength(input.Key, "utf8")
+    if (bytes > 1024) {
+      return { parameter: "Key", message: `the key is ${bytes} bytes long in UTF-8; S3 allows at most 1024` }
+    }
+  }
+  return undefined
+}
+
 /** @internal */
 export const fromSdk = (
   client: Sdk.S3Client,
   regionName: string | undefined,
   endpointUrl: Option.Option<string>
 ): S3Client.Service => {
-  const operations = makeOperations(client, { service: "S3", regionName, annotate })
+  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate })
   return {
     ...operations,
     paginate: makePaginate(operations),
@@ -68,6 +96,7 @@ const acquire = (
     }
     const client = yield* Effect.acquireRelease(Effect.sync(() => build(config)), (client) =>
       Effect.sync(() => client.destroy()))
+    ClientRuntime.guardRetries(client)
     // `sdk` overrides may change the region; the client knows the one it uses.
     const regionName = overrides?.region !== undefined ? yield* ClientRuntime.sdkRegion(client) : resolved.regionName
     return fromSdk(client, regionName ?? resolved.regionName, resolved.endpointUrl)
