@@ -1,8 +1,10 @@
 /**
  * A loopback HTTP proxy in front of moto that can misbehave on demand: answer 500 / 503 (with or
- * without Retry-After), S3 `SlowDown`, IAM `Throttling`, reset the connection mid-body, truncate
- * a body, or stall. It records every request it sees (method, path, IAM/STS action) so tests can
- * count how often a side effect was attempted, and tracks its open sockets.
+ * without Retry-After), S3 `SlowDown`, IAM `Throttling`, any scripted status and body, reset the
+ * connection mid-body, cut the body short (connection closed early, or a well-framed response
+ * whose body is only a prefix), delay, or stall. It records every request it sees (method, path,
+ * IAM/STS action, time) so tests can count how often a side effect was attempted, and tracks its
+ * open sockets (now and at most).
  *
  * It exists because moto always answers promptly and correctly; these faults need exact timing.
  */
@@ -15,8 +17,21 @@ export type Fault =
   | { readonly _tag: "Status"; readonly status: number; readonly retryAfter?: number; readonly body?: string }
   | { readonly _tag: "SlowDown" }
   | { readonly _tag: "Throttling" }
+  /**
+   * Forwards to moto (the side effect happens), sends half the body, then resets (RST); an empty
+   * answer is reset before its status line.
+   */
   | { readonly _tag: "ResetMidBody" }
+  /** Forwards to moto, sends half the body announced with the full Content-Length, then closes (FIN). */
   | { readonly _tag: "Truncate" }
+  /**
+   * Forwards to moto and answers a well-framed response whose body is only its first `bytes` bytes
+   * (default: half), with a Content-Length that matches: the HTTP layer sees nothing wrong.
+   */
+  | { readonly _tag: "ShortBody"; readonly bytes?: number }
+  /** Forwards to moto and answers after `millis`. */
+  | { readonly _tag: "Delay"; readonly millis: number }
+  /** Never answers; the socket stays open until the client closes it. */
   | { readonly _tag: "Stall" }
 
 export interface SeenRequest {
@@ -26,13 +41,15 @@ export interface SeenRequest {
   readonly action: string | undefined
   /** The fault applied, if any. */
   readonly fault: Fault["_tag"] | undefined
+  /** `performance.now()` when the request (headers and body) had arrived. */
+  readonly at: number
 }
 
 export interface FaultRule {
   readonly fault: Fault
   /** How many matching requests get the fault (default: every one). */
   readonly times?: number
-  readonly match?: (request: SeenRequest) => boolean
+  readonly match?: (request: Omit<SeenRequest, "fault">) => boolean
 }
 
 export interface FaultProxy {
@@ -41,17 +58,31 @@ export interface FaultProxy {
   readonly count: (predicate: (request: SeenRequest) => boolean) => number
   /** Adds a rule; rules are tried in order, the first that matches applies. */
   readonly inject: (rule: FaultRule) => void
+  /** Drops the rules and the record of seen requests, and restarts the socket high-water mark. */
   readonly clear: () => void
   /** Sockets currently open between clients and the proxy. */
   readonly openSockets: () => number
-  /** Resolves when a stalled request's client socket has closed. */
+  /** The most sockets open at the same time since the proxy started or was last cleared. */
+  readonly maxOpenSockets: () => number
+  /** Resolves once some seen request satisfies the predicate (at once if one already does). */
+  readonly waitFor: (predicate: (request: SeenRequest) => boolean) => Promise<SeenRequest>
+  /** Resolves once every request stalled so far has had its client socket closed. */
   readonly stalledClosed: () => Promise<void>
 }
 
-const xmlError = (code: string, message: string, rootS3: boolean) =>
-  rootS3
-    ? `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`
-    : `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+
+/** An S3 (REST-XML) error body. */
+export const s3ErrorBody = (code: string, message: string): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${
+    escapeXml(message)
+  }</Message><RequestId>fault-proxy</RequestId></Error>`
+
+/** An IAM / STS (query protocol) error body. */
+export const queryErrorBody = (code: string, message: string): string =>
+  `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${
+    escapeXml(message)
+  }</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`
 
 const readBody = (req: http.IncomingMessage) =>
   new Promise<Buffer>((resolve, reject) => {
@@ -61,7 +92,7 @@ const readBody = (req: http.IncomingMessage) =>
     req.on("error", reject)
   })
 
-const forward = (target: URL, req: http.IncomingMessage, body: Buffer) =>
+const forward = (target: URL, agent: http.Agent, req: http.IncomingMessage, body: Buffer) =>
   new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
     const upstream = http.request(
       {
@@ -69,7 +100,8 @@ const forward = (target: URL, req: http.IncomingMessage, body: Buffer) =>
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: req.headers
+        headers: req.headers,
+        agent
       },
       (res) => {
         readBody(res).then((b) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: b }), reject)
@@ -78,6 +110,20 @@ const forward = (target: URL, req: http.IncomingMessage, body: Buffer) =>
     upstream.on("error", reject)
     upstream.end(body)
   })
+
+const framedHeaders = (
+  method: string | undefined,
+  headers: http.IncomingHttpHeaders,
+  length: number
+): http.OutgoingHttpHeaders => {
+  const out: http.OutgoingHttpHeaders = { ...headers }
+  delete out["transfer-encoding"]
+  delete out["connection"]
+  delete out["keep-alive"]
+  // A HEAD answer has no body but announces the size of the object.
+  if (method !== "HEAD") out["content-length"] = String(length)
+  return out
+}
 
 /** Starts the proxy in front of `targetUrl`; it closes with the scope. */
 export const make = (targetUrl: string): Effect.Effect<FaultProxy, never, Scope.Scope> =>
@@ -88,12 +134,18 @@ export const make = (targetUrl: string): Effect.Effect<FaultProxy, never, Scope.
 
 const start = async (targetUrl: string) => {
   const target = new URL(targetUrl)
+  // One keep-alive pool towards moto, sized so that the proxy never queues what clients send.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
   const seen: Array<SeenRequest> = []
   let rules: Array<{ rule: FaultRule; left: number }> = []
   const sockets = new Set<net.Socket>()
+  let maxOpen = 0
+  let stalled = 0
+  let stalledDone = 0
   let stallWaiters: Array<() => void> = []
+  let seenWaiters: Array<{ predicate: (r: SeenRequest) => boolean; resolve: (r: SeenRequest) => void }> = []
 
-  const pick = (request: SeenRequest): Fault | undefined => {
+  const pick = (request: Omit<SeenRequest, "fault">): Fault | undefined => {
     for (const entry of rules) {
       if (entry.left <= 0) continue
       if (entry.rule.match && !entry.rule.match(request)) continue
@@ -103,21 +155,39 @@ const start = async (targetUrl: string) => {
     return undefined
   }
 
+  const record = (request: SeenRequest) => {
+    seen.push(request)
+    const waiting = seenWaiters
+    seenWaiters = []
+    for (const waiter of waiting) {
+      if (waiter.predicate(request)) waiter.resolve(request)
+      else seenWaiters.push(waiter)
+    }
+  }
+
+  const settleStalls = () => {
+    if (stalledDone < stalled) return
+    const waiters = stallWaiters
+    stallWaiters = []
+    waiters.forEach((w) => w())
+  }
+
   const server = http.createServer(async (req, res) => {
     const body = await readBody(req)
     const path = req.url ?? "/"
     const form = req.headers["content-type"]?.includes("x-www-form-urlencoded")
       ? new URLSearchParams(body.toString("utf8"))
       : undefined
-    const probe: SeenRequest = {
+    const probe = {
       method: req.method ?? "GET",
       path,
       action: form?.get("Action") ?? undefined,
-      fault: undefined
+      at: performance.now()
     }
     const fault = pick(probe)
-    seen.push({ ...probe, fault: fault?._tag })
+    record({ ...probe, fault: fault?._tag })
     const isS3 = probe.action === undefined
+    const errorBody = isS3 ? s3ErrorBody : queryErrorBody
     switch (fault?._tag) {
       case undefined:
         break
@@ -125,55 +195,65 @@ const start = async (targetUrl: string) => {
         const headers: http.OutgoingHttpHeaders = { "content-type": "application/xml" }
         if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter)
         res.writeHead(fault.status, headers)
-        res.end(fault.body ?? xmlError(fault.status === 503 ? "ServiceUnavailable" : "InternalError", "injected", isS3))
+        res.end(fault.body ?? errorBody(fault.status === 503 ? "ServiceUnavailable" : "InternalError", "injected"))
         return
       }
       case "SlowDown":
         res.writeHead(503, { "content-type": "application/xml" })
-        res.end(xmlError("SlowDown", "Please reduce your request rate.", true))
+        res.end(s3ErrorBody("SlowDown", "Please reduce your request rate."))
         return
       case "Throttling":
         res.writeHead(400, { "content-type": "text/xml" })
-        res.end(xmlError("Throttling", "Rate exceeded", false))
+        res.end(queryErrorBody("Throttling", "Rate exceeded"))
         return
       case "Stall": {
+        stalled++
         req.socket.once("close", () => {
-          const waiters = stallWaiters
-          stallWaiters = []
-          waiters.forEach((w) => w())
+          stalledDone++
+          settleStalls()
         })
         return // never answer
       }
       case "ResetMidBody":
       case "Truncate": {
-        const upstream = await forward(target, req, body)
-        const headers = { ...upstream.headers }
-        delete headers["transfer-encoding"]
-        headers["content-length"] = String(upstream.body.length)
-        res.writeHead(upstream.status, headers)
+        const upstream = await forward(target, agent, req, body)
+        const cut = () => (fault._tag === "ResetMidBody" ? req.socket.resetAndDestroy() : req.socket.destroy())
+        // An empty answer (PutObject) has no middle: the connection breaks before the status line.
+        if (upstream.body.length === 0) {
+          cut()
+          return
+        }
+        res.writeHead(upstream.status, framedHeaders(req.method, upstream.headers, upstream.body.length))
         const half = upstream.body.subarray(0, Math.max(1, Math.floor(upstream.body.length / 2)))
-        res.write(half, () => {
-          if (fault._tag === "ResetMidBody") req.socket.resetAndDestroy()
-          else req.socket.destroy()
-        })
+        res.write(half, cut)
         return
       }
+      case "ShortBody": {
+        const upstream = await forward(target, agent, req, body)
+        const cut = upstream.body.subarray(0, fault.bytes ?? Math.floor(upstream.body.length / 2))
+        res.writeHead(upstream.status, framedHeaders(req.method, upstream.headers, cut.length))
+        res.end(cut)
+        return
+      }
+      case "Delay":
+        await new Promise((resolve) => setTimeout(resolve, fault.millis))
+        break
     }
     try {
-      const upstream = await forward(target, req, body)
-      const headers = { ...upstream.headers }
-      delete headers["transfer-encoding"]
-      delete headers["connection"]
-      headers["content-length"] = String(upstream.body.length)
-      res.writeHead(upstream.status, headers)
+      const upstream = await forward(target, agent, req, body)
+      res.writeHead(upstream.status, framedHeaders(req.method, upstream.headers, upstream.body.length))
       res.end(upstream.body)
     } catch (error) {
       res.writeHead(502)
       res.end(String(error))
     }
   })
+  // Keep idle client connections as long as clients want them: a socket the proxy closes on its own
+  // would look like a leak-free client when it is not.
+  server.keepAliveTimeout = 60_000
   server.on("connection", (socket) => {
     sockets.add(socket)
+    maxOpen = Math.max(maxOpen, sockets.size)
     socket.once("close", () => sockets.delete(socket))
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
@@ -190,13 +270,26 @@ const start = async (targetUrl: string) => {
     clear: () => {
       rules = []
       seen.length = 0
+      maxOpen = sockets.size
     },
     openSockets: () => sockets.size,
-    stalledClosed: () => new Promise<void>((resolve) => stallWaiters.push(resolve))
+    maxOpenSockets: () => maxOpen,
+    waitFor: (predicate) =>
+      new Promise<SeenRequest>((resolve) => {
+        const found = seen.find(predicate)
+        if (found !== undefined) resolve(found)
+        else seenWaiters.push({ predicate, resolve })
+      }),
+    stalledClosed: () =>
+      new Promise<void>((resolve) => {
+        stallWaiters.push(resolve)
+        settleStalls()
+      })
   }
   const close = () =>
     new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy()
+      agent.destroy()
       server.close(() => resolve())
     })
   return { proxy, close }
