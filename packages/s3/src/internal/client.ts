@@ -10,6 +10,7 @@ import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
 // Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
 import { S3Client as Tag } from "../S3Client.js"
+import { decodeListings } from "./listEncoding.js"
 import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
 import { makeWaitFor } from "./waiters.js"
@@ -97,6 +98,7 @@ const acquire = (
     const client = yield* Effect.acquireRelease(Effect.sync(() => build(config)), (client) =>
       Effect.sync(() => client.destroy()))
     ClientRuntime.guardRetries(client)
+    decodeListings(client)
     // `sdk` overrides may change the region; the client knows the one it uses.
     const regionName = overrides?.region !== undefined ? yield* ClientRuntime.sdkRegion(client) : resolved.regionName
     return fromSdk(client, regionName ?? resolved.regionName, resolved.endpointUrl)
