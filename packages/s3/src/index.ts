@@ -10,3 +10,7 @@ export * as S3Error from "./S3Error.js"
  * @since 0.1.0
  */
 export * as S3Resource from "./S3Resource.js"
+/**
+ * @since 0.1.0
+ */
+export * as S3Transfer from "./S3Transfer.js"

@@ -1,0 +1,274 @@
+import * as AwsError from "@effect-boto/core/AwsError"
+import type * as PlatformError from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
+import type * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { S3Client as S3ClientTag } from "../S3Client.js"
+import type * as S3Client from "../S3Client.js"
+import type * as S3Transfer from "../S3Transfer.js"
+// Only used inside functions (S3Transfer.ts imports this module).
+import { S3DownloadFailed } from "../S3Transfer.js"
+import * as internal from "./transfer.js"
+
+interface Context {
+  readonly s3: S3Client.Service
+  readonly Bucket: string
+  readonly Key: string
+  readonly extraArgs: S3Transfer.DownloadExtraArgs | undefined
+  readonly eTag: string | undefined
+  readonly attempts: number
+}
+
+interface Head {
+  readonly size: number
+  readonly eTag: string | undefined
+  readonly versionId: string | undefined
+}
+
+const failed = (
+  target: { readonly Bucket: string; readonly Key: string },
+  attempts: number,
+  cause: S3Transfer.DownloadError
+) => {
+  const changed = AwsError.isServiceError(cause) && cause.code === "PreconditionFailed"
+  return new S3DownloadFailed({
+    message: `Failed to download ${internal.s3Url(target.Bucket, target.Key)}: ` +
+      (changed ? "the object changed during the download (its ETag no longer matches)" : cause.message) +
+      (attempts > 1 ? ` (after ${attempts} attempts)` : ""),
+    bucket: target.Bucket,
+    key: target.Key,
+    attempts,
+    cause
+  })
+}
+
+const headObject = (
+  s3: S3Client.Service,
+  options: S3Transfer.DownloadOptions
+): Effect.Effect<Head, S3DownloadFailed> =>
+  s3.headObject({ ...options.extraArgs, Bucket: options.Bucket, Key: options.Key }).pipe(
+    Effect.mapError((cause) => failed(options, 0, cause)),
+    Effect.map((output) => ({ size: output.ContentLength ?? 0, eTag: output.ETag, versionId: output.VersionId }))
+  )
+
+const invalidResponse = (message: string) =>
+  new AwsError.AwsTransportError({
+    message,
+    cause: undefined,
+    reason: "InvalidResponse",
+    code: undefined,
+    service: "S3",
+    operation: "GetObject",
+    retryable: false
+  })
+
+// Pauses between attempts: the SDK already backed off for failed requests; this spaces out the
+// resumption of bodies that broke after the answer started.
+const backoff = (attempt: number) => Effect.sleep(Duration.millis(Math.min(50 * 2 ** (attempt - 1), 1_000)))
+
+/**
+ * Bytes `start..end` (inclusive) of the object. `ranged` sends a Range header even from byte 0 (a
+ * whole-object GET sends none, so that an empty object can be read). When the request or its body
+ * fails with a retryable error, the GET is sent again for the bytes not yet emitted, up to
+ * `attempts` times in all; every GET carries `IfMatch` so all bytes come from the same object.
+ */
+const getRange = (
+  ctx: Context,
+  start: number,
+  end: number,
+  ranged: boolean
+): Stream.Stream<Uint8Array, S3DownloadFailed> => {
+  const attempt = (from: number, n: number): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+    Stream.suspend(() => {
+      let received = 0
+      const expected = end - from + 1
+      const request = ctx.s3.getObject({
+        ...ctx.extraArgs,
+        Bucket: ctx.Bucket,
+        Key: ctx.Key,
+        ...(ctx.eTag !== undefined ? { IfMatch: ctx.eTag } : {}),
+        ...(ranged || from > 0 ? { Range: `bytes=${from}-${end}` } : {})
+      })
+      const body = Stream.unwrap(Effect.flatMap(request, (output) => {
+        if (output.ContentLength !== undefined && output.ContentLength !== expected) {
+          // A server that ignored the Range header: its bytes would land at the wrong offsets.
+          return Effect.fail(
+            invalidResponse(`GetObject answered ${output.ContentLength} bytes for a range of ${expected}`)
+          )
+        }
+        return Effect.succeed(internal.bodyStream(output.Body, "GetObject"))
+      }))
+      const counted = Stream.map(body, (chunk) => {
+        received += chunk.length
+        return chunk
+      })
+      const complete = Stream.suspend(() =>
+        received === expected ? Stream.empty : Stream.fail(
+          internal.bodyError("GetObject", new Error(`the body ended after ${received} of ${expected} bytes`))
+        )
+      )
+      return Stream.concat(counted, complete).pipe(
+        Stream.catchAll((error) =>
+          AwsError.isRetryable(error) && n < ctx.attempts
+            ? Stream.unwrap(Effect.as(backoff(n), attempt(from + received, n + 1)))
+            : Stream.fail(failed(ctx, n, error))
+        )
+      )
+    })
+  return attempt(start, 1)
+}
+
+interface Range {
+  readonly start: number
+  readonly end: number
+}
+
+const rangeAt = (index: number, partSize: number, size: number): Range => {
+  const start = index * partSize
+  return { start, end: Math.min(size, start + partSize) - 1 }
+}
+
+/**
+ * The ranges of the object in order, fetched `concurrency` at a time ahead of the consumer: a
+ * window of forked GETs, each collecting its range; the next range starts when the consumer takes
+ * the oldest one. Closing the stream interrupts the GETs in flight.
+ */
+const rangedStream = (
+  ctx: Context,
+  size: number,
+  partSize: number,
+  concurrency: number
+): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const count = Math.ceil(size / partSize)
+    const window: Array<Fiber.RuntimeFiber<Chunk.Chunk<Uint8Array>, S3DownloadFailed>> = []
+    let next = 0
+    const fill = Effect.gen(function*() {
+      while (window.length < concurrency && next < count) {
+        const range = rangeAt(next, partSize, size)
+        next += 1
+        window.push(yield* Effect.forkIn(Stream.runCollect(getRange(ctx, range.start, range.end, true)), scope))
+      }
+    })
+    const pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> = Effect.gen(function*() {
+      yield* fill
+      const oldest = window.shift()
+      if (oldest === undefined) return yield* Effect.fail(Option.none())
+      const chunk = yield* Effect.mapError(Fiber.join(oldest), Option.some)
+      yield* fill
+      return chunk
+    })
+    return Stream.repeatEffectChunkOption(pull)
+  }))
+
+const reportChunks = (
+  stream: Stream.Stream<Uint8Array, S3DownloadFailed>,
+  reporter: internal.Reporter | undefined
+): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+  reporter === undefined ? stream : Stream.mapChunksEffect(stream, (chunk) => {
+    let bytes = 0
+    for (const bytesOf of chunk) bytes += bytesOf.length
+    return Effect.as(reporter.report(bytes), chunk)
+  })
+
+const spanAttributes = (options: S3Transfer.DownloadOptions) => ({
+  attributes: { "aws.s3.bucket": options.Bucket, "aws.s3.key": options.Key }
+})
+
+/** @internal */
+export const download = (
+  options: S3Transfer.DownloadOptions
+): Stream.Stream<Uint8Array, S3DownloadFailed | S3Transfer.InvalidTransferInput, S3Client.S3Client> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const config = yield* internal.resolveConfig(options.config)
+    const s3 = yield* S3ClientTag
+    const head = yield* headObject(s3, options)
+    const ctx: Context = {
+      s3,
+      Bucket: options.Bucket,
+      Key: options.Key,
+      extraArgs: options.extraArgs,
+      eTag: head.eTag,
+      attempts: config.numDownloadAttempts
+    }
+    const reporter = options.onProgress === undefined
+      ? undefined
+      : yield* internal.makeReporter(options.onProgress, head.size)
+    const bytes = head.size < config.multipartThreshold
+      ? getRange(ctx, 0, head.size - 1, false)
+      : rangedStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
+    return reportChunks(bytes, reporter)
+  })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
+
+const randomSuffix = (): string => {
+  let out = ""
+  for (let i = 0; i < 8; i++) out += Math.floor(Math.random() * 16).toString(16)
+  return out
+}
+
+/** @internal */
+export const downloadFile = (
+  options: S3Transfer.DownloadFileOptions
+): Effect.Effect<
+  S3Transfer.TransferResult,
+  S3DownloadFailed | S3Transfer.InvalidTransferInput | PlatformError.PlatformError,
+  S3Client.S3Client | FileSystem.FileSystem
+> =>
+  Effect.gen(function*() {
+    const config = yield* internal.resolveConfig(options.config)
+    const s3 = yield* S3ClientTag
+    const fs = yield* FileSystem.FileSystem
+    const head = yield* headObject(s3, options)
+    const ctx: Context = {
+      s3,
+      Bucket: options.Bucket,
+      Key: options.Key,
+      extraArgs: options.extraArgs,
+      eTag: head.eTag,
+      attempts: config.numDownloadAttempts
+    }
+    const reporter = yield* internal.makeReporter(options.onProgress, head.size)
+    const ranged = head.size >= config.multipartThreshold
+    const partSize = config.multipartChunksize
+    const count = ranged ? Math.ceil(head.size / partSize) : 0
+    // boto3's naming: a random suffix in the same folder, so the final rename stays on one device.
+    const temporary = `${options.path}.${randomSuffix()}`
+
+    const write = Effect.scoped(Effect.gen(function*() {
+      const file = yield* fs.open(temporary, { flag: "w" })
+      if (!ranged) {
+        return yield* Stream.runForEach(
+          getRange(ctx, 0, head.size - 1, false),
+          (chunk) => Effect.zipRight(file.writeAll(chunk), reporter.report(chunk.length))
+        )
+      }
+      // A file handle has one position: seek and write go together under one lock.
+      const lock = yield* Effect.makeSemaphore(1)
+      const writeAt = (position: number, chunk: Uint8Array) =>
+        lock.withPermits(1)(Effect.zipRight(file.seek(position, "start"), file.writeAll(chunk)))
+      yield* Effect.forEach(
+        Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
+        (range) =>
+          Effect.suspend(() => {
+            let position = range.start
+            return Stream.runForEach(getRange(ctx, range.start, range.end, true), (chunk) => {
+              const at = position
+              position += chunk.length
+              return Effect.zipRight(writeAt(at, chunk), reporter.report(chunk.length))
+            })
+          }),
+        { concurrency: config.maxConcurrency, discard: true }
+      )
+    }))
+
+    yield* Effect.zipRight(write, fs.rename(temporary, options.path)).pipe(
+      Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.ignore(fs.remove(temporary))))
+    )
+    return { ETag: head.eTag, VersionId: head.versionId, size: head.size, parts: count }
+  }).pipe(Effect.withSpan("S3Transfer.downloadFile", spanAttributes(options)))

@@ -1,0 +1,315 @@
+import type * as Sdk from "@aws-sdk/client-s3"
+import type * as PlatformError from "@effect/platform/Error"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Queue from "effect/Queue"
+import * as Stream from "effect/Stream"
+import { S3Client as S3ClientTag } from "../S3Client.js"
+import type * as S3Client from "../S3Client.js"
+import type * as S3Transfer from "../S3Transfer.js"
+// Only used inside functions (S3Transfer.ts imports this module).
+import { InvalidTransferInput, S3UploadFailed } from "../S3Transfer.js"
+import * as internal from "./transfer.js"
+
+const createArgs = [
+  "ACL",
+  "BucketKeyEnabled",
+  "CacheControl",
+  "ContentDisposition",
+  "ContentEncoding",
+  "ContentLanguage",
+  "ContentType",
+  "ExpectedBucketOwner",
+  "Expires",
+  "GrantFullControl",
+  "GrantRead",
+  "GrantReadACP",
+  "GrantWriteACP",
+  "Metadata",
+  "ObjectLockLegalHoldStatus",
+  "ObjectLockMode",
+  "ObjectLockRetainUntilDate",
+  "RequestPayer",
+  "SSECustomerAlgorithm",
+  "SSECustomerKey",
+  "SSECustomerKeyMD5",
+  "SSEKMSEncryptionContext",
+  "SSEKMSKeyId",
+  "ServerSideEncryption",
+  "StorageClass",
+  "Tagging",
+  "WebsiteRedirectLocation"
+] as const satisfies ReadonlyArray<keyof S3Transfer.UploadExtraArgs & keyof Sdk.CreateMultipartUploadCommandInput>
+
+const partArgs = [
+  "ExpectedBucketOwner",
+  "RequestPayer",
+  "SSECustomerAlgorithm",
+  "SSECustomerKey",
+  "SSECustomerKeyMD5"
+] as const satisfies ReadonlyArray<keyof S3Transfer.UploadExtraArgs & keyof Sdk.UploadPartCommandInput>
+
+const completeArgs = [
+  "ExpectedBucketOwner",
+  "IfMatch",
+  "IfNoneMatch",
+  "RequestPayer",
+  "SSECustomerAlgorithm",
+  "SSECustomerKey",
+  "SSECustomerKeyMD5"
+] as const satisfies ReadonlyArray<keyof S3Transfer.UploadExtraArgs & keyof Sdk.CompleteMultipartUploadCommandInput>
+
+interface Target {
+  readonly Bucket: string
+  readonly Key: string
+  readonly extraArgs: S3Transfer.UploadExtraArgs | undefined
+}
+
+const failed = (target: Target, uploadId: string | undefined) => (cause: S3Transfer.UploadError) =>
+  new S3UploadFailed({
+    message: `Failed to upload to ${internal.s3Url(target.Bucket, target.Key)}: ${cause.message}`,
+    bucket: target.Bucket,
+    key: target.Key,
+    uploadId,
+    cause
+  })
+
+const putObject = (
+  s3: S3Client.Service,
+  target: Target,
+  data: Uint8Array,
+  reporter: internal.Reporter
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> =>
+  s3.putObject({
+    ...target.extraArgs,
+    Bucket: target.Bucket,
+    Key: target.Key,
+    Body: data,
+    ContentLength: data.length
+  }).pipe(
+    Effect.mapError(failed(target, undefined)),
+    Effect.tap(() => {
+      reporter.setTotal(data.length)
+      return reporter.report(data.length)
+    }),
+    Effect.map((output) => ({ ETag: output.ETag, VersionId: output.VersionId, size: data.length, parts: 0 }))
+  )
+
+interface Part {
+  readonly partNumber: number
+  readonly data: Uint8Array
+}
+
+/**
+ * Sends the rest of the body as parts. One producer reads exact-size parts and hands them to
+ * `maxConcurrency` workers through a one-slot queue; a semaphore of `maxConcurrency + 1` buffers is
+ * taken before a part is read and given back when it is sent, which bounds the memory whatever
+ * the stream's length. The first failure interrupts the producer and the other workers.
+ */
+const uploadParts = <E, R>(
+  s3: S3Client.Service,
+  target: Target,
+  uploadId: string,
+  reader: internal.ByteReader<E, R>,
+  partSize: number,
+  concurrency: number,
+  checksumAlgorithm: Sdk.ChecksumAlgorithm | undefined,
+  reporter: internal.Reporter
+): Effect.Effect<ReadonlyArray<Sdk.CompletedPart>, S3UploadFailed | InvalidTransferInput | E, R> =>
+  Effect.gen(function*() {
+    const buffers = yield* Effect.makeSemaphore(concurrency + 1)
+    const queue = yield* Queue.bounded<Part | undefined>(1)
+    const completed: Array<Sdk.CompletedPart> = []
+    const baseInput = {
+      ...internal.pick(target.extraArgs, partArgs),
+      ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
+      Bucket: target.Bucket,
+      Key: target.Key,
+      UploadId: uploadId
+    }
+    let size = 0
+
+    const producer = Effect.gen(function*() {
+      let partNumber = 0
+      while (true) {
+        yield* buffers.take(1)
+        const data = yield* reader.read(partSize)
+        if (data === undefined) {
+          yield* buffers.release(1)
+          break
+        }
+        partNumber += 1
+        if (partNumber > internal.maxParts) {
+          return yield* new InvalidTransferInput({
+            field: "body",
+            message: `body: longer than ${internal.maxParts} parts of ${partSize} bytes; ` +
+              `raise multipartChunksize to upload it`
+          })
+        }
+        size += data.length
+        yield* Queue.offer(queue, { partNumber, data })
+        if (data.length < partSize) break
+      }
+      reporter.setTotal(size)
+      yield* Queue.offer(queue, undefined)
+    })
+
+    const worker = Effect.gen(function*() {
+      while (true) {
+        const part = yield* Queue.take(queue)
+        if (part === undefined) {
+          // Pass the end on to the next worker.
+          yield* Queue.offer(queue, undefined)
+          return
+        }
+        const output = yield* s3.uploadPart({
+          ...baseInput,
+          PartNumber: part.partNumber,
+          Body: part.data,
+          ContentLength: part.data.length
+        }).pipe(Effect.mapError(failed(target, uploadId)))
+        completed.push({
+          ETag: output.ETag,
+          PartNumber: part.partNumber,
+          ...(checksumAlgorithm !== undefined ? internal.partChecksums(output) : {})
+        })
+        yield* buffers.release(1)
+        yield* reporter.report(part.data.length)
+      }
+    })
+
+    const workers = Array.from({ length: concurrency }, () => worker)
+    yield* Effect.all([producer, ...workers], { concurrency: "unbounded", discard: true })
+    return completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0))
+  })
+
+const multipart = <E, R>(
+  s3: S3Client.Service,
+  target: Target,
+  reader: internal.ByteReader<E, R>,
+  config: S3Transfer.TransferConfig,
+  partSize: number,
+  reporter: internal.Reporter
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R> =>
+  Effect.gen(function*() {
+    const checksumAlgorithm = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
+    return yield* Effect.acquireUseRelease(
+      s3.createMultipartUpload({
+        ...internal.pick(target.extraArgs, createArgs),
+        ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
+        Bucket: target.Bucket,
+        Key: target.Key
+      }).pipe(Effect.mapError(failed(target, undefined))),
+      ({ UploadId }) =>
+        Effect.gen(function*() {
+          const uploadId = UploadId ?? ""
+          const parts = yield* uploadParts(
+            s3,
+            target,
+            uploadId,
+            reader,
+            partSize,
+            config.maxConcurrency,
+            checksumAlgorithm,
+            reporter
+          )
+          const output = yield* s3.completeMultipartUpload({
+            ...internal.pick(target.extraArgs, completeArgs),
+            Bucket: target.Bucket,
+            Key: target.Key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: [...parts] }
+          }).pipe(Effect.mapError(failed(target, uploadId)))
+          return {
+            ETag: output.ETag,
+            VersionId: output.VersionId,
+            size: reporter.transferred(),
+            parts: parts.length
+          }
+        }),
+      // Runs on failure and on interruption, after every part in flight stopped. Its own failure
+      // is not reported over the upload's: the caller learns why the upload failed.
+      ({ UploadId }, exit) =>
+        Exit.isSuccess(exit) ? Effect.void : s3.abortMultipartUpload({
+          ...internal.pick(target.extraArgs, ["ExpectedBucketOwner", "RequestPayer"] as const),
+          Bucket: target.Bucket,
+          Key: target.Key,
+          UploadId: UploadId ?? ""
+        }).pipe(Effect.ignore)
+    )
+  })
+
+const encoder = new TextEncoder()
+
+/**
+ * Uploads a body of any length: reads up to the threshold, then one PutObject if the body ended
+ * before it, else a multipart upload starting with the bytes already read.
+ */
+const uploadStream = <E, R>(
+  target: Target,
+  body: Stream.Stream<Uint8Array, E, R>,
+  knownSize: number | undefined,
+  config: S3Transfer.TransferConfig,
+  onProgress: S3Transfer.OnProgress | undefined
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, S3Client.S3Client | R> =>
+  Effect.scoped(Effect.gen(function*() {
+    const s3 = yield* S3ClientTag
+    const reporter = yield* internal.makeReporter(onProgress, knownSize)
+    const reader = yield* internal.makeByteReader(body)
+    const head = (yield* reader.read(config.multipartThreshold)) ?? new Uint8Array(0)
+    if (head.length < config.multipartThreshold) return yield* putObject(s3, target, head, reporter)
+    reader.unread(head)
+    const partSize = internal.adjustChunksize(config.multipartChunksize, knownSize)
+    return yield* multipart(s3, target, reader, config, partSize, reporter)
+  }))
+
+const span = (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
+  Effect.withSpan(name, { attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key } })
+
+/** @internal */
+export const upload = <E = never, R = never>(
+  options: S3Transfer.UploadOptions<E, R>
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, S3Client.S3Client | R> =>
+  Effect.gen(function*() {
+    const config = yield* internal.resolveConfig(options.config)
+    const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
+    const body = options.body
+    if (typeof body === "string" || body instanceof Uint8Array) {
+      const bytes = typeof body === "string" ? encoder.encode(body) : body
+      return yield* uploadStream(target, Stream.succeed(bytes), bytes.length, config, options.onProgress)
+    }
+    return yield* uploadStream(target, body, undefined, config, options.onProgress)
+  }).pipe(span("S3Transfer.upload", options))
+
+/** @internal */
+export const uploadFile = (
+  options: S3Transfer.UploadFileOptions
+): Effect.Effect<
+  S3Transfer.TransferResult,
+  S3UploadFailed | InvalidTransferInput | PlatformError.PlatformError,
+  S3Client.S3Client | FileSystem.FileSystem
+> =>
+  Effect.gen(function*() {
+    const config = yield* internal.resolveConfig(options.config)
+    const fs = yield* FileSystem.FileSystem
+    const info = yield* fs.stat(options.path)
+    if (info.type !== "File") {
+      return yield* new InvalidTransferInput({
+        field: "path",
+        message: `path: ${options.path} is not a regular file (${info.type})`
+      })
+    }
+    const size = Number(info.size)
+    const partSize = internal.adjustChunksize(config.multipartChunksize, size)
+    // Reading in part-sized chunks lets the reader hand each chunk over as a part without a copy.
+    const chunkSize = Math.min(partSize, config.multipartThreshold)
+    const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
+    return yield* uploadStream(
+      target,
+      fs.stream(options.path, { chunkSize: FileSystem.Size(chunkSize) }),
+      size,
+      config,
+      options.onProgress
+    )
+  }).pipe(span("S3Transfer.uploadFile", options))
