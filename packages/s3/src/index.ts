@@ -14,3 +14,7 @@ export * as S3Resource from "./S3Resource.js"
  * @since 0.1.0
  */
 export * as S3Transfer from "./S3Transfer.js"
+/**
+ * @since 0.1.0
+ */
+export * as S3Presign from "./S3Presign.js"
