@@ -408,6 +408,7 @@ export function fromSdkError(
     })
   }
   if (!Predicate.isObject(error)) return transportError(error, context, "Client", undefined)
+  detachBody(error)
   const name = stringField(error, "name")
   const metadata = Predicate.hasProperty(error, "$metadata") && Predicate.isObject(error.$metadata)
     ? error.$metadata
@@ -458,6 +459,16 @@ const sdkParamError = (error: object, name: string | undefined): string | undefi
   const label = /^(?:No|Empty) value provided for input HTTP label: (\w+)/.exec(message)
   if (label !== null) return label[1]
   return name === "InvalidBucketName" ? "Bucket" : undefined
+}
+
+// The SDK keeps the raw response on its exceptions (the hidden `$response`). Its body is the live
+// socket stream, from which a deep inspection (`showHidden`) reaches the request and its
+// `x-amz-security-token` header. The body has been read by then; the reference goes.
+const detachBody = (error: object): void => {
+  const response = Predicate.hasProperty(error, "$response") ? error.$response : undefined
+  if (Predicate.isObject(response) && Predicate.hasProperty(response, "body") && Predicate.isObject(response.body)) {
+    Reflect.set(response, "body", undefined)
+  }
 }
 
 const stringField = (u: object, key: string): string | undefined => {
