@@ -570,6 +570,12 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     for (const i of r.identifiers) impl.push(`    this.${i.prop} = ${i.prop}`)
     impl.push("  }")
     for (const a of r.aliases) impl.push(`  get ${a.prop}() {\n    return this.${a.of.prop}\n  }`)
+    // Attributes are getters on the prototype over meta.data: nothing is copied per resource.
+    for (const a of r.attributes) {
+      impl.push(
+        `  get ${a.prop}(): ${r.ts}.Data[${str(a.member)}] | undefined {\n    return this.meta.data?.${a.member}\n  }`
+      )
+    }
     // Fails before any request when an identifier is unusable.
     impl.push(`  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)
@@ -990,16 +996,22 @@ ${builders.join(",\n")}
     const ctorParams = [`client: ${client}`, ...idParams].join(", ")
     const ctorArgs = ["client", ...r.identifiers.map((i) => i.prop)].join(", ")
     if (shape) {
-      const attrsNone = r.attributes.map((a) => `${a.prop}: undefined`).join(", ")
-      const attrsData = r.attributes.map((a) => `${a.prop}: data.${a.member}`).join(", ")
-      emitted.push(`const no${r.name}Attributes = { ${attrsNone} } as const`)
+      // A loaded resource narrows the attributes the model requires (`arn: string`).
+      const narrowed = r.attributes.filter((a) => a.required)
+      emitted.push(`class ${r.name}LoadedImpl extends ${r.name}Impl<${r.ts}.Data> {
+${
+        narrowed.map((a) =>
+          `  override get ${a.prop}(): ${r.ts}.Data[${str(a.member)}] {\n    return this.meta.data.${a.member}\n  }`
+        ).join("\n")
+      }
+}`)
       emitted.push(
         doc([`Builds a \`${r.ts}\` without data.`, "", "@since 0.1.0", "@category constructors"]) +
-          `\nexport const make${r.name} = (${ctorParams}): ${r.ts} =>\n  Object.assign(new ${r.name}Impl<undefined>(${ctorArgs}, undefined), no${r.name}Attributes)`
+          `\nexport const make${r.name} = (${ctorParams}): ${r.ts} => new ${r.name}Impl<undefined>(${ctorArgs}, undefined)`
       )
       emitted.push(
         doc([`Builds a \`${r.ts}\` with data.`, "", "@since 0.1.0", "@category constructors"]) +
-          `\nexport const make${r.name}Loaded = (${ctorParams}, data: ${r.ts}.Data): ${r.ts}.Loaded =>\n  Object.assign(new ${r.name}Impl<${r.ts}.Data>(${ctorArgs}, data), { ${attrsData} })`
+          `\nexport const make${r.name}Loaded = (${ctorParams}, data: ${r.ts}.Data): ${r.ts}.Loaded =>\n  new ${r.name}LoadedImpl(${ctorArgs}, data)`
       )
     } else {
       emitted.push(

@@ -25,7 +25,10 @@ export const isResource = (u: unknown): u is Resource.Resource => hasProperty(u,
 export abstract class Base<Client, Identifiers extends object, Data>
   implements Resource.Resource<Client, Identifiers, Data>
 {
-  readonly [TypeId]: Resource.TypeId = TypeId
+  // On the prototype, not copied into every resource (a listing builds one per item).
+  get [TypeId](): Resource.TypeId {
+    return TypeId
+  }
   constructor(readonly meta: Resource.Meta<Client, Identifiers, Data>) {}
 
   [Equal.symbol](that: unknown): boolean {

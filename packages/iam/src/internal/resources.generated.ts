@@ -125,6 +125,12 @@ class AccessKeyImpl<D extends AccessKey.Data | undefined>
   get accessKeyId() {
     return this.id
   }
+  get createDate(): AccessKey.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get status(): AccessKey.Data["Status"] | undefined {
+    return this.meta.data?.Status
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccessKey", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -166,7 +172,8 @@ class AccessKeyImpl<D extends AccessKey.Data | undefined>
   }
 }
 
-const noAccessKeyAttributes = { createDate: undefined, status: undefined } as const
+class AccessKeyLoadedImpl extends AccessKeyImpl<AccessKey.Data> {
+}
 
 /**
  * Builds a `AccessKey` without data.
@@ -175,7 +182,7 @@ const noAccessKeyAttributes = { createDate: undefined, status: undefined } as co
  * @category constructors
  */
 export const makeAccessKey = (client: IAMClient.Service, userName: string, id: string): AccessKey =>
-  Object.assign(new AccessKeyImpl<undefined>(client, userName, id, undefined), noAccessKeyAttributes)
+  new AccessKeyImpl<undefined>(client, userName, id, undefined)
 
 /**
  * Builds a `AccessKey` with data.
@@ -188,11 +195,7 @@ export const makeAccessKeyLoaded = (
   userName: string,
   id: string,
   data: AccessKey.Data
-): AccessKey.Loaded =>
-  Object.assign(new AccessKeyImpl<AccessKey.Data>(client, userName, id, data), {
-    createDate: data.CreateDate,
-    status: data.Status
-  })
+): AccessKey.Loaded => new AccessKeyLoadedImpl(client, userName, id, data)
 
 /**
  * boto3's `iam.AccessKeyPair` resource (shape `AccessKey`): identifiers `userName`, `id`, `secret`.
@@ -305,6 +308,12 @@ class AccessKeyPairImpl<D extends AccessKeyPair.Data | undefined>
   get secretAccessKey() {
     return this.secret
   }
+  get createDate(): AccessKeyPair.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get status(): AccessKeyPair.Data["Status"] | undefined {
+    return this.meta.data?.Status
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccessKeyPair", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -342,7 +351,11 @@ class AccessKeyPairImpl<D extends AccessKeyPair.Data | undefined>
   }
 }
 
-const noAccessKeyPairAttributes = { createDate: undefined, status: undefined } as const
+class AccessKeyPairLoadedImpl extends AccessKeyPairImpl<AccessKeyPair.Data> {
+  override get status(): AccessKeyPair.Data["Status"] {
+    return this.meta.data.Status
+  }
+}
 
 /**
  * Builds a `AccessKeyPair` without data.
@@ -355,8 +368,7 @@ export const makeAccessKeyPair = (
   userName: string,
   id: string,
   secret: Redacted.Redacted<string>
-): AccessKeyPair =>
-  Object.assign(new AccessKeyPairImpl<undefined>(client, userName, id, secret, undefined), noAccessKeyPairAttributes)
+): AccessKeyPair => new AccessKeyPairImpl<undefined>(client, userName, id, secret, undefined)
 
 /**
  * Builds a `AccessKeyPair` with data.
@@ -370,11 +382,7 @@ export const makeAccessKeyPairLoaded = (
   id: string,
   secret: Redacted.Redacted<string>,
   data: AccessKeyPair.Data
-): AccessKeyPair.Loaded =>
-  Object.assign(new AccessKeyPairImpl<AccessKeyPair.Data>(client, userName, id, secret, data), {
-    createDate: data.CreateDate,
-    status: data.Status
-  })
+): AccessKeyPair.Loaded => new AccessKeyPairLoadedImpl(client, userName, id, secret, data)
 
 const redactAccessKeyPair = (value: Sdk.AccessKey): AccessKeyPair.Data => {
   const data: Resource.ModelData<Sdk.AccessKey, "AccessKeyId" | "SecretAccessKey" | "Status" | "UserName"> = Resource
@@ -490,6 +498,36 @@ class AccountPasswordPolicyImpl<D extends AccountPasswordPolicy.Data | undefined
   constructor(client: IAMClient.Service, data: D) {
     super({ serviceName: "iam", resourceName: "AccountPasswordPolicy", client, identifiers: {}, data })
   }
+  get allowUsersToChangePassword(): AccountPasswordPolicy.Data["AllowUsersToChangePassword"] | undefined {
+    return this.meta.data?.AllowUsersToChangePassword
+  }
+  get expirePasswords(): AccountPasswordPolicy.Data["ExpirePasswords"] | undefined {
+    return this.meta.data?.ExpirePasswords
+  }
+  get hardExpiry(): AccountPasswordPolicy.Data["HardExpiry"] | undefined {
+    return this.meta.data?.HardExpiry
+  }
+  get maxPasswordAge(): AccountPasswordPolicy.Data["MaxPasswordAge"] | undefined {
+    return this.meta.data?.MaxPasswordAge
+  }
+  get minimumPasswordLength(): AccountPasswordPolicy.Data["MinimumPasswordLength"] | undefined {
+    return this.meta.data?.MinimumPasswordLength
+  }
+  get passwordReusePrevention(): AccountPasswordPolicy.Data["PasswordReusePrevention"] | undefined {
+    return this.meta.data?.PasswordReusePrevention
+  }
+  get requireLowercaseCharacters(): AccountPasswordPolicy.Data["RequireLowercaseCharacters"] | undefined {
+    return this.meta.data?.RequireLowercaseCharacters
+  }
+  get requireNumbers(): AccountPasswordPolicy.Data["RequireNumbers"] | undefined {
+    return this.meta.data?.RequireNumbers
+  }
+  get requireSymbols(): AccountPasswordPolicy.Data["RequireSymbols"] | undefined {
+    return this.meta.data?.RequireSymbols
+  }
+  get requireUppercaseCharacters(): AccountPasswordPolicy.Data["RequireUppercaseCharacters"] | undefined {
+    return this.meta.data?.RequireUppercaseCharacters
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccountPasswordPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -514,18 +552,8 @@ class AccountPasswordPolicyImpl<D extends AccountPasswordPolicy.Data | undefined
   }
 }
 
-const noAccountPasswordPolicyAttributes = {
-  allowUsersToChangePassword: undefined,
-  expirePasswords: undefined,
-  hardExpiry: undefined,
-  maxPasswordAge: undefined,
-  minimumPasswordLength: undefined,
-  passwordReusePrevention: undefined,
-  requireLowercaseCharacters: undefined,
-  requireNumbers: undefined,
-  requireSymbols: undefined,
-  requireUppercaseCharacters: undefined
-} as const
+class AccountPasswordPolicyLoadedImpl extends AccountPasswordPolicyImpl<AccountPasswordPolicy.Data> {
+}
 
 /**
  * Builds a `AccountPasswordPolicy` without data.
@@ -534,7 +562,7 @@ const noAccountPasswordPolicyAttributes = {
  * @category constructors
  */
 export const makeAccountPasswordPolicy = (client: IAMClient.Service): AccountPasswordPolicy =>
-  Object.assign(new AccountPasswordPolicyImpl<undefined>(client, undefined), noAccountPasswordPolicyAttributes)
+  new AccountPasswordPolicyImpl<undefined>(client, undefined)
 
 /**
  * Builds a `AccountPasswordPolicy` with data.
@@ -545,19 +573,7 @@ export const makeAccountPasswordPolicy = (client: IAMClient.Service): AccountPas
 export const makeAccountPasswordPolicyLoaded = (
   client: IAMClient.Service,
   data: AccountPasswordPolicy.Data
-): AccountPasswordPolicy.Loaded =>
-  Object.assign(new AccountPasswordPolicyImpl<AccountPasswordPolicy.Data>(client, data), {
-    allowUsersToChangePassword: data.AllowUsersToChangePassword,
-    expirePasswords: data.ExpirePasswords,
-    hardExpiry: data.HardExpiry,
-    maxPasswordAge: data.MaxPasswordAge,
-    minimumPasswordLength: data.MinimumPasswordLength,
-    passwordReusePrevention: data.PasswordReusePrevention,
-    requireLowercaseCharacters: data.RequireLowercaseCharacters,
-    requireNumbers: data.RequireNumbers,
-    requireSymbols: data.RequireSymbols,
-    requireUppercaseCharacters: data.RequireUppercaseCharacters
-  })
+): AccountPasswordPolicy.Loaded => new AccountPasswordPolicyLoadedImpl(client, data)
 
 /**
  * boto3's `iam.AccountSummary` resource (shape `GetAccountSummaryResponse`): identifiers none.
@@ -620,6 +636,9 @@ class AccountSummaryImpl<D extends AccountSummary.Data | undefined>
   constructor(client: IAMClient.Service, data: D) {
     super({ serviceName: "iam", resourceName: "AccountSummary", client, identifiers: {}, data })
   }
+  get summaryMap(): AccountSummary.Data["SummaryMap"] | undefined {
+    return this.meta.data?.SummaryMap
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccountSummary", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -631,7 +650,8 @@ class AccountSummaryImpl<D extends AccountSummary.Data | undefined>
   }
 }
 
-const noAccountSummaryAttributes = { summaryMap: undefined } as const
+class AccountSummaryLoadedImpl extends AccountSummaryImpl<AccountSummary.Data> {
+}
 
 /**
  * Builds a `AccountSummary` without data.
@@ -640,7 +660,7 @@ const noAccountSummaryAttributes = { summaryMap: undefined } as const
  * @category constructors
  */
 export const makeAccountSummary = (client: IAMClient.Service): AccountSummary =>
-  Object.assign(new AccountSummaryImpl<undefined>(client, undefined), noAccountSummaryAttributes)
+  new AccountSummaryImpl<undefined>(client, undefined)
 
 /**
  * Builds a `AccountSummary` with data.
@@ -649,7 +669,7 @@ export const makeAccountSummary = (client: IAMClient.Service): AccountSummary =>
  * @category constructors
  */
 export const makeAccountSummaryLoaded = (client: IAMClient.Service, data: AccountSummary.Data): AccountSummary.Loaded =>
-  Object.assign(new AccountSummaryImpl<AccountSummary.Data>(client, data), { summaryMap: data.SummaryMap })
+  new AccountSummaryLoadedImpl(client, data)
 
 /**
  * boto3's `iam.AssumeRolePolicy` resource: identifiers `roleName`.
@@ -882,6 +902,30 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
   constructor(client: IAMClient.Service, data: D) {
     super({ serviceName: "iam", resourceName: "CurrentUser", client, identifiers: {}, data })
   }
+  get arn(): CurrentUser.Data["Arn"] | undefined {
+    return this.meta.data?.Arn
+  }
+  get createDate(): CurrentUser.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get passwordLastUsed(): CurrentUser.Data["PasswordLastUsed"] | undefined {
+    return this.meta.data?.PasswordLastUsed
+  }
+  get path(): CurrentUser.Data["Path"] | undefined {
+    return this.meta.data?.Path
+  }
+  get permissionsBoundary(): CurrentUser.Data["PermissionsBoundary"] | undefined {
+    return this.meta.data?.PermissionsBoundary
+  }
+  get tags(): CurrentUser.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
+  get userId(): CurrentUser.Data["UserId"] | undefined {
+    return this.meta.data?.UserId
+  }
+  get userName(): CurrentUser.Data["UserName"] | undefined {
+    return this.meta.data?.UserName
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1061,16 +1105,23 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
   }
 }
 
-const noCurrentUserAttributes = {
-  arn: undefined,
-  createDate: undefined,
-  passwordLastUsed: undefined,
-  path: undefined,
-  permissionsBoundary: undefined,
-  tags: undefined,
-  userId: undefined,
-  userName: undefined
-} as const
+class CurrentUserLoadedImpl extends CurrentUserImpl<CurrentUser.Data> {
+  override get arn(): CurrentUser.Data["Arn"] {
+    return this.meta.data.Arn
+  }
+  override get createDate(): CurrentUser.Data["CreateDate"] {
+    return this.meta.data.CreateDate
+  }
+  override get path(): CurrentUser.Data["Path"] {
+    return this.meta.data.Path
+  }
+  override get userId(): CurrentUser.Data["UserId"] {
+    return this.meta.data.UserId
+  }
+  override get userName(): CurrentUser.Data["UserName"] {
+    return this.meta.data.UserName
+  }
+}
 
 /**
  * Builds a `CurrentUser` without data.
@@ -1079,7 +1130,7 @@ const noCurrentUserAttributes = {
  * @category constructors
  */
 export const makeCurrentUser = (client: IAMClient.Service): CurrentUser =>
-  Object.assign(new CurrentUserImpl<undefined>(client, undefined), noCurrentUserAttributes)
+  new CurrentUserImpl<undefined>(client, undefined)
 
 /**
  * Builds a `CurrentUser` with data.
@@ -1088,16 +1139,7 @@ export const makeCurrentUser = (client: IAMClient.Service): CurrentUser =>
  * @category constructors
  */
 export const makeCurrentUserLoaded = (client: IAMClient.Service, data: CurrentUser.Data): CurrentUser.Loaded =>
-  Object.assign(new CurrentUserImpl<CurrentUser.Data>(client, data), {
-    arn: data.Arn,
-    createDate: data.CreateDate,
-    passwordLastUsed: data.PasswordLastUsed,
-    path: data.Path,
-    permissionsBoundary: data.PermissionsBoundary,
-    tags: data.Tags,
-    userId: data.UserId,
-    userName: data.UserName
-  })
+  new CurrentUserLoadedImpl(client, data)
 
 /**
  * boto3's `iam.Group` resource (shape `Group`): identifiers `name`.
@@ -1294,6 +1336,18 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
   }
   get groupName() {
     return this.name
+  }
+  get arn(): Group.Data["Arn"] | undefined {
+    return this.meta.data?.Arn
+  }
+  get createDate(): Group.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get groupId(): Group.Data["GroupId"] | undefined {
+    return this.meta.data?.GroupId
+  }
+  get path(): Group.Data["Path"] | undefined {
+    return this.meta.data?.Path
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
@@ -1499,7 +1553,20 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
   }
 }
 
-const noGroupAttributes = { arn: undefined, createDate: undefined, groupId: undefined, path: undefined } as const
+class GroupLoadedImpl extends GroupImpl<Group.Data> {
+  override get arn(): Group.Data["Arn"] {
+    return this.meta.data.Arn
+  }
+  override get createDate(): Group.Data["CreateDate"] {
+    return this.meta.data.CreateDate
+  }
+  override get groupId(): Group.Data["GroupId"] {
+    return this.meta.data.GroupId
+  }
+  override get path(): Group.Data["Path"] {
+    return this.meta.data.Path
+  }
+}
 
 /**
  * Builds a `Group` without data.
@@ -1508,7 +1575,7 @@ const noGroupAttributes = { arn: undefined, createDate: undefined, groupId: unde
  * @category constructors
  */
 export const makeGroup = (client: IAMClient.Service, name: string): Group =>
-  Object.assign(new GroupImpl<undefined>(client, name, undefined), noGroupAttributes)
+  new GroupImpl<undefined>(client, name, undefined)
 
 /**
  * Builds a `Group` with data.
@@ -1517,12 +1584,7 @@ export const makeGroup = (client: IAMClient.Service, name: string): Group =>
  * @category constructors
  */
 export const makeGroupLoaded = (client: IAMClient.Service, name: string, data: Group.Data): Group.Loaded =>
-  Object.assign(new GroupImpl<Group.Data>(client, name, data), {
-    arn: data.Arn,
-    createDate: data.CreateDate,
-    groupId: data.GroupId,
-    path: data.Path
-  })
+  new GroupLoadedImpl(client, name, data)
 
 /**
  * boto3's `iam.GroupPolicy` resource (shape `GetGroupPolicyResponse`): identifiers `groupName`, `name`.
@@ -1618,6 +1680,9 @@ class GroupPolicyImpl<D extends GroupPolicy.Data | undefined>
   get policyName() {
     return this.name
   }
+  get policyDocument(): GroupPolicy.Data["PolicyDocument"] | undefined {
+    return this.meta.data?.PolicyDocument
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("GroupPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1652,7 +1717,11 @@ class GroupPolicyImpl<D extends GroupPolicy.Data | undefined>
   }
 }
 
-const noGroupPolicyAttributes = { policyDocument: undefined } as const
+class GroupPolicyLoadedImpl extends GroupPolicyImpl<GroupPolicy.Data> {
+  override get policyDocument(): GroupPolicy.Data["PolicyDocument"] {
+    return this.meta.data.PolicyDocument
+  }
+}
 
 /**
  * Builds a `GroupPolicy` without data.
@@ -1661,7 +1730,7 @@ const noGroupPolicyAttributes = { policyDocument: undefined } as const
  * @category constructors
  */
 export const makeGroupPolicy = (client: IAMClient.Service, groupName: string, name: string): GroupPolicy =>
-  Object.assign(new GroupPolicyImpl<undefined>(client, groupName, name, undefined), noGroupPolicyAttributes)
+  new GroupPolicyImpl<undefined>(client, groupName, name, undefined)
 
 /**
  * Builds a `GroupPolicy` with data.
@@ -1674,10 +1743,7 @@ export const makeGroupPolicyLoaded = (
   groupName: string,
   name: string,
   data: GroupPolicy.Data
-): GroupPolicy.Loaded =>
-  Object.assign(new GroupPolicyImpl<GroupPolicy.Data>(client, groupName, name, data), {
-    policyDocument: data.PolicyDocument
-  })
+): GroupPolicy.Loaded => new GroupPolicyLoadedImpl(client, groupName, name, data)
 
 /**
  * boto3's `iam.InstanceProfile` resource (shape `InstanceProfile`): identifiers `name`.
@@ -1802,6 +1868,24 @@ class InstanceProfileImpl<D extends InstanceProfile.Data | undefined>
   get instanceProfileName() {
     return this.name
   }
+  get arn(): InstanceProfile.Data["Arn"] | undefined {
+    return this.meta.data?.Arn
+  }
+  get createDate(): InstanceProfile.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get instanceProfileId(): InstanceProfile.Data["InstanceProfileId"] | undefined {
+    return this.meta.data?.InstanceProfileId
+  }
+  get path(): InstanceProfile.Data["Path"] | undefined {
+    return this.meta.data?.Path
+  }
+  get rolesAttribute(): InstanceProfile.Data["Roles"] | undefined {
+    return this.meta.data?.Roles
+  }
+  get tags(): InstanceProfile.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("InstanceProfile", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1877,14 +1961,23 @@ class InstanceProfileImpl<D extends InstanceProfile.Data | undefined>
   }
 }
 
-const noInstanceProfileAttributes = {
-  arn: undefined,
-  createDate: undefined,
-  instanceProfileId: undefined,
-  path: undefined,
-  rolesAttribute: undefined,
-  tags: undefined
-} as const
+class InstanceProfileLoadedImpl extends InstanceProfileImpl<InstanceProfile.Data> {
+  override get arn(): InstanceProfile.Data["Arn"] {
+    return this.meta.data.Arn
+  }
+  override get createDate(): InstanceProfile.Data["CreateDate"] {
+    return this.meta.data.CreateDate
+  }
+  override get instanceProfileId(): InstanceProfile.Data["InstanceProfileId"] {
+    return this.meta.data.InstanceProfileId
+  }
+  override get path(): InstanceProfile.Data["Path"] {
+    return this.meta.data.Path
+  }
+  override get rolesAttribute(): InstanceProfile.Data["Roles"] {
+    return this.meta.data.Roles
+  }
+}
 
 /**
  * Builds a `InstanceProfile` without data.
@@ -1893,7 +1986,7 @@ const noInstanceProfileAttributes = {
  * @category constructors
  */
 export const makeInstanceProfile = (client: IAMClient.Service, name: string): InstanceProfile =>
-  Object.assign(new InstanceProfileImpl<undefined>(client, name, undefined), noInstanceProfileAttributes)
+  new InstanceProfileImpl<undefined>(client, name, undefined)
 
 /**
  * Builds a `InstanceProfile` with data.
@@ -1905,15 +1998,7 @@ export const makeInstanceProfileLoaded = (
   client: IAMClient.Service,
   name: string,
   data: InstanceProfile.Data
-): InstanceProfile.Loaded =>
-  Object.assign(new InstanceProfileImpl<InstanceProfile.Data>(client, name, data), {
-    arn: data.Arn,
-    createDate: data.CreateDate,
-    instanceProfileId: data.InstanceProfileId,
-    path: data.Path,
-    rolesAttribute: data.Roles,
-    tags: data.Tags
-  })
+): InstanceProfile.Loaded => new InstanceProfileLoadedImpl(client, name, data)
 
 /**
  * boto3's `iam.LoginProfile` resource (shape `LoginProfile`): identifiers `userName`.
@@ -2007,6 +2092,12 @@ class LoginProfileImpl<D extends LoginProfile.Data | undefined>
     super({ serviceName: "iam", resourceName: "LoginProfile", client, identifiers: { UserName: userName }, data })
     this.userName = userName
   }
+  get createDate(): LoginProfile.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get passwordResetRequired(): LoginProfile.Data["PasswordResetRequired"] | undefined {
+    return this.meta.data?.PasswordResetRequired
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("LoginProfile", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -2063,7 +2154,11 @@ class LoginProfileImpl<D extends LoginProfile.Data | undefined>
   }
 }
 
-const noLoginProfileAttributes = { createDate: undefined, passwordResetRequired: undefined } as const
+class LoginProfileLoadedImpl extends LoginProfileImpl<LoginProfile.Data> {
+  override get createDate(): LoginProfile.Data["CreateDate"] {
+    return this.meta.data.CreateDate
+  }
+}
 
 /**
  * Builds a `LoginProfile` without data.
@@ -2072,7 +2167,7 @@ const noLoginProfileAttributes = { createDate: undefined, passwordResetRequired:
  * @category constructors
  */
 export const makeLoginProfile = (client: IAMClient.Service, userName: string): LoginProfile =>
-  Object.assign(new LoginProfileImpl<undefined>(client, userName, undefined), noLoginProfileAttributes)
+  new LoginProfileImpl<undefined>(client, userName, undefined)
 
 /**
  * Builds a `LoginProfile` with data.
@@ -2084,11 +2179,7 @@ export const makeLoginProfileLoaded = (
   client: IAMClient.Service,
   userName: string,
   data: LoginProfile.Data
-): LoginProfile.Loaded =>
-  Object.assign(new LoginProfileImpl<LoginProfile.Data>(client, userName, data), {
-    createDate: data.CreateDate,
-    passwordResetRequired: data.PasswordResetRequired
-  })
+): LoginProfile.Loaded => new LoginProfileLoadedImpl(client, userName, data)
 
 /**
  * boto3's `iam.MfaDevice` resource (shape `MFADevice`): identifiers `userName`, `serialNumber`.
@@ -2178,6 +2269,9 @@ class MfaDeviceImpl<D extends MfaDevice.Data | undefined>
     this.userName = userName
     this.serialNumber = serialNumber
   }
+  get enableDate(): MfaDevice.Data["EnableDate"] | undefined {
+    return this.meta.data?.EnableDate
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("MfaDevice", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -2221,7 +2315,11 @@ class MfaDeviceImpl<D extends MfaDevice.Data | undefined>
   }
 }
 
-const noMfaDeviceAttributes = { enableDate: undefined } as const
+class MfaDeviceLoadedImpl extends MfaDeviceImpl<MfaDevice.Data> {
+  override get enableDate(): MfaDevice.Data["EnableDate"] {
+    return this.meta.data.EnableDate
+  }
+}
 
 /**
  * Builds a `MfaDevice` without data.
@@ -2230,7 +2328,7 @@ const noMfaDeviceAttributes = { enableDate: undefined } as const
  * @category constructors
  */
 export const makeMfaDevice = (client: IAMClient.Service, userName: string, serialNumber: string): MfaDevice =>
-  Object.assign(new MfaDeviceImpl<undefined>(client, userName, serialNumber, undefined), noMfaDeviceAttributes)
+  new MfaDeviceImpl<undefined>(client, userName, serialNumber, undefined)
 
 /**
  * Builds a `MfaDevice` with data.
@@ -2243,10 +2341,7 @@ export const makeMfaDeviceLoaded = (
   userName: string,
   serialNumber: string,
   data: MfaDevice.Data
-): MfaDevice.Loaded =>
-  Object.assign(new MfaDeviceImpl<MfaDevice.Data>(client, userName, serialNumber, data), {
-    enableDate: data.EnableDate
-  })
+): MfaDevice.Loaded => new MfaDeviceLoadedImpl(client, userName, serialNumber, data)
 
 /**
  * boto3's `iam.Policy` resource (shape `Policy`): identifiers `arn`.
@@ -2503,6 +2598,39 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     super({ serviceName: "iam", resourceName: "Policy", client, identifiers: { Arn: arn }, data })
     this.arn = arn
   }
+  get attachmentCount(): Policy.Data["AttachmentCount"] | undefined {
+    return this.meta.data?.AttachmentCount
+  }
+  get createDate(): Policy.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get defaultVersionId(): Policy.Data["DefaultVersionId"] | undefined {
+    return this.meta.data?.DefaultVersionId
+  }
+  get description(): Policy.Data["Description"] | undefined {
+    return this.meta.data?.Description
+  }
+  get isAttachable(): Policy.Data["IsAttachable"] | undefined {
+    return this.meta.data?.IsAttachable
+  }
+  get path(): Policy.Data["Path"] | undefined {
+    return this.meta.data?.Path
+  }
+  get permissionsBoundaryUsageCount(): Policy.Data["PermissionsBoundaryUsageCount"] | undefined {
+    return this.meta.data?.PermissionsBoundaryUsageCount
+  }
+  get policyId(): Policy.Data["PolicyId"] | undefined {
+    return this.meta.data?.PolicyId
+  }
+  get policyName(): Policy.Data["PolicyName"] | undefined {
+    return this.meta.data?.PolicyName
+  }
+  get tags(): Policy.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
+  get updateDate(): Policy.Data["UpdateDate"] | undefined {
+    return this.meta.data?.UpdateDate
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -2734,19 +2862,8 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
   }
 }
 
-const noPolicyAttributes = {
-  attachmentCount: undefined,
-  createDate: undefined,
-  defaultVersionId: undefined,
-  description: undefined,
-  isAttachable: undefined,
-  path: undefined,
-  permissionsBoundaryUsageCount: undefined,
-  policyId: undefined,
-  policyName: undefined,
-  tags: undefined,
-  updateDate: undefined
-} as const
+class PolicyLoadedImpl extends PolicyImpl<Policy.Data> {
+}
 
 /**
  * Builds a `Policy` without data.
@@ -2755,7 +2872,7 @@ const noPolicyAttributes = {
  * @category constructors
  */
 export const makePolicy = (client: IAMClient.Service, arn: string): Policy =>
-  Object.assign(new PolicyImpl<undefined>(client, arn, undefined), noPolicyAttributes)
+  new PolicyImpl<undefined>(client, arn, undefined)
 
 /**
  * Builds a `Policy` with data.
@@ -2764,19 +2881,7 @@ export const makePolicy = (client: IAMClient.Service, arn: string): Policy =>
  * @category constructors
  */
 export const makePolicyLoaded = (client: IAMClient.Service, arn: string, data: Policy.Data): Policy.Loaded =>
-  Object.assign(new PolicyImpl<Policy.Data>(client, arn, data), {
-    attachmentCount: data.AttachmentCount,
-    createDate: data.CreateDate,
-    defaultVersionId: data.DefaultVersionId,
-    description: data.Description,
-    isAttachable: data.IsAttachable,
-    path: data.Path,
-    permissionsBoundaryUsageCount: data.PermissionsBoundaryUsageCount,
-    policyId: data.PolicyId,
-    policyName: data.PolicyName,
-    tags: data.Tags,
-    updateDate: data.UpdateDate
-  })
+  new PolicyLoadedImpl(client, arn, data)
 
 /**
  * boto3's `iam.PolicyVersion` resource (shape `PolicyVersion`): identifiers `arn`, `versionId`.
@@ -2877,6 +2982,15 @@ class PolicyVersionImpl<D extends PolicyVersion.Data | undefined>
     this.arn = arn
     this.versionId = versionId
   }
+  get createDate(): PolicyVersion.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get document(): PolicyVersion.Data["Document"] | undefined {
+    return this.meta.data?.Document
+  }
+  get isDefaultVersion(): PolicyVersion.Data["IsDefaultVersion"] | undefined {
+    return this.meta.data?.IsDefaultVersion
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("PolicyVersion", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -2908,7 +3022,8 @@ class PolicyVersionImpl<D extends PolicyVersion.Data | undefined>
   }
 }
 
-const noPolicyVersionAttributes = { createDate: undefined, document: undefined, isDefaultVersion: undefined } as const
+class PolicyVersionLoadedImpl extends PolicyVersionImpl<PolicyVersion.Data> {
+}
 
 /**
  * Builds a `PolicyVersion` without data.
@@ -2917,7 +3032,7 @@ const noPolicyVersionAttributes = { createDate: undefined, document: undefined, 
  * @category constructors
  */
 export const makePolicyVersion = (client: IAMClient.Service, arn: string, versionId: string): PolicyVersion =>
-  Object.assign(new PolicyVersionImpl<undefined>(client, arn, versionId, undefined), noPolicyVersionAttributes)
+  new PolicyVersionImpl<undefined>(client, arn, versionId, undefined)
 
 /**
  * Builds a `PolicyVersion` with data.
@@ -2930,12 +3045,7 @@ export const makePolicyVersionLoaded = (
   arn: string,
   versionId: string,
   data: PolicyVersion.Data
-): PolicyVersion.Loaded =>
-  Object.assign(new PolicyVersionImpl<PolicyVersion.Data>(client, arn, versionId, data), {
-    createDate: data.CreateDate,
-    document: data.Document,
-    isDefaultVersion: data.IsDefaultVersion
-  })
+): PolicyVersion.Loaded => new PolicyVersionLoadedImpl(client, arn, versionId, data)
 
 /**
  * boto3's `iam.Role` resource (shape `Role`): identifiers `name`.
@@ -3137,6 +3247,39 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
   get roleName() {
     return this.name
   }
+  get arn(): Role.Data["Arn"] | undefined {
+    return this.meta.data?.Arn
+  }
+  get assumeRolePolicyDocument(): Role.Data["AssumeRolePolicyDocument"] | undefined {
+    return this.meta.data?.AssumeRolePolicyDocument
+  }
+  get createDate(): Role.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get description(): Role.Data["Description"] | undefined {
+    return this.meta.data?.Description
+  }
+  get maxSessionDuration(): Role.Data["MaxSessionDuration"] | undefined {
+    return this.meta.data?.MaxSessionDuration
+  }
+  get path(): Role.Data["Path"] | undefined {
+    return this.meta.data?.Path
+  }
+  get permissionsBoundary(): Role.Data["PermissionsBoundary"] | undefined {
+    return this.meta.data?.PermissionsBoundary
+  }
+  get roleId(): Role.Data["RoleId"] | undefined {
+    return this.meta.data?.RoleId
+  }
+  get roleLastUsed(): Role.Data["RoleLastUsed"] | undefined {
+    return this.meta.data?.RoleLastUsed
+  }
+  get sourceRoleTemplate(): Role.Data["SourceRoleTemplate"] | undefined {
+    return this.meta.data?.SourceRoleTemplate
+  }
+  get tags(): Role.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3308,19 +3451,20 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
   }
 }
 
-const noRoleAttributes = {
-  arn: undefined,
-  assumeRolePolicyDocument: undefined,
-  createDate: undefined,
-  description: undefined,
-  maxSessionDuration: undefined,
-  path: undefined,
-  permissionsBoundary: undefined,
-  roleId: undefined,
-  roleLastUsed: undefined,
-  sourceRoleTemplate: undefined,
-  tags: undefined
-} as const
+class RoleLoadedImpl extends RoleImpl<Role.Data> {
+  override get arn(): Role.Data["Arn"] {
+    return this.meta.data.Arn
+  }
+  override get createDate(): Role.Data["CreateDate"] {
+    return this.meta.data.CreateDate
+  }
+  override get path(): Role.Data["Path"] {
+    return this.meta.data.Path
+  }
+  override get roleId(): Role.Data["RoleId"] {
+    return this.meta.data.RoleId
+  }
+}
 
 /**
  * Builds a `Role` without data.
@@ -3329,7 +3473,7 @@ const noRoleAttributes = {
  * @category constructors
  */
 export const makeRole = (client: IAMClient.Service, name: string): Role =>
-  Object.assign(new RoleImpl<undefined>(client, name, undefined), noRoleAttributes)
+  new RoleImpl<undefined>(client, name, undefined)
 
 /**
  * Builds a `Role` with data.
@@ -3338,19 +3482,7 @@ export const makeRole = (client: IAMClient.Service, name: string): Role =>
  * @category constructors
  */
 export const makeRoleLoaded = (client: IAMClient.Service, name: string, data: Role.Data): Role.Loaded =>
-  Object.assign(new RoleImpl<Role.Data>(client, name, data), {
-    arn: data.Arn,
-    assumeRolePolicyDocument: data.AssumeRolePolicyDocument,
-    createDate: data.CreateDate,
-    description: data.Description,
-    maxSessionDuration: data.MaxSessionDuration,
-    path: data.Path,
-    permissionsBoundary: data.PermissionsBoundary,
-    roleId: data.RoleId,
-    roleLastUsed: data.RoleLastUsed,
-    sourceRoleTemplate: data.SourceRoleTemplate,
-    tags: data.Tags
-  })
+  new RoleLoadedImpl(client, name, data)
 
 /**
  * boto3's `iam.RolePolicy` resource (shape `GetRolePolicyResponse`): identifiers `roleName`, `name`.
@@ -3446,6 +3578,9 @@ class RolePolicyImpl<D extends RolePolicy.Data | undefined>
   get policyName() {
     return this.name
   }
+  get policyDocument(): RolePolicy.Data["PolicyDocument"] | undefined {
+    return this.meta.data?.PolicyDocument
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("RolePolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3479,7 +3614,11 @@ class RolePolicyImpl<D extends RolePolicy.Data | undefined>
   }
 }
 
-const noRolePolicyAttributes = { policyDocument: undefined } as const
+class RolePolicyLoadedImpl extends RolePolicyImpl<RolePolicy.Data> {
+  override get policyDocument(): RolePolicy.Data["PolicyDocument"] {
+    return this.meta.data.PolicyDocument
+  }
+}
 
 /**
  * Builds a `RolePolicy` without data.
@@ -3488,7 +3627,7 @@ const noRolePolicyAttributes = { policyDocument: undefined } as const
  * @category constructors
  */
 export const makeRolePolicy = (client: IAMClient.Service, roleName: string, name: string): RolePolicy =>
-  Object.assign(new RolePolicyImpl<undefined>(client, roleName, name, undefined), noRolePolicyAttributes)
+  new RolePolicyImpl<undefined>(client, roleName, name, undefined)
 
 /**
  * Builds a `RolePolicy` with data.
@@ -3501,10 +3640,7 @@ export const makeRolePolicyLoaded = (
   roleName: string,
   name: string,
   data: RolePolicy.Data
-): RolePolicy.Loaded =>
-  Object.assign(new RolePolicyImpl<RolePolicy.Data>(client, roleName, name, data), {
-    policyDocument: data.PolicyDocument
-  })
+): RolePolicy.Loaded => new RolePolicyLoadedImpl(client, roleName, name, data)
 
 /**
  * boto3's `iam.SamlProvider` resource (shape `GetSAMLProviderResponse`): identifiers `arn`.
@@ -3600,6 +3736,27 @@ class SamlProviderImpl<D extends SamlProvider.Data | undefined>
     super({ serviceName: "iam", resourceName: "SamlProvider", client, identifiers: { Arn: arn }, data })
     this.arn = arn
   }
+  get assertionEncryptionMode(): SamlProvider.Data["AssertionEncryptionMode"] | undefined {
+    return this.meta.data?.AssertionEncryptionMode
+  }
+  get createDate(): SamlProvider.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get privateKeyList(): SamlProvider.Data["PrivateKeyList"] | undefined {
+    return this.meta.data?.PrivateKeyList
+  }
+  get samlMetadataDocument(): SamlProvider.Data["SAMLMetadataDocument"] | undefined {
+    return this.meta.data?.SAMLMetadataDocument
+  }
+  get samlProviderUuid(): SamlProvider.Data["SAMLProviderUUID"] | undefined {
+    return this.meta.data?.SAMLProviderUUID
+  }
+  get tags(): SamlProvider.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
+  get validUntil(): SamlProvider.Data["ValidUntil"] | undefined {
+    return this.meta.data?.ValidUntil
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("SamlProvider", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3619,15 +3776,8 @@ class SamlProviderImpl<D extends SamlProvider.Data | undefined>
   }
 }
 
-const noSamlProviderAttributes = {
-  assertionEncryptionMode: undefined,
-  createDate: undefined,
-  privateKeyList: undefined,
-  samlMetadataDocument: undefined,
-  samlProviderUuid: undefined,
-  tags: undefined,
-  validUntil: undefined
-} as const
+class SamlProviderLoadedImpl extends SamlProviderImpl<SamlProvider.Data> {
+}
 
 /**
  * Builds a `SamlProvider` without data.
@@ -3636,7 +3786,7 @@ const noSamlProviderAttributes = {
  * @category constructors
  */
 export const makeSamlProvider = (client: IAMClient.Service, arn: string): SamlProvider =>
-  Object.assign(new SamlProviderImpl<undefined>(client, arn, undefined), noSamlProviderAttributes)
+  new SamlProviderImpl<undefined>(client, arn, undefined)
 
 /**
  * Builds a `SamlProvider` with data.
@@ -3648,16 +3798,7 @@ export const makeSamlProviderLoaded = (
   client: IAMClient.Service,
   arn: string,
   data: SamlProvider.Data
-): SamlProvider.Loaded =>
-  Object.assign(new SamlProviderImpl<SamlProvider.Data>(client, arn, data), {
-    assertionEncryptionMode: data.AssertionEncryptionMode,
-    createDate: data.CreateDate,
-    privateKeyList: data.PrivateKeyList,
-    samlMetadataDocument: data.SAMLMetadataDocument,
-    samlProviderUuid: data.SAMLProviderUUID,
-    tags: data.Tags,
-    validUntil: data.ValidUntil
-  })
+): SamlProvider.Loaded => new SamlProviderLoadedImpl(client, arn, data)
 
 /**
  * boto3's `iam.ServerCertificate` resource (shape `ServerCertificate`): identifiers `name`.
@@ -3750,6 +3891,18 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
     super({ serviceName: "iam", resourceName: "ServerCertificate", client, identifiers: { Name: name }, data })
     this.name = name
   }
+  get certificateBody(): ServerCertificate.Data["CertificateBody"] | undefined {
+    return this.meta.data?.CertificateBody
+  }
+  get certificateChain(): ServerCertificate.Data["CertificateChain"] | undefined {
+    return this.meta.data?.CertificateChain
+  }
+  get serverCertificateMetadata(): ServerCertificate.Data["ServerCertificateMetadata"] | undefined {
+    return this.meta.data?.ServerCertificateMetadata
+  }
+  get tags(): ServerCertificate.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ServerCertificate", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3790,12 +3943,14 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
   }
 }
 
-const noServerCertificateAttributes = {
-  certificateBody: undefined,
-  certificateChain: undefined,
-  serverCertificateMetadata: undefined,
-  tags: undefined
-} as const
+class ServerCertificateLoadedImpl extends ServerCertificateImpl<ServerCertificate.Data> {
+  override get certificateBody(): ServerCertificate.Data["CertificateBody"] {
+    return this.meta.data.CertificateBody
+  }
+  override get serverCertificateMetadata(): ServerCertificate.Data["ServerCertificateMetadata"] {
+    return this.meta.data.ServerCertificateMetadata
+  }
+}
 
 /**
  * Builds a `ServerCertificate` without data.
@@ -3804,7 +3959,7 @@ const noServerCertificateAttributes = {
  * @category constructors
  */
 export const makeServerCertificate = (client: IAMClient.Service, name: string): ServerCertificate =>
-  Object.assign(new ServerCertificateImpl<undefined>(client, name, undefined), noServerCertificateAttributes)
+  new ServerCertificateImpl<undefined>(client, name, undefined)
 
 /**
  * Builds a `ServerCertificate` with data.
@@ -3816,13 +3971,7 @@ export const makeServerCertificateLoaded = (
   client: IAMClient.Service,
   name: string,
   data: ServerCertificate.Data
-): ServerCertificate.Loaded =>
-  Object.assign(new ServerCertificateImpl<ServerCertificate.Data>(client, name, data), {
-    certificateBody: data.CertificateBody,
-    certificateChain: data.CertificateChain,
-    serverCertificateMetadata: data.ServerCertificateMetadata,
-    tags: data.Tags
-  })
+): ServerCertificate.Loaded => new ServerCertificateLoadedImpl(client, name, data)
 
 /**
  * boto3's `iam.SigningCertificate` resource (shape `SigningCertificate`): identifiers `userName`, `id`.
@@ -3935,6 +4084,15 @@ class SigningCertificateImpl<D extends SigningCertificate.Data | undefined>
   get certificateId() {
     return this.id
   }
+  get certificateBody(): SigningCertificate.Data["CertificateBody"] | undefined {
+    return this.meta.data?.CertificateBody
+  }
+  get status(): SigningCertificate.Data["Status"] | undefined {
+    return this.meta.data?.Status
+  }
+  get uploadDate(): SigningCertificate.Data["UploadDate"] | undefined {
+    return this.meta.data?.UploadDate
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("SigningCertificate", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3980,7 +4138,14 @@ class SigningCertificateImpl<D extends SigningCertificate.Data | undefined>
   }
 }
 
-const noSigningCertificateAttributes = { certificateBody: undefined, status: undefined, uploadDate: undefined } as const
+class SigningCertificateLoadedImpl extends SigningCertificateImpl<SigningCertificate.Data> {
+  override get certificateBody(): SigningCertificate.Data["CertificateBody"] {
+    return this.meta.data.CertificateBody
+  }
+  override get status(): SigningCertificate.Data["Status"] {
+    return this.meta.data.Status
+  }
+}
 
 /**
  * Builds a `SigningCertificate` without data.
@@ -3989,7 +4154,7 @@ const noSigningCertificateAttributes = { certificateBody: undefined, status: und
  * @category constructors
  */
 export const makeSigningCertificate = (client: IAMClient.Service, userName: string, id: string): SigningCertificate =>
-  Object.assign(new SigningCertificateImpl<undefined>(client, userName, id, undefined), noSigningCertificateAttributes)
+  new SigningCertificateImpl<undefined>(client, userName, id, undefined)
 
 /**
  * Builds a `SigningCertificate` with data.
@@ -4002,12 +4167,7 @@ export const makeSigningCertificateLoaded = (
   userName: string,
   id: string,
   data: SigningCertificate.Data
-): SigningCertificate.Loaded =>
-  Object.assign(new SigningCertificateImpl<SigningCertificate.Data>(client, userName, id, data), {
-    certificateBody: data.CertificateBody,
-    status: data.Status,
-    uploadDate: data.UploadDate
-  })
+): SigningCertificate.Loaded => new SigningCertificateLoadedImpl(client, userName, id, data)
 
 /**
  * boto3's `iam.User` resource (shape `User`): identifiers `name`.
@@ -4320,6 +4480,27 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
   }
   get userName() {
     return this.name
+  }
+  get arn(): User.Data["Arn"] | undefined {
+    return this.meta.data?.Arn
+  }
+  get createDate(): User.Data["CreateDate"] | undefined {
+    return this.meta.data?.CreateDate
+  }
+  get passwordLastUsed(): User.Data["PasswordLastUsed"] | undefined {
+    return this.meta.data?.PasswordLastUsed
+  }
+  get path(): User.Data["Path"] | undefined {
+    return this.meta.data?.Path
+  }
+  get permissionsBoundary(): User.Data["PermissionsBoundary"] | undefined {
+    return this.meta.data?.PermissionsBoundary
+  }
+  get tags(): User.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
+  get userId(): User.Data["UserId"] | undefined {
+    return this.meta.data?.UserId
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("User", this.meta.identifiers)
@@ -4749,15 +4930,20 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
   }
 }
 
-const noUserAttributes = {
-  arn: undefined,
-  createDate: undefined,
-  passwordLastUsed: undefined,
-  path: undefined,
-  permissionsBoundary: undefined,
-  tags: undefined,
-  userId: undefined
-} as const
+class UserLoadedImpl extends UserImpl<User.Data> {
+  override get arn(): User.Data["Arn"] {
+    return this.meta.data.Arn
+  }
+  override get createDate(): User.Data["CreateDate"] {
+    return this.meta.data.CreateDate
+  }
+  override get path(): User.Data["Path"] {
+    return this.meta.data.Path
+  }
+  override get userId(): User.Data["UserId"] {
+    return this.meta.data.UserId
+  }
+}
 
 /**
  * Builds a `User` without data.
@@ -4766,7 +4952,7 @@ const noUserAttributes = {
  * @category constructors
  */
 export const makeUser = (client: IAMClient.Service, name: string): User =>
-  Object.assign(new UserImpl<undefined>(client, name, undefined), noUserAttributes)
+  new UserImpl<undefined>(client, name, undefined)
 
 /**
  * Builds a `User` with data.
@@ -4775,15 +4961,7 @@ export const makeUser = (client: IAMClient.Service, name: string): User =>
  * @category constructors
  */
 export const makeUserLoaded = (client: IAMClient.Service, name: string, data: User.Data): User.Loaded =>
-  Object.assign(new UserImpl<User.Data>(client, name, data), {
-    arn: data.Arn,
-    createDate: data.CreateDate,
-    passwordLastUsed: data.PasswordLastUsed,
-    path: data.Path,
-    permissionsBoundary: data.PermissionsBoundary,
-    tags: data.Tags,
-    userId: data.UserId
-  })
+  new UserLoadedImpl(client, name, data)
 
 /**
  * boto3's `iam.UserPolicy` resource (shape `GetUserPolicyResponse`): identifiers `userName`, `name`.
@@ -4879,6 +5057,9 @@ class UserPolicyImpl<D extends UserPolicy.Data | undefined>
   get policyName() {
     return this.name
   }
+  get policyDocument(): UserPolicy.Data["PolicyDocument"] | undefined {
+    return this.meta.data?.PolicyDocument
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("UserPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -4912,7 +5093,11 @@ class UserPolicyImpl<D extends UserPolicy.Data | undefined>
   }
 }
 
-const noUserPolicyAttributes = { policyDocument: undefined } as const
+class UserPolicyLoadedImpl extends UserPolicyImpl<UserPolicy.Data> {
+  override get policyDocument(): UserPolicy.Data["PolicyDocument"] {
+    return this.meta.data.PolicyDocument
+  }
+}
 
 /**
  * Builds a `UserPolicy` without data.
@@ -4921,7 +5106,7 @@ const noUserPolicyAttributes = { policyDocument: undefined } as const
  * @category constructors
  */
 export const makeUserPolicy = (client: IAMClient.Service, userName: string, name: string): UserPolicy =>
-  Object.assign(new UserPolicyImpl<undefined>(client, userName, name, undefined), noUserPolicyAttributes)
+  new UserPolicyImpl<undefined>(client, userName, name, undefined)
 
 /**
  * Builds a `UserPolicy` with data.
@@ -4934,10 +5119,7 @@ export const makeUserPolicyLoaded = (
   userName: string,
   name: string,
   data: UserPolicy.Data
-): UserPolicy.Loaded =>
-  Object.assign(new UserPolicyImpl<UserPolicy.Data>(client, userName, name, data), {
-    policyDocument: data.PolicyDocument
-  })
+): UserPolicy.Loaded => new UserPolicyLoadedImpl(client, userName, name, data)
 
 /**
  * boto3's `iam.VirtualMfaDevice` resource (shape `VirtualMFADevice`): identifiers `serialNumber`.
@@ -5034,6 +5216,21 @@ class VirtualMfaDeviceImpl<D extends VirtualMfaDevice.Data | undefined>
     })
     this.serialNumber = serialNumber
   }
+  get base32StringSeed(): VirtualMfaDevice.Data["Base32StringSeed"] | undefined {
+    return this.meta.data?.Base32StringSeed
+  }
+  get enableDate(): VirtualMfaDevice.Data["EnableDate"] | undefined {
+    return this.meta.data?.EnableDate
+  }
+  get qrCodePng(): VirtualMfaDevice.Data["QRCodePNG"] | undefined {
+    return this.meta.data?.QRCodePNG
+  }
+  get tags(): VirtualMfaDevice.Data["Tags"] | undefined {
+    return this.meta.data?.Tags
+  }
+  get userAttribute(): VirtualMfaDevice.Data["User"] | undefined {
+    return this.meta.data?.User
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("VirtualMfaDevice", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -5062,13 +5259,8 @@ class VirtualMfaDeviceImpl<D extends VirtualMfaDevice.Data | undefined>
   }
 }
 
-const noVirtualMfaDeviceAttributes = {
-  base32StringSeed: undefined,
-  enableDate: undefined,
-  qrCodePng: undefined,
-  tags: undefined,
-  userAttribute: undefined
-} as const
+class VirtualMfaDeviceLoadedImpl extends VirtualMfaDeviceImpl<VirtualMfaDevice.Data> {
+}
 
 /**
  * Builds a `VirtualMfaDevice` without data.
@@ -5077,7 +5269,7 @@ const noVirtualMfaDeviceAttributes = {
  * @category constructors
  */
 export const makeVirtualMfaDevice = (client: IAMClient.Service, serialNumber: string): VirtualMfaDevice =>
-  Object.assign(new VirtualMfaDeviceImpl<undefined>(client, serialNumber, undefined), noVirtualMfaDeviceAttributes)
+  new VirtualMfaDeviceImpl<undefined>(client, serialNumber, undefined)
 
 /**
  * Builds a `VirtualMfaDevice` with data.
@@ -5089,14 +5281,7 @@ export const makeVirtualMfaDeviceLoaded = (
   client: IAMClient.Service,
   serialNumber: string,
   data: VirtualMfaDevice.Data
-): VirtualMfaDevice.Loaded =>
-  Object.assign(new VirtualMfaDeviceImpl<VirtualMfaDevice.Data>(client, serialNumber, data), {
-    base32StringSeed: data.Base32StringSeed,
-    enableDate: data.EnableDate,
-    qrCodePng: data.QRCodePNG,
-    tags: data.Tags,
-    userAttribute: data.User
-  })
+): VirtualMfaDevice.Loaded => new VirtualMfaDeviceLoadedImpl(client, serialNumber, data)
 
 const redactVirtualMfaDevice = (value: Sdk.VirtualMFADevice): VirtualMfaDevice.Data => {
   const data: Resource.ModelData<Sdk.VirtualMFADevice, "SerialNumber"> = Resource.fromModel<

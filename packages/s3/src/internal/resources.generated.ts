@@ -237,6 +237,15 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     super({ serviceName: "s3", resourceName: "Bucket", client, identifiers: { Name: name }, data })
     this.name = name
   }
+  get bucketArn(): Bucket.Data["BucketArn"] | undefined {
+    return this.meta.data?.BucketArn
+  }
+  get bucketRegion(): Bucket.Data["BucketRegion"] | undefined {
+    return this.meta.data?.BucketRegion
+  }
+  get creationDate(): Bucket.Data["CreationDate"] | undefined {
+    return this.meta.data?.CreationDate
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -453,7 +462,8 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
   }
 }
 
-const noBucketAttributes = { bucketArn: undefined, bucketRegion: undefined, creationDate: undefined } as const
+class BucketLoadedImpl extends BucketImpl<Bucket.Data> {
+}
 
 /**
  * Builds a `Bucket` without data.
@@ -462,7 +472,7 @@ const noBucketAttributes = { bucketArn: undefined, bucketRegion: undefined, crea
  * @category constructors
  */
 export const makeBucket = (client: S3Client.Service, name: string): Bucket =>
-  Object.assign(new BucketImpl<undefined>(client, name, undefined), noBucketAttributes)
+  new BucketImpl<undefined>(client, name, undefined)
 
 /**
  * Builds a `Bucket` with data.
@@ -471,11 +481,7 @@ export const makeBucket = (client: S3Client.Service, name: string): Bucket =>
  * @category constructors
  */
 export const makeBucketLoaded = (client: S3Client.Service, name: string, data: Bucket.Data): Bucket.Loaded =>
-  Object.assign(new BucketImpl<Bucket.Data>(client, name, data), {
-    bucketArn: data.BucketArn,
-    bucketRegion: data.BucketRegion,
-    creationDate: data.CreationDate
-  })
+  new BucketLoadedImpl(client, name, data)
 
 /**
  * boto3's `s3.BucketAcl` resource (shape `GetBucketAclOutput`): identifiers `bucketName`.
@@ -553,6 +559,12 @@ class BucketAclImpl<D extends BucketAcl.Data | undefined>
     super({ serviceName: "s3", resourceName: "BucketAcl", client, identifiers: { BucketName: bucketName }, data })
     this.bucketName = bucketName
   }
+  get grants(): BucketAcl.Data["Grants"] | undefined {
+    return this.meta.data?.Grants
+  }
+  get owner(): BucketAcl.Data["Owner"] | undefined {
+    return this.meta.data?.Owner
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketAcl", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -572,7 +584,8 @@ class BucketAclImpl<D extends BucketAcl.Data | undefined>
   }
 }
 
-const noBucketAclAttributes = { grants: undefined, owner: undefined } as const
+class BucketAclLoadedImpl extends BucketAclImpl<BucketAcl.Data> {
+}
 
 /**
  * Builds a `BucketAcl` without data.
@@ -581,7 +594,7 @@ const noBucketAclAttributes = { grants: undefined, owner: undefined } as const
  * @category constructors
  */
 export const makeBucketAcl = (client: S3Client.Service, bucketName: string): BucketAcl =>
-  Object.assign(new BucketAclImpl<undefined>(client, bucketName, undefined), noBucketAclAttributes)
+  new BucketAclImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketAcl` with data.
@@ -593,8 +606,7 @@ export const makeBucketAclLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketAcl.Data
-): BucketAcl.Loaded =>
-  Object.assign(new BucketAclImpl<BucketAcl.Data>(client, bucketName, data), { grants: data.Grants, owner: data.Owner })
+): BucketAcl.Loaded => new BucketAclLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketCors` resource (shape `GetBucketCorsOutput`): identifiers `bucketName`.
@@ -674,6 +686,9 @@ class BucketCorsImpl<D extends BucketCors.Data | undefined>
     super({ serviceName: "s3", resourceName: "BucketCors", client, identifiers: { BucketName: bucketName }, data })
     this.bucketName = bucketName
   }
+  get corsRules(): BucketCors.Data["CORSRules"] | undefined {
+    return this.meta.data?.CORSRules
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketCors", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -697,7 +712,8 @@ class BucketCorsImpl<D extends BucketCors.Data | undefined>
   }
 }
 
-const noBucketCorsAttributes = { corsRules: undefined } as const
+class BucketCorsLoadedImpl extends BucketCorsImpl<BucketCors.Data> {
+}
 
 /**
  * Builds a `BucketCors` without data.
@@ -706,7 +722,7 @@ const noBucketCorsAttributes = { corsRules: undefined } as const
  * @category constructors
  */
 export const makeBucketCors = (client: S3Client.Service, bucketName: string): BucketCors =>
-  Object.assign(new BucketCorsImpl<undefined>(client, bucketName, undefined), noBucketCorsAttributes)
+  new BucketCorsImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketCors` with data.
@@ -718,8 +734,7 @@ export const makeBucketCorsLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketCors.Data
-): BucketCors.Loaded =>
-  Object.assign(new BucketCorsImpl<BucketCors.Data>(client, bucketName, data), { corsRules: data.CORSRules })
+): BucketCors.Loaded => new BucketCorsLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketLifecycle` resource: identifiers `bucketName`.
@@ -892,6 +907,15 @@ class BucketLifecycleConfigurationImpl<D extends BucketLifecycleConfiguration.Da
     })
     this.bucketName = bucketName
   }
+  get rules(): BucketLifecycleConfiguration.Data["Rules"] | undefined {
+    return this.meta.data?.Rules
+  }
+  get transitionDefaultMinimumObjectSize():
+    | BucketLifecycleConfiguration.Data["TransitionDefaultMinimumObjectSize"]
+    | undefined
+  {
+    return this.meta.data?.TransitionDefaultMinimumObjectSize
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketLifecycleConfiguration", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -915,10 +939,10 @@ class BucketLifecycleConfigurationImpl<D extends BucketLifecycleConfiguration.Da
   }
 }
 
-const noBucketLifecycleConfigurationAttributes = {
-  rules: undefined,
-  transitionDefaultMinimumObjectSize: undefined
-} as const
+class BucketLifecycleConfigurationLoadedImpl
+  extends BucketLifecycleConfigurationImpl<BucketLifecycleConfiguration.Data>
+{
+}
 
 /**
  * Builds a `BucketLifecycleConfiguration` without data.
@@ -929,11 +953,7 @@ const noBucketLifecycleConfigurationAttributes = {
 export const makeBucketLifecycleConfiguration = (
   client: S3Client.Service,
   bucketName: string
-): BucketLifecycleConfiguration =>
-  Object.assign(
-    new BucketLifecycleConfigurationImpl<undefined>(client, bucketName, undefined),
-    noBucketLifecycleConfigurationAttributes
-  )
+): BucketLifecycleConfiguration => new BucketLifecycleConfigurationImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketLifecycleConfiguration` with data.
@@ -945,11 +965,7 @@ export const makeBucketLifecycleConfigurationLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketLifecycleConfiguration.Data
-): BucketLifecycleConfiguration.Loaded =>
-  Object.assign(new BucketLifecycleConfigurationImpl<BucketLifecycleConfiguration.Data>(client, bucketName, data), {
-    rules: data.Rules,
-    transitionDefaultMinimumObjectSize: data.TransitionDefaultMinimumObjectSize
-  })
+): BucketLifecycleConfiguration.Loaded => new BucketLifecycleConfigurationLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketLogging` resource (shape `GetBucketLoggingOutput`): identifiers `bucketName`.
@@ -1024,6 +1040,9 @@ class BucketLoggingImpl<D extends BucketLogging.Data | undefined>
     super({ serviceName: "s3", resourceName: "BucketLogging", client, identifiers: { BucketName: bucketName }, data })
     this.bucketName = bucketName
   }
+  get loggingEnabled(): BucketLogging.Data["LoggingEnabled"] | undefined {
+    return this.meta.data?.LoggingEnabled
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketLogging", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1043,7 +1062,8 @@ class BucketLoggingImpl<D extends BucketLogging.Data | undefined>
   }
 }
 
-const noBucketLoggingAttributes = { loggingEnabled: undefined } as const
+class BucketLoggingLoadedImpl extends BucketLoggingImpl<BucketLogging.Data> {
+}
 
 /**
  * Builds a `BucketLogging` without data.
@@ -1052,7 +1072,7 @@ const noBucketLoggingAttributes = { loggingEnabled: undefined } as const
  * @category constructors
  */
 export const makeBucketLogging = (client: S3Client.Service, bucketName: string): BucketLogging =>
-  Object.assign(new BucketLoggingImpl<undefined>(client, bucketName, undefined), noBucketLoggingAttributes)
+  new BucketLoggingImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketLogging` with data.
@@ -1064,10 +1084,7 @@ export const makeBucketLoggingLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketLogging.Data
-): BucketLogging.Loaded =>
-  Object.assign(new BucketLoggingImpl<BucketLogging.Data>(client, bucketName, data), {
-    loggingEnabled: data.LoggingEnabled
-  })
+): BucketLogging.Loaded => new BucketLoggingLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketNotification` resource (shape `NotificationConfiguration`): identifiers `bucketName`.
@@ -1163,6 +1180,18 @@ class BucketNotificationImpl<D extends BucketNotification.Data | undefined>
     })
     this.bucketName = bucketName
   }
+  get eventBridgeConfiguration(): BucketNotification.Data["EventBridgeConfiguration"] | undefined {
+    return this.meta.data?.EventBridgeConfiguration
+  }
+  get lambdaFunctionConfigurations(): BucketNotification.Data["LambdaFunctionConfigurations"] | undefined {
+    return this.meta.data?.LambdaFunctionConfigurations
+  }
+  get queueConfigurations(): BucketNotification.Data["QueueConfigurations"] | undefined {
+    return this.meta.data?.QueueConfigurations
+  }
+  get topicConfigurations(): BucketNotification.Data["TopicConfigurations"] | undefined {
+    return this.meta.data?.TopicConfigurations
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketNotification", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1182,12 +1211,8 @@ class BucketNotificationImpl<D extends BucketNotification.Data | undefined>
   }
 }
 
-const noBucketNotificationAttributes = {
-  eventBridgeConfiguration: undefined,
-  lambdaFunctionConfigurations: undefined,
-  queueConfigurations: undefined,
-  topicConfigurations: undefined
-} as const
+class BucketNotificationLoadedImpl extends BucketNotificationImpl<BucketNotification.Data> {
+}
 
 /**
  * Builds a `BucketNotification` without data.
@@ -1196,7 +1221,7 @@ const noBucketNotificationAttributes = {
  * @category constructors
  */
 export const makeBucketNotification = (client: S3Client.Service, bucketName: string): BucketNotification =>
-  Object.assign(new BucketNotificationImpl<undefined>(client, bucketName, undefined), noBucketNotificationAttributes)
+  new BucketNotificationImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketNotification` with data.
@@ -1208,13 +1233,7 @@ export const makeBucketNotificationLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketNotification.Data
-): BucketNotification.Loaded =>
-  Object.assign(new BucketNotificationImpl<BucketNotification.Data>(client, bucketName, data), {
-    eventBridgeConfiguration: data.EventBridgeConfiguration,
-    lambdaFunctionConfigurations: data.LambdaFunctionConfigurations,
-    queueConfigurations: data.QueueConfigurations,
-    topicConfigurations: data.TopicConfigurations
-  })
+): BucketNotification.Loaded => new BucketNotificationLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketPolicy` resource (shape `GetBucketPolicyOutput`): identifiers `bucketName`.
@@ -1294,6 +1313,9 @@ class BucketPolicyImpl<D extends BucketPolicy.Data | undefined>
     super({ serviceName: "s3", resourceName: "BucketPolicy", client, identifiers: { BucketName: bucketName }, data })
     this.bucketName = bucketName
   }
+  get policy(): BucketPolicy.Data["Policy"] | undefined {
+    return this.meta.data?.Policy
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1317,7 +1339,8 @@ class BucketPolicyImpl<D extends BucketPolicy.Data | undefined>
   }
 }
 
-const noBucketPolicyAttributes = { policy: undefined } as const
+class BucketPolicyLoadedImpl extends BucketPolicyImpl<BucketPolicy.Data> {
+}
 
 /**
  * Builds a `BucketPolicy` without data.
@@ -1326,7 +1349,7 @@ const noBucketPolicyAttributes = { policy: undefined } as const
  * @category constructors
  */
 export const makeBucketPolicy = (client: S3Client.Service, bucketName: string): BucketPolicy =>
-  Object.assign(new BucketPolicyImpl<undefined>(client, bucketName, undefined), noBucketPolicyAttributes)
+  new BucketPolicyImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketPolicy` with data.
@@ -1338,8 +1361,7 @@ export const makeBucketPolicyLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketPolicy.Data
-): BucketPolicy.Loaded =>
-  Object.assign(new BucketPolicyImpl<BucketPolicy.Data>(client, bucketName, data), { policy: data.Policy })
+): BucketPolicy.Loaded => new BucketPolicyLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketRequestPayment` resource (shape `GetBucketRequestPaymentOutput`): identifiers `bucketName`.
@@ -1423,6 +1445,9 @@ class BucketRequestPaymentImpl<D extends BucketRequestPayment.Data | undefined>
     })
     this.bucketName = bucketName
   }
+  get payer(): BucketRequestPayment.Data["Payer"] | undefined {
+    return this.meta.data?.Payer
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketRequestPayment", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1442,7 +1467,8 @@ class BucketRequestPaymentImpl<D extends BucketRequestPayment.Data | undefined>
   }
 }
 
-const noBucketRequestPaymentAttributes = { payer: undefined } as const
+class BucketRequestPaymentLoadedImpl extends BucketRequestPaymentImpl<BucketRequestPayment.Data> {
+}
 
 /**
  * Builds a `BucketRequestPayment` without data.
@@ -1451,10 +1477,7 @@ const noBucketRequestPaymentAttributes = { payer: undefined } as const
  * @category constructors
  */
 export const makeBucketRequestPayment = (client: S3Client.Service, bucketName: string): BucketRequestPayment =>
-  Object.assign(
-    new BucketRequestPaymentImpl<undefined>(client, bucketName, undefined),
-    noBucketRequestPaymentAttributes
-  )
+  new BucketRequestPaymentImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketRequestPayment` with data.
@@ -1466,10 +1489,7 @@ export const makeBucketRequestPaymentLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketRequestPayment.Data
-): BucketRequestPayment.Loaded =>
-  Object.assign(new BucketRequestPaymentImpl<BucketRequestPayment.Data>(client, bucketName, data), {
-    payer: data.Payer
-  })
+): BucketRequestPayment.Loaded => new BucketRequestPaymentLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketTagging` resource (shape `GetBucketTaggingOutput`): identifiers `bucketName`.
@@ -1549,6 +1569,9 @@ class BucketTaggingImpl<D extends BucketTagging.Data | undefined>
     super({ serviceName: "s3", resourceName: "BucketTagging", client, identifiers: { BucketName: bucketName }, data })
     this.bucketName = bucketName
   }
+  get tagSet(): BucketTagging.Data["TagSet"] | undefined {
+    return this.meta.data?.TagSet
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketTagging", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1578,7 +1601,11 @@ class BucketTaggingImpl<D extends BucketTagging.Data | undefined>
   }
 }
 
-const noBucketTaggingAttributes = { tagSet: undefined } as const
+class BucketTaggingLoadedImpl extends BucketTaggingImpl<BucketTagging.Data> {
+  override get tagSet(): BucketTagging.Data["TagSet"] {
+    return this.meta.data.TagSet
+  }
+}
 
 /**
  * Builds a `BucketTagging` without data.
@@ -1587,7 +1614,7 @@ const noBucketTaggingAttributes = { tagSet: undefined } as const
  * @category constructors
  */
 export const makeBucketTagging = (client: S3Client.Service, bucketName: string): BucketTagging =>
-  Object.assign(new BucketTaggingImpl<undefined>(client, bucketName, undefined), noBucketTaggingAttributes)
+  new BucketTaggingImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketTagging` with data.
@@ -1599,8 +1626,7 @@ export const makeBucketTaggingLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketTagging.Data
-): BucketTagging.Loaded =>
-  Object.assign(new BucketTaggingImpl<BucketTagging.Data>(client, bucketName, data), { tagSet: data.TagSet })
+): BucketTagging.Loaded => new BucketTaggingLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketVersioning` resource (shape `GetBucketVersioningOutput`): identifiers `bucketName`.
@@ -1704,6 +1730,12 @@ class BucketVersioningImpl<D extends BucketVersioning.Data | undefined>
     })
     this.bucketName = bucketName
   }
+  get mfaDelete(): BucketVersioning.Data["MFADelete"] | undefined {
+    return this.meta.data?.MFADelete
+  }
+  get status(): BucketVersioning.Data["Status"] | undefined {
+    return this.meta.data?.Status
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketVersioning", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1755,7 +1787,8 @@ class BucketVersioningImpl<D extends BucketVersioning.Data | undefined>
   }
 }
 
-const noBucketVersioningAttributes = { mfaDelete: undefined, status: undefined } as const
+class BucketVersioningLoadedImpl extends BucketVersioningImpl<BucketVersioning.Data> {
+}
 
 /**
  * Builds a `BucketVersioning` without data.
@@ -1764,7 +1797,7 @@ const noBucketVersioningAttributes = { mfaDelete: undefined, status: undefined }
  * @category constructors
  */
 export const makeBucketVersioning = (client: S3Client.Service, bucketName: string): BucketVersioning =>
-  Object.assign(new BucketVersioningImpl<undefined>(client, bucketName, undefined), noBucketVersioningAttributes)
+  new BucketVersioningImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketVersioning` with data.
@@ -1776,11 +1809,7 @@ export const makeBucketVersioningLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketVersioning.Data
-): BucketVersioning.Loaded =>
-  Object.assign(new BucketVersioningImpl<BucketVersioning.Data>(client, bucketName, data), {
-    mfaDelete: data.MFADelete,
-    status: data.Status
-  })
+): BucketVersioning.Loaded => new BucketVersioningLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.BucketWebsite` resource (shape `GetBucketWebsiteOutput`): identifiers `bucketName`.
@@ -1869,6 +1898,18 @@ class BucketWebsiteImpl<D extends BucketWebsite.Data | undefined>
     super({ serviceName: "s3", resourceName: "BucketWebsite", client, identifiers: { BucketName: bucketName }, data })
     this.bucketName = bucketName
   }
+  get errorDocument(): BucketWebsite.Data["ErrorDocument"] | undefined {
+    return this.meta.data?.ErrorDocument
+  }
+  get indexDocument(): BucketWebsite.Data["IndexDocument"] | undefined {
+    return this.meta.data?.IndexDocument
+  }
+  get redirectAllRequestsTo(): BucketWebsite.Data["RedirectAllRequestsTo"] | undefined {
+    return this.meta.data?.RedirectAllRequestsTo
+  }
+  get routingRules(): BucketWebsite.Data["RoutingRules"] | undefined {
+    return this.meta.data?.RoutingRules
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketWebsite", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -1892,12 +1933,8 @@ class BucketWebsiteImpl<D extends BucketWebsite.Data | undefined>
   }
 }
 
-const noBucketWebsiteAttributes = {
-  errorDocument: undefined,
-  indexDocument: undefined,
-  redirectAllRequestsTo: undefined,
-  routingRules: undefined
-} as const
+class BucketWebsiteLoadedImpl extends BucketWebsiteImpl<BucketWebsite.Data> {
+}
 
 /**
  * Builds a `BucketWebsite` without data.
@@ -1906,7 +1943,7 @@ const noBucketWebsiteAttributes = {
  * @category constructors
  */
 export const makeBucketWebsite = (client: S3Client.Service, bucketName: string): BucketWebsite =>
-  Object.assign(new BucketWebsiteImpl<undefined>(client, bucketName, undefined), noBucketWebsiteAttributes)
+  new BucketWebsiteImpl<undefined>(client, bucketName, undefined)
 
 /**
  * Builds a `BucketWebsite` with data.
@@ -1918,13 +1955,7 @@ export const makeBucketWebsiteLoaded = (
   client: S3Client.Service,
   bucketName: string,
   data: BucketWebsite.Data
-): BucketWebsite.Loaded =>
-  Object.assign(new BucketWebsiteImpl<BucketWebsite.Data>(client, bucketName, data), {
-    errorDocument: data.ErrorDocument,
-    indexDocument: data.IndexDocument,
-    redirectAllRequestsTo: data.RedirectAllRequestsTo,
-    routingRules: data.RoutingRules
-  })
+): BucketWebsite.Loaded => new BucketWebsiteLoadedImpl(client, bucketName, data)
 
 /**
  * boto3's `s3.MultipartUpload` resource (shape `MultipartUpload`): identifiers `bucketName`, `objectKey`, `id`.
@@ -2069,6 +2100,33 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
     this.objectKey = objectKey
     this.id = id
   }
+  get checksumAlgorithm(): MultipartUpload.Data["ChecksumAlgorithm"] | undefined {
+    return this.meta.data?.ChecksumAlgorithm
+  }
+  get checksumType(): MultipartUpload.Data["ChecksumType"] | undefined {
+    return this.meta.data?.ChecksumType
+  }
+  get initiated(): MultipartUpload.Data["Initiated"] | undefined {
+    return this.meta.data?.Initiated
+  }
+  get initiator(): MultipartUpload.Data["Initiator"] | undefined {
+    return this.meta.data?.Initiator
+  }
+  get key(): MultipartUpload.Data["Key"] | undefined {
+    return this.meta.data?.Key
+  }
+  get owner(): MultipartUpload.Data["Owner"] | undefined {
+    return this.meta.data?.Owner
+  }
+  get storageClass(): MultipartUpload.Data["StorageClass"] | undefined {
+    return this.meta.data?.StorageClass
+  }
+  get uploadId(): MultipartUpload.Data["UploadId"] | undefined {
+    return this.meta.data?.UploadId
+  }
+  get versionId(): MultipartUpload.Data["VersionId"] | undefined {
+    return this.meta.data?.VersionId
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("MultipartUpload", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -2149,17 +2207,8 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
   }
 }
 
-const noMultipartUploadAttributes = {
-  checksumAlgorithm: undefined,
-  checksumType: undefined,
-  initiated: undefined,
-  initiator: undefined,
-  key: undefined,
-  owner: undefined,
-  storageClass: undefined,
-  uploadId: undefined,
-  versionId: undefined
-} as const
+class MultipartUploadLoadedImpl extends MultipartUploadImpl<MultipartUpload.Data> {
+}
 
 /**
  * Builds a `MultipartUpload` without data.
@@ -2172,11 +2221,7 @@ export const makeMultipartUpload = (
   bucketName: string,
   objectKey: string,
   id: string
-): MultipartUpload =>
-  Object.assign(
-    new MultipartUploadImpl<undefined>(client, bucketName, objectKey, id, undefined),
-    noMultipartUploadAttributes
-  )
+): MultipartUpload => new MultipartUploadImpl<undefined>(client, bucketName, objectKey, id, undefined)
 
 /**
  * Builds a `MultipartUpload` with data.
@@ -2190,18 +2235,7 @@ export const makeMultipartUploadLoaded = (
   objectKey: string,
   id: string,
   data: MultipartUpload.Data
-): MultipartUpload.Loaded =>
-  Object.assign(new MultipartUploadImpl<MultipartUpload.Data>(client, bucketName, objectKey, id, data), {
-    checksumAlgorithm: data.ChecksumAlgorithm,
-    checksumType: data.ChecksumType,
-    initiated: data.Initiated,
-    initiator: data.Initiator,
-    key: data.Key,
-    owner: data.Owner,
-    storageClass: data.StorageClass,
-    uploadId: data.UploadId,
-    versionId: data.VersionId
-  })
+): MultipartUpload.Loaded => new MultipartUploadLoadedImpl(client, bucketName, objectKey, id, data)
 
 /**
  * boto3's `s3.MultipartUploadPart` resource (shape `Part`): identifiers `bucketName`, `objectKey`, `multipartUploadId`, `partNumber`.
@@ -2344,6 +2378,45 @@ class MultipartUploadPartImpl<D extends MultipartUploadPart.Data | undefined>
     this.multipartUploadId = multipartUploadId
     this.partNumber = partNumber
   }
+  get checksumCrc32(): MultipartUploadPart.Data["ChecksumCRC32"] | undefined {
+    return this.meta.data?.ChecksumCRC32
+  }
+  get checksumCrc32C(): MultipartUploadPart.Data["ChecksumCRC32C"] | undefined {
+    return this.meta.data?.ChecksumCRC32C
+  }
+  get checksumCrc64Nvme(): MultipartUploadPart.Data["ChecksumCRC64NVME"] | undefined {
+    return this.meta.data?.ChecksumCRC64NVME
+  }
+  get checksumMd5(): MultipartUploadPart.Data["ChecksumMD5"] | undefined {
+    return this.meta.data?.ChecksumMD5
+  }
+  get checksumSha1(): MultipartUploadPart.Data["ChecksumSHA1"] | undefined {
+    return this.meta.data?.ChecksumSHA1
+  }
+  get checksumSha256(): MultipartUploadPart.Data["ChecksumSHA256"] | undefined {
+    return this.meta.data?.ChecksumSHA256
+  }
+  get checksumSha512(): MultipartUploadPart.Data["ChecksumSHA512"] | undefined {
+    return this.meta.data?.ChecksumSHA512
+  }
+  get checksumXxhash128(): MultipartUploadPart.Data["ChecksumXXHASH128"] | undefined {
+    return this.meta.data?.ChecksumXXHASH128
+  }
+  get checksumXxhash3(): MultipartUploadPart.Data["ChecksumXXHASH3"] | undefined {
+    return this.meta.data?.ChecksumXXHASH3
+  }
+  get checksumXxhash64(): MultipartUploadPart.Data["ChecksumXXHASH64"] | undefined {
+    return this.meta.data?.ChecksumXXHASH64
+  }
+  get eTag(): MultipartUploadPart.Data["ETag"] | undefined {
+    return this.meta.data?.ETag
+  }
+  get lastModified(): MultipartUploadPart.Data["LastModified"] | undefined {
+    return this.meta.data?.LastModified
+  }
+  get size(): MultipartUploadPart.Data["Size"] | undefined {
+    return this.meta.data?.Size
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("MultipartUploadPart", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -2380,21 +2453,8 @@ class MultipartUploadPartImpl<D extends MultipartUploadPart.Data | undefined>
   }
 }
 
-const noMultipartUploadPartAttributes = {
-  checksumCrc32: undefined,
-  checksumCrc32C: undefined,
-  checksumCrc64Nvme: undefined,
-  checksumMd5: undefined,
-  checksumSha1: undefined,
-  checksumSha256: undefined,
-  checksumSha512: undefined,
-  checksumXxhash128: undefined,
-  checksumXxhash3: undefined,
-  checksumXxhash64: undefined,
-  eTag: undefined,
-  lastModified: undefined,
-  size: undefined
-} as const
+class MultipartUploadPartLoadedImpl extends MultipartUploadPartImpl<MultipartUploadPart.Data> {
+}
 
 /**
  * Builds a `MultipartUploadPart` without data.
@@ -2409,10 +2469,7 @@ export const makeMultipartUploadPart = (
   multipartUploadId: string,
   partNumber: number
 ): MultipartUploadPart =>
-  Object.assign(
-    new MultipartUploadPartImpl<undefined>(client, bucketName, objectKey, multipartUploadId, partNumber, undefined),
-    noMultipartUploadPartAttributes
-  )
+  new MultipartUploadPartImpl<undefined>(client, bucketName, objectKey, multipartUploadId, partNumber, undefined)
 
 /**
  * Builds a `MultipartUploadPart` with data.
@@ -2428,31 +2485,7 @@ export const makeMultipartUploadPartLoaded = (
   partNumber: number,
   data: MultipartUploadPart.Data
 ): MultipartUploadPart.Loaded =>
-  Object.assign(
-    new MultipartUploadPartImpl<MultipartUploadPart.Data>(
-      client,
-      bucketName,
-      objectKey,
-      multipartUploadId,
-      partNumber,
-      data
-    ),
-    {
-      checksumCrc32: data.ChecksumCRC32,
-      checksumCrc32C: data.ChecksumCRC32C,
-      checksumCrc64Nvme: data.ChecksumCRC64NVME,
-      checksumMd5: data.ChecksumMD5,
-      checksumSha1: data.ChecksumSHA1,
-      checksumSha256: data.ChecksumSHA256,
-      checksumSha512: data.ChecksumSHA512,
-      checksumXxhash128: data.ChecksumXXHASH128,
-      checksumXxhash3: data.ChecksumXXHASH3,
-      checksumXxhash64: data.ChecksumXXHASH64,
-      eTag: data.ETag,
-      lastModified: data.LastModified,
-      size: data.Size
-    }
-  )
+  new MultipartUploadPartLoadedImpl(client, bucketName, objectKey, multipartUploadId, partNumber, data)
 
 /**
  * boto3's `s3.Object` resource (shape `HeadObjectOutput`): identifiers `bucketName`, `key`.
@@ -2727,6 +2760,147 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
     this.bucketName = bucketName
     this.key = key
   }
+  get acceptRanges(): S3Object.Data["AcceptRanges"] | undefined {
+    return this.meta.data?.AcceptRanges
+  }
+  get archiveStatus(): S3Object.Data["ArchiveStatus"] | undefined {
+    return this.meta.data?.ArchiveStatus
+  }
+  get bucketKeyEnabled(): S3Object.Data["BucketKeyEnabled"] | undefined {
+    return this.meta.data?.BucketKeyEnabled
+  }
+  get cacheControl(): S3Object.Data["CacheControl"] | undefined {
+    return this.meta.data?.CacheControl
+  }
+  get checksumCrc32(): S3Object.Data["ChecksumCRC32"] | undefined {
+    return this.meta.data?.ChecksumCRC32
+  }
+  get checksumCrc32C(): S3Object.Data["ChecksumCRC32C"] | undefined {
+    return this.meta.data?.ChecksumCRC32C
+  }
+  get checksumCrc64Nvme(): S3Object.Data["ChecksumCRC64NVME"] | undefined {
+    return this.meta.data?.ChecksumCRC64NVME
+  }
+  get checksumMd5(): S3Object.Data["ChecksumMD5"] | undefined {
+    return this.meta.data?.ChecksumMD5
+  }
+  get checksumSha1(): S3Object.Data["ChecksumSHA1"] | undefined {
+    return this.meta.data?.ChecksumSHA1
+  }
+  get checksumSha256(): S3Object.Data["ChecksumSHA256"] | undefined {
+    return this.meta.data?.ChecksumSHA256
+  }
+  get checksumSha512(): S3Object.Data["ChecksumSHA512"] | undefined {
+    return this.meta.data?.ChecksumSHA512
+  }
+  get checksumType(): S3Object.Data["ChecksumType"] | undefined {
+    return this.meta.data?.ChecksumType
+  }
+  get checksumXxhash128(): S3Object.Data["ChecksumXXHASH128"] | undefined {
+    return this.meta.data?.ChecksumXXHASH128
+  }
+  get checksumXxhash3(): S3Object.Data["ChecksumXXHASH3"] | undefined {
+    return this.meta.data?.ChecksumXXHASH3
+  }
+  get checksumXxhash64(): S3Object.Data["ChecksumXXHASH64"] | undefined {
+    return this.meta.data?.ChecksumXXHASH64
+  }
+  get contentDisposition(): S3Object.Data["ContentDisposition"] | undefined {
+    return this.meta.data?.ContentDisposition
+  }
+  get contentEncoding(): S3Object.Data["ContentEncoding"] | undefined {
+    return this.meta.data?.ContentEncoding
+  }
+  get contentLanguage(): S3Object.Data["ContentLanguage"] | undefined {
+    return this.meta.data?.ContentLanguage
+  }
+  get contentLength(): S3Object.Data["ContentLength"] | undefined {
+    return this.meta.data?.ContentLength
+  }
+  get contentRange(): S3Object.Data["ContentRange"] | undefined {
+    return this.meta.data?.ContentRange
+  }
+  get contentType(): S3Object.Data["ContentType"] | undefined {
+    return this.meta.data?.ContentType
+  }
+  get deleteMarker(): S3Object.Data["DeleteMarker"] | undefined {
+    return this.meta.data?.DeleteMarker
+  }
+  get eTag(): S3Object.Data["ETag"] | undefined {
+    return this.meta.data?.ETag
+  }
+  get expiration(): S3Object.Data["Expiration"] | undefined {
+    return this.meta.data?.Expiration
+  }
+  get expires(): S3Object.Data["Expires"] | undefined {
+    return this.meta.data?.Expires
+  }
+  get expiresString(): S3Object.Data["ExpiresString"] | undefined {
+    return this.meta.data?.ExpiresString
+  }
+  get lastModified(): S3Object.Data["LastModified"] | undefined {
+    return this.meta.data?.LastModified
+  }
+  get metadata(): S3Object.Data["Metadata"] | undefined {
+    return this.meta.data?.Metadata
+  }
+  get missingMeta(): S3Object.Data["MissingMeta"] | undefined {
+    return this.meta.data?.MissingMeta
+  }
+  get objectLockEventHold(): S3Object.Data["ObjectLockEventHold"] | undefined {
+    return this.meta.data?.ObjectLockEventHold
+  }
+  get objectLockEventHoldDurationDays(): S3Object.Data["ObjectLockEventHoldDurationDays"] | undefined {
+    return this.meta.data?.ObjectLockEventHoldDurationDays
+  }
+  get objectLockEventHoldDurationYears(): S3Object.Data["ObjectLockEventHoldDurationYears"] | undefined {
+    return this.meta.data?.ObjectLockEventHoldDurationYears
+  }
+  get objectLockLegalHoldStatus(): S3Object.Data["ObjectLockLegalHoldStatus"] | undefined {
+    return this.meta.data?.ObjectLockLegalHoldStatus
+  }
+  get objectLockMode(): S3Object.Data["ObjectLockMode"] | undefined {
+    return this.meta.data?.ObjectLockMode
+  }
+  get objectLockRetainUntilDate(): S3Object.Data["ObjectLockRetainUntilDate"] | undefined {
+    return this.meta.data?.ObjectLockRetainUntilDate
+  }
+  get partsCount(): S3Object.Data["PartsCount"] | undefined {
+    return this.meta.data?.PartsCount
+  }
+  get replicationStatus(): S3Object.Data["ReplicationStatus"] | undefined {
+    return this.meta.data?.ReplicationStatus
+  }
+  get requestCharged(): S3Object.Data["RequestCharged"] | undefined {
+    return this.meta.data?.RequestCharged
+  }
+  get restore(): S3Object.Data["Restore"] | undefined {
+    return this.meta.data?.Restore
+  }
+  get sseCustomerAlgorithm(): S3Object.Data["SSECustomerAlgorithm"] | undefined {
+    return this.meta.data?.SSECustomerAlgorithm
+  }
+  get sseCustomerKeyMd5(): S3Object.Data["SSECustomerKeyMD5"] | undefined {
+    return this.meta.data?.SSECustomerKeyMD5
+  }
+  get ssekmsKeyId(): S3Object.Data["SSEKMSKeyId"] | undefined {
+    return this.meta.data?.SSEKMSKeyId
+  }
+  get serverSideEncryption(): S3Object.Data["ServerSideEncryption"] | undefined {
+    return this.meta.data?.ServerSideEncryption
+  }
+  get storageClass(): S3Object.Data["StorageClass"] | undefined {
+    return this.meta.data?.StorageClass
+  }
+  get tagCount(): S3Object.Data["TagCount"] | undefined {
+    return this.meta.data?.TagCount
+  }
+  get versionId(): S3Object.Data["VersionId"] | undefined {
+    return this.meta.data?.VersionId
+  }
+  get websiteRedirectLocation(): S3Object.Data["WebsiteRedirectLocation"] | undefined {
+    return this.meta.data?.WebsiteRedirectLocation
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Object", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -2796,55 +2970,8 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   }
 }
 
-const noObjectAttributes = {
-  acceptRanges: undefined,
-  archiveStatus: undefined,
-  bucketKeyEnabled: undefined,
-  cacheControl: undefined,
-  checksumCrc32: undefined,
-  checksumCrc32C: undefined,
-  checksumCrc64Nvme: undefined,
-  checksumMd5: undefined,
-  checksumSha1: undefined,
-  checksumSha256: undefined,
-  checksumSha512: undefined,
-  checksumType: undefined,
-  checksumXxhash128: undefined,
-  checksumXxhash3: undefined,
-  checksumXxhash64: undefined,
-  contentDisposition: undefined,
-  contentEncoding: undefined,
-  contentLanguage: undefined,
-  contentLength: undefined,
-  contentRange: undefined,
-  contentType: undefined,
-  deleteMarker: undefined,
-  eTag: undefined,
-  expiration: undefined,
-  expires: undefined,
-  expiresString: undefined,
-  lastModified: undefined,
-  metadata: undefined,
-  missingMeta: undefined,
-  objectLockEventHold: undefined,
-  objectLockEventHoldDurationDays: undefined,
-  objectLockEventHoldDurationYears: undefined,
-  objectLockLegalHoldStatus: undefined,
-  objectLockMode: undefined,
-  objectLockRetainUntilDate: undefined,
-  partsCount: undefined,
-  replicationStatus: undefined,
-  requestCharged: undefined,
-  restore: undefined,
-  sseCustomerAlgorithm: undefined,
-  sseCustomerKeyMd5: undefined,
-  ssekmsKeyId: undefined,
-  serverSideEncryption: undefined,
-  storageClass: undefined,
-  tagCount: undefined,
-  versionId: undefined,
-  websiteRedirectLocation: undefined
-} as const
+class ObjectLoadedImpl extends ObjectImpl<S3Object.Data> {
+}
 
 /**
  * Builds a `S3Object` without data.
@@ -2853,7 +2980,7 @@ const noObjectAttributes = {
  * @category constructors
  */
 export const makeObject = (client: S3Client.Service, bucketName: string, key: string): S3Object =>
-  Object.assign(new ObjectImpl<undefined>(client, bucketName, key, undefined), noObjectAttributes)
+  new ObjectImpl<undefined>(client, bucketName, key, undefined)
 
 /**
  * Builds a `S3Object` with data.
@@ -2866,56 +2993,7 @@ export const makeObjectLoaded = (
   bucketName: string,
   key: string,
   data: S3Object.Data
-): S3Object.Loaded =>
-  Object.assign(new ObjectImpl<S3Object.Data>(client, bucketName, key, data), {
-    acceptRanges: data.AcceptRanges,
-    archiveStatus: data.ArchiveStatus,
-    bucketKeyEnabled: data.BucketKeyEnabled,
-    cacheControl: data.CacheControl,
-    checksumCrc32: data.ChecksumCRC32,
-    checksumCrc32C: data.ChecksumCRC32C,
-    checksumCrc64Nvme: data.ChecksumCRC64NVME,
-    checksumMd5: data.ChecksumMD5,
-    checksumSha1: data.ChecksumSHA1,
-    checksumSha256: data.ChecksumSHA256,
-    checksumSha512: data.ChecksumSHA512,
-    checksumType: data.ChecksumType,
-    checksumXxhash128: data.ChecksumXXHASH128,
-    checksumXxhash3: data.ChecksumXXHASH3,
-    checksumXxhash64: data.ChecksumXXHASH64,
-    contentDisposition: data.ContentDisposition,
-    contentEncoding: data.ContentEncoding,
-    contentLanguage: data.ContentLanguage,
-    contentLength: data.ContentLength,
-    contentRange: data.ContentRange,
-    contentType: data.ContentType,
-    deleteMarker: data.DeleteMarker,
-    eTag: data.ETag,
-    expiration: data.Expiration,
-    expires: data.Expires,
-    expiresString: data.ExpiresString,
-    lastModified: data.LastModified,
-    metadata: data.Metadata,
-    missingMeta: data.MissingMeta,
-    objectLockEventHold: data.ObjectLockEventHold,
-    objectLockEventHoldDurationDays: data.ObjectLockEventHoldDurationDays,
-    objectLockEventHoldDurationYears: data.ObjectLockEventHoldDurationYears,
-    objectLockLegalHoldStatus: data.ObjectLockLegalHoldStatus,
-    objectLockMode: data.ObjectLockMode,
-    objectLockRetainUntilDate: data.ObjectLockRetainUntilDate,
-    partsCount: data.PartsCount,
-    replicationStatus: data.ReplicationStatus,
-    requestCharged: data.RequestCharged,
-    restore: data.Restore,
-    sseCustomerAlgorithm: data.SSECustomerAlgorithm,
-    sseCustomerKeyMd5: data.SSECustomerKeyMD5,
-    ssekmsKeyId: data.SSEKMSKeyId,
-    serverSideEncryption: data.ServerSideEncryption,
-    storageClass: data.StorageClass,
-    tagCount: data.TagCount,
-    versionId: data.VersionId,
-    websiteRedirectLocation: data.WebsiteRedirectLocation
-  })
+): S3Object.Loaded => new ObjectLoadedImpl(client, bucketName, key, data)
 
 /**
  * boto3's `s3.ObjectAcl` resource (shape `GetObjectAclOutput`): identifiers `bucketName`, `objectKey`.
@@ -3007,6 +3085,15 @@ class ObjectAclImpl<D extends ObjectAcl.Data | undefined>
     this.bucketName = bucketName
     this.objectKey = objectKey
   }
+  get grants(): ObjectAcl.Data["Grants"] | undefined {
+    return this.meta.data?.Grants
+  }
+  get owner(): ObjectAcl.Data["Owner"] | undefined {
+    return this.meta.data?.Owner
+  }
+  get requestCharged(): ObjectAcl.Data["RequestCharged"] | undefined {
+    return this.meta.data?.RequestCharged
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ObjectAcl", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3026,7 +3113,8 @@ class ObjectAclImpl<D extends ObjectAcl.Data | undefined>
   }
 }
 
-const noObjectAclAttributes = { grants: undefined, owner: undefined, requestCharged: undefined } as const
+class ObjectAclLoadedImpl extends ObjectAclImpl<ObjectAcl.Data> {
+}
 
 /**
  * Builds a `ObjectAcl` without data.
@@ -3035,7 +3123,7 @@ const noObjectAclAttributes = { grants: undefined, owner: undefined, requestChar
  * @category constructors
  */
 export const makeObjectAcl = (client: S3Client.Service, bucketName: string, objectKey: string): ObjectAcl =>
-  Object.assign(new ObjectAclImpl<undefined>(client, bucketName, objectKey, undefined), noObjectAclAttributes)
+  new ObjectAclImpl<undefined>(client, bucketName, objectKey, undefined)
 
 /**
  * Builds a `ObjectAcl` with data.
@@ -3048,12 +3136,7 @@ export const makeObjectAclLoaded = (
   bucketName: string,
   objectKey: string,
   data: ObjectAcl.Data
-): ObjectAcl.Loaded =>
-  Object.assign(new ObjectAclImpl<ObjectAcl.Data>(client, bucketName, objectKey, data), {
-    grants: data.Grants,
-    owner: data.Owner,
-    requestCharged: data.RequestCharged
-  })
+): ObjectAcl.Loaded => new ObjectAclLoadedImpl(client, bucketName, objectKey, data)
 
 const batchObjectSummary = <E>(
   client: S3Client.Service,
@@ -3223,6 +3306,30 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
     this.bucketName = bucketName
     this.key = key
   }
+  get checksumAlgorithm(): ObjectSummary.Data["ChecksumAlgorithm"] | undefined {
+    return this.meta.data?.ChecksumAlgorithm
+  }
+  get checksumType(): ObjectSummary.Data["ChecksumType"] | undefined {
+    return this.meta.data?.ChecksumType
+  }
+  get eTag(): ObjectSummary.Data["ETag"] | undefined {
+    return this.meta.data?.ETag
+  }
+  get lastModified(): ObjectSummary.Data["LastModified"] | undefined {
+    return this.meta.data?.LastModified
+  }
+  get owner(): ObjectSummary.Data["Owner"] | undefined {
+    return this.meta.data?.Owner
+  }
+  get restoreStatus(): ObjectSummary.Data["RestoreStatus"] | undefined {
+    return this.meta.data?.RestoreStatus
+  }
+  get size(): ObjectSummary.Data["Size"] | undefined {
+    return this.meta.data?.Size
+  }
+  get storageClass(): ObjectSummary.Data["StorageClass"] | undefined {
+    return this.meta.data?.StorageClass
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ObjectSummary", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3296,16 +3403,8 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   }
 }
 
-const noObjectSummaryAttributes = {
-  checksumAlgorithm: undefined,
-  checksumType: undefined,
-  eTag: undefined,
-  lastModified: undefined,
-  owner: undefined,
-  restoreStatus: undefined,
-  size: undefined,
-  storageClass: undefined
-} as const
+class ObjectSummaryLoadedImpl extends ObjectSummaryImpl<ObjectSummary.Data> {
+}
 
 /**
  * Builds a `ObjectSummary` without data.
@@ -3314,7 +3413,7 @@ const noObjectSummaryAttributes = {
  * @category constructors
  */
 export const makeObjectSummary = (client: S3Client.Service, bucketName: string, key: string): ObjectSummary =>
-  Object.assign(new ObjectSummaryImpl<undefined>(client, bucketName, key, undefined), noObjectSummaryAttributes)
+  new ObjectSummaryImpl<undefined>(client, bucketName, key, undefined)
 
 /**
  * Builds a `ObjectSummary` with data.
@@ -3327,17 +3426,7 @@ export const makeObjectSummaryLoaded = (
   bucketName: string,
   key: string,
   data: ObjectSummary.Data
-): ObjectSummary.Loaded =>
-  Object.assign(new ObjectSummaryImpl<ObjectSummary.Data>(client, bucketName, key, data), {
-    checksumAlgorithm: data.ChecksumAlgorithm,
-    checksumType: data.ChecksumType,
-    eTag: data.ETag,
-    lastModified: data.LastModified,
-    owner: data.Owner,
-    restoreStatus: data.RestoreStatus,
-    size: data.Size,
-    storageClass: data.StorageClass
-  })
+): ObjectSummary.Loaded => new ObjectSummaryLoadedImpl(client, bucketName, key, data)
 
 const batchObjectVersion = <E>(
   client: S3Client.Service,
@@ -3494,6 +3583,39 @@ class ObjectVersionImpl<D extends ObjectVersion.Data | undefined>
     this.objectKey = objectKey
     this.id = id
   }
+  get checksumAlgorithm(): ObjectVersion.Data["ChecksumAlgorithm"] | undefined {
+    return this.meta.data?.ChecksumAlgorithm
+  }
+  get checksumType(): ObjectVersion.Data["ChecksumType"] | undefined {
+    return this.meta.data?.ChecksumType
+  }
+  get eTag(): ObjectVersion.Data["ETag"] | undefined {
+    return this.meta.data?.ETag
+  }
+  get isLatest(): ObjectVersion.Data["IsLatest"] | undefined {
+    return this.meta.data?.IsLatest
+  }
+  get key(): ObjectVersion.Data["Key"] | undefined {
+    return this.meta.data?.Key
+  }
+  get lastModified(): ObjectVersion.Data["LastModified"] | undefined {
+    return this.meta.data?.LastModified
+  }
+  get owner(): ObjectVersion.Data["Owner"] | undefined {
+    return this.meta.data?.Owner
+  }
+  get restoreStatus(): ObjectVersion.Data["RestoreStatus"] | undefined {
+    return this.meta.data?.RestoreStatus
+  }
+  get size(): ObjectVersion.Data["Size"] | undefined {
+    return this.meta.data?.Size
+  }
+  get storageClass(): ObjectVersion.Data["StorageClass"] | undefined {
+    return this.meta.data?.StorageClass
+  }
+  get versionId(): ObjectVersion.Data["VersionId"] | undefined {
+    return this.meta.data?.VersionId
+  }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ObjectVersion", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
@@ -3534,19 +3656,8 @@ class ObjectVersionImpl<D extends ObjectVersion.Data | undefined>
   }
 }
 
-const noObjectVersionAttributes = {
-  checksumAlgorithm: undefined,
-  checksumType: undefined,
-  eTag: undefined,
-  isLatest: undefined,
-  key: undefined,
-  lastModified: undefined,
-  owner: undefined,
-  restoreStatus: undefined,
-  size: undefined,
-  storageClass: undefined,
-  versionId: undefined
-} as const
+class ObjectVersionLoadedImpl extends ObjectVersionImpl<ObjectVersion.Data> {
+}
 
 /**
  * Builds a `ObjectVersion` without data.
@@ -3559,11 +3670,7 @@ export const makeObjectVersion = (
   bucketName: string,
   objectKey: string,
   id: string
-): ObjectVersion =>
-  Object.assign(
-    new ObjectVersionImpl<undefined>(client, bucketName, objectKey, id, undefined),
-    noObjectVersionAttributes
-  )
+): ObjectVersion => new ObjectVersionImpl<undefined>(client, bucketName, objectKey, id, undefined)
 
 /**
  * Builds a `ObjectVersion` with data.
@@ -3577,20 +3684,7 @@ export const makeObjectVersionLoaded = (
   objectKey: string,
   id: string,
   data: ObjectVersion.Data
-): ObjectVersion.Loaded =>
-  Object.assign(new ObjectVersionImpl<ObjectVersion.Data>(client, bucketName, objectKey, id, data), {
-    checksumAlgorithm: data.ChecksumAlgorithm,
-    checksumType: data.ChecksumType,
-    eTag: data.ETag,
-    isLatest: data.IsLatest,
-    key: data.Key,
-    lastModified: data.LastModified,
-    owner: data.Owner,
-    restoreStatus: data.RestoreStatus,
-    size: data.Size,
-    storageClass: data.StorageClass,
-    versionId: data.VersionId
-  })
+): ObjectVersion.Loaded => new ObjectVersionLoadedImpl(client, bucketName, objectKey, id, data)
 
 /**
  * boto3's `boto3.resource("s3")`: the service's collections, its actions, and a
