@@ -278,6 +278,7 @@ describe("S3Resource against moto", () => {
         assert.strictEqual(loaded.contentLength, 5)
         assert.strictEqual(loaded.contentType, "text/plain")
         assert.strictEqual(loaded.meta.data.ContentLength, 5)
+        assert.strictEqual((yield* object.reload()).contentLength, 5)
         const summary = yield* s3.ObjectSummary(bucket.name, "a.txt").load()
         assert.strictEqual(summary.size, 5)
         assert.strictEqual(summary.eTag, loaded.eTag)

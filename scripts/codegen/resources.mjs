@@ -263,7 +263,10 @@ const assignNames = (r, model) => {
     return n
   }
   const def = r.def
-  if (def.load || model.injected[r.name]) names.add("load")
+  if (def.load || model.injected[r.name]) {
+    names.add("load")
+    names.add("reload")
+  }
   for (const id of r.identifiers) id.prop = take(id.prop, "identifier")
   r.actions = Object.entries(def.actions ?? {}).sort(([a], [b]) => byName(a, b)).map(([name, a]) => ({
     name,
@@ -636,6 +639,14 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         }>`
       )
       impl.push(`  ${sig} {\n    return ${body.replace(/^/, "")}\n  }`)
+      // boto3's reload is the same function as load.
+      const resig = sig.replace("load(", "reload(")
+      iface.push(
+        `  /** The same as \`load\` (boto3's \`reload\`). */\n  ${resig}: Effect.Effect<${r.ts}.Loaded, ${
+          errs.join(" | ")
+        }>`
+      )
+      impl.push(`  ${resig} {\n    return this.load(${injected ? "" : "options"})\n  }`)
     }
 
     // actions

@@ -430,6 +430,13 @@ export interface AccountPasswordPolicy
     AccountPasswordPolicy.Loaded,
     IAMError.GetAccountPasswordPolicyError | Resource.InvalidIdentifier | Resource.IncompleteResponse
   >
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<
+    AccountPasswordPolicy.Loaded,
+    IAMError.GetAccountPasswordPolicyError | Resource.InvalidIdentifier | Resource.IncompleteResponse
+  >
   /** Action `Delete`: DeleteAccountPasswordPolicy. Returns the response. */
   delete(
     input?: Sdk.DeleteAccountPasswordPolicyCommandInput,
@@ -542,6 +549,9 @@ class AccountPasswordPolicyImpl<D extends AccountPasswordPolicy.Data | undefined
       })
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(input?: Sdk.DeleteAccountPasswordPolicyCommandInput, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteAccountPasswordPolicyCommandInput = { ...input }
     return this.guard(this.meta.client.deleteAccountPasswordPolicy(params, options))
@@ -591,6 +601,10 @@ export interface AccountSummary
    * Loads the resource's data with GetAccountSummary and returns a new, loaded AccountSummary (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<AccountSummary.Loaded, IAMError.GetAccountSummaryError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<AccountSummary.Loaded, IAMError.GetAccountSummaryError | Resource.InvalidIdentifier>
 }
@@ -647,6 +661,9 @@ class AccountSummaryImpl<D extends AccountSummary.Data | undefined>
     return this.guard(this.meta.client.getAccountSummary({}, options)).pipe(
       Effect.map((response) => makeAccountSummaryLoaded(this.meta.client, response))
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
 }
 
@@ -774,6 +791,10 @@ export interface CurrentUser
    * Loads the resource's data with GetUser and returns a new, loaded CurrentUser (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<CurrentUser.Loaded, IAMError.GetUserError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<CurrentUser.Loaded, IAMError.GetUserError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
   /**
@@ -944,6 +965,9 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
           )
       })
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   get user(): Effect.Effect<User, Resource.InvalidIdentifier | IAMError.GetUserError | Resource.IncompleteResponse> {
     const client = this.meta.client
@@ -1167,6 +1191,10 @@ export interface Group extends Resource.Resource<IAMClient.Service, Group.Identi
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<Group.Loaded, IAMError.GetGroupError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<Group.Loaded, IAMError.GetGroupError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
   /** Action `AddUser`: AddUserToGroup. The resource supplies `GroupName`. Returns the response. */
   addUser(
     input: Omit<Sdk.AddUserToGroupCommandInput, "GroupName">,
@@ -1368,6 +1396,9 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
           )
       })
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   addUser(input: Omit<Sdk.AddUserToGroupCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AddUserToGroupCommandInput = { ...input, GroupName: this.name }
@@ -1610,6 +1641,10 @@ export interface GroupPolicy
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<GroupPolicy.Loaded, IAMError.GetGroupPolicyError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<GroupPolicy.Loaded, IAMError.GetGroupPolicyError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteGroupPolicy. The resource supplies `GroupName`, `PolicyName`. Returns the response. */
   delete(
     input?: Omit<Sdk.DeleteGroupPolicyCommandInput, "GroupName" | "PolicyName">,
@@ -1700,6 +1735,9 @@ class GroupPolicyImpl<D extends GroupPolicy.Data | undefined>
         )
       )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(
     input?: Omit<Sdk.DeleteGroupPolicyCommandInput, "GroupName" | "PolicyName">,
     options?: ClientRuntime.CallOptions
@@ -1775,6 +1813,13 @@ export interface InstanceProfile
    * Loads the resource's data with GetInstanceProfile and returns a new, loaded InstanceProfile (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<
+    InstanceProfile.Loaded,
+    IAMError.GetInstanceProfileError | Resource.InvalidIdentifier | Resource.IncompleteResponse
+  >
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<
     InstanceProfile.Loaded,
@@ -1909,6 +1954,9 @@ class InstanceProfileImpl<D extends InstanceProfile.Data | undefined>
       })
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   addRole(
     input: Omit<Sdk.AddRoleToInstanceProfileCommandInput, "InstanceProfileName">,
     options?: ClientRuntime.CallOptions
@@ -2025,6 +2073,13 @@ export interface LoginProfile
     LoginProfile.Loaded,
     IAMError.GetLoginProfileError | Resource.InvalidIdentifier | Resource.IncompleteResponse
   >
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<
+    LoginProfile.Loaded,
+    IAMError.GetLoginProfileError | Resource.InvalidIdentifier | Resource.IncompleteResponse
+  >
   /** Action `Create`: CreateLoginProfile. The resource supplies `UserName`. Returns the loaded `LoginProfile`. */
   create(
     input?: Omit<Sdk.CreateLoginProfileCommandInput, "UserName">,
@@ -2117,6 +2172,9 @@ class LoginProfileImpl<D extends LoginProfile.Data | undefined>
           )
       })
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   create(input?: Omit<Sdk.CreateLoginProfileCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreateLoginProfileCommandInput = { ...input, UserName: this.userName }
@@ -2379,6 +2437,10 @@ export interface Policy extends Resource.Resource<IAMClient.Service, Policy.Iden
    * Loads the resource's data with GetPolicy and returns a new, loaded Policy (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<Policy.Loaded, IAMError.GetPolicyError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<Policy.Loaded, IAMError.GetPolicyError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
   /** Action `AttachGroup`: AttachGroupPolicy. The resource supplies `PolicyArn`. Returns the response. */
@@ -2644,6 +2706,9 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
           : Effect.succeed(makePolicyLoaded(this.meta.client, this.arn, data))
       })
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   attachGroup(input: Omit<Sdk.AttachGroupPolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachGroupPolicyCommandInput = { ...input, PolicyArn: this.arn }
@@ -2912,6 +2977,13 @@ export interface PolicyVersion
     PolicyVersion.Loaded,
     IAMError.GetPolicyVersionError | Resource.InvalidIdentifier | Resource.IncompleteResponse
   >
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<
+    PolicyVersion.Loaded,
+    IAMError.GetPolicyVersionError | Resource.InvalidIdentifier | Resource.IncompleteResponse
+  >
   /** Action `Delete`: DeletePolicyVersion. The resource supplies `PolicyArn`, `VersionId`. Returns the response. */
   delete(
     input?: Omit<Sdk.DeletePolicyVersionCommandInput, "PolicyArn" | "VersionId">,
@@ -3006,6 +3078,9 @@ class PolicyVersionImpl<D extends PolicyVersion.Data | undefined>
         })
       )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(
     input?: Omit<Sdk.DeletePolicyVersionCommandInput, "PolicyArn" | "VersionId">,
     options?: ClientRuntime.CallOptions
@@ -3085,6 +3160,10 @@ export interface Role extends Resource.Resource<IAMClient.Service, Role.Identifi
    * Loads the resource's data with GetRole and returns a new, loaded Role (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<Role.Loaded, IAMError.GetRoleError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<Role.Loaded, IAMError.GetRoleError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
   /** Action `AttachPolicy`: AttachRolePolicy. The resource supplies `RoleName`. Returns the response. */
@@ -3300,6 +3379,9 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
       })
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   attachPolicy(input: Omit<Sdk.AttachRolePolicyCommandInput, "RoleName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachRolePolicyCommandInput = { ...input, RoleName: this.name }
     return this.guard(this.meta.client.attachRolePolicy(params, options))
@@ -3508,6 +3590,10 @@ export interface RolePolicy
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<RolePolicy.Loaded, IAMError.GetRolePolicyError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<RolePolicy.Loaded, IAMError.GetRolePolicyError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteRolePolicy. The resource supplies `PolicyName`, `RoleName`. Returns the response. */
   delete(
     input?: Omit<Sdk.DeleteRolePolicyCommandInput, "PolicyName" | "RoleName">,
@@ -3597,6 +3683,9 @@ class RolePolicyImpl<D extends RolePolicy.Data | undefined>
       )
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(
     input?: Omit<Sdk.DeleteRolePolicyCommandInput, "PolicyName" | "RoleName">,
     options?: ClientRuntime.CallOptions
@@ -3672,6 +3761,10 @@ export interface SamlProvider
    * Loads the resource's data with GetSAMLProvider and returns a new, loaded SamlProvider (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<SamlProvider.Loaded, IAMError.GetSAMLProviderError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<SamlProvider.Loaded, IAMError.GetSAMLProviderError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteSAMLProvider. The resource supplies `SAMLProviderArn`. Returns the response. */
@@ -3766,6 +3859,9 @@ class SamlProviderImpl<D extends SamlProvider.Data | undefined>
       Effect.map((response) => makeSamlProviderLoaded(this.meta.client, this.arn, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(input?: Omit<Sdk.DeleteSAMLProviderCommandInput, "SAMLProviderArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteSAMLProviderCommandInput = { ...input, SAMLProviderArn: this.arn }
     return this.guard(this.meta.client.deleteSAMLProvider(params, options))
@@ -3824,6 +3920,13 @@ export interface ServerCertificate
    * Loads the resource's data with GetServerCertificate and returns a new, loaded ServerCertificate (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<
+    ServerCertificate.Loaded,
+    IAMError.GetServerCertificateError | Resource.InvalidIdentifier | Resource.IncompleteResponse
+  >
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<
     ServerCertificate.Loaded,
@@ -3922,6 +4025,9 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
           )
       })
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   delete(
     input?: Omit<Sdk.DeleteServerCertificateCommandInput, "ServerCertificateName">,
@@ -4199,6 +4305,10 @@ export interface User extends Resource.Resource<IAMClient.Service, User.Identifi
    * Loads the resource's data with GetUser and returns a new, loaded User (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<User.Loaded, IAMError.GetUserError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<User.Loaded, IAMError.GetUserError | Resource.InvalidIdentifier | Resource.IncompleteResponse>
   /** Action `AddGroup`: AddUserToGroup. The resource supplies `UserName`. Returns the response. */
@@ -4521,6 +4631,9 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
           )
       })
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   addGroup(input: Omit<Sdk.AddUserToGroupCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AddUserToGroupCommandInput = { ...input, UserName: this.name }
@@ -4987,6 +5100,10 @@ export interface UserPolicy
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<UserPolicy.Loaded, IAMError.GetUserPolicyError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<UserPolicy.Loaded, IAMError.GetUserPolicyError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteUserPolicy. The resource supplies `PolicyName`, `UserName`. Returns the response. */
   delete(
     input?: Omit<Sdk.DeleteUserPolicyCommandInput, "PolicyName" | "UserName">,
@@ -5075,6 +5192,9 @@ class UserPolicyImpl<D extends UserPolicy.Data | undefined>
         )
       )
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   delete(
     input?: Omit<Sdk.DeleteUserPolicyCommandInput, "PolicyName" | "UserName">,

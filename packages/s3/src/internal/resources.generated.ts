@@ -55,6 +55,8 @@ export interface Bucket extends Resource.Resource<S3Client.Service, Bucket.Ident
    * Loads the resource's data with ListBuckets, picking this bucket by name (boto3's injected load; `AccessDenied` gives empty data) and returns a new, loaded Bucket (this one is unchanged).
    */
   load(): Effect.Effect<Bucket.Loaded, S3Error.ListBucketsError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(): Effect.Effect<Bucket.Loaded, S3Error.ListBucketsError | Resource.InvalidIdentifier>
   /** Action `Create`: CreateBucket. The resource supplies `Bucket`. Returns the response. */
   create(
     input?: Omit<Sdk.CreateBucketCommandInput, "Bucket">,
@@ -254,6 +256,9 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     return this.guard(Support.loadBucket(this.meta.client, this.name)).pipe(
       Effect.map((data) => makeBucketLoaded(this.meta.client, this.name, data))
     )
+  }
+  reload() {
+    return this.load()
   }
   create(input?: Omit<Sdk.CreateBucketCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreateBucketCommandInput = { ...input, Bucket: this.name }
@@ -505,6 +510,10 @@ export interface BucketAcl
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketAcl.Loaded, S3Error.GetBucketAclError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketAcl.Loaded, S3Error.GetBucketAclError | Resource.InvalidIdentifier>
   /** Action `Put`: PutBucketAcl. The resource supplies `Bucket`. Returns the response. */
   put(
     input?: Omit<Sdk.PutBucketAclCommandInput, "Bucket">,
@@ -574,6 +583,9 @@ class BucketAclImpl<D extends BucketAcl.Data | undefined>
       Effect.map((response) => makeBucketAclLoaded(this.meta.client, this.bucketName, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   put(input?: Omit<Sdk.PutBucketAclCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketAclCommandInput = { ...input, Bucket: this.bucketName }
     return this.guard(this.meta.client.putBucketAcl(params, options))
@@ -626,6 +638,10 @@ export interface BucketCors
    * Loads the resource's data with GetBucketCors and returns a new, loaded BucketCors (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketCors.Loaded, S3Error.GetBucketCorsError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketCors.Loaded, S3Error.GetBucketCorsError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteBucketCors. The resource supplies `Bucket`. Returns the response. */
@@ -697,6 +713,9 @@ class BucketCorsImpl<D extends BucketCors.Data | undefined>
     return this.guard(this.meta.client.getBucketCors({ Bucket: this.bucketName }, options)).pipe(
       Effect.map((response) => makeBucketCorsLoaded(this.meta.client, this.bucketName, response))
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   delete(input?: Omit<Sdk.DeleteBucketCorsCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketCorsCommandInput = { ...input, Bucket: this.bucketName }
@@ -836,6 +855,13 @@ export interface BucketLifecycleConfiguration extends
     BucketLifecycleConfiguration.Loaded,
     S3Error.GetBucketLifecycleConfigurationError | Resource.InvalidIdentifier
   >
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<
+    BucketLifecycleConfiguration.Loaded,
+    S3Error.GetBucketLifecycleConfigurationError | Resource.InvalidIdentifier
+  >
   /** Action `Delete`: DeleteBucketLifecycle. The resource supplies `Bucket`. Returns the response. */
   delete(
     input?: Omit<Sdk.DeleteBucketLifecycleCommandInput, "Bucket">,
@@ -925,6 +951,9 @@ class BucketLifecycleConfigurationImpl<D extends BucketLifecycleConfiguration.Da
       Effect.map((response) => makeBucketLifecycleConfigurationLoaded(this.meta.client, this.bucketName, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(input?: Omit<Sdk.DeleteBucketLifecycleCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketLifecycleCommandInput = { ...input, Bucket: this.bucketName }
     return this.guard(this.meta.client.deleteBucketLifecycle(params, options))
@@ -985,6 +1014,10 @@ export interface BucketLogging
    * Loads the resource's data with GetBucketLogging and returns a new, loaded BucketLogging (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketLogging.Loaded, S3Error.GetBucketLoggingError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketLogging.Loaded, S3Error.GetBucketLoggingError | Resource.InvalidIdentifier>
   /** Action `Put`: PutBucketLogging. The resource supplies `Bucket`. Returns the response. */
@@ -1052,6 +1085,9 @@ class BucketLoggingImpl<D extends BucketLogging.Data | undefined>
       Effect.map((response) => makeBucketLoggingLoaded(this.meta.client, this.bucketName, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   put(input: Omit<Sdk.PutBucketLoggingCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketLoggingCommandInput = { ...input, Bucket: this.bucketName }
     return this.guard(this.meta.client.putBucketLogging(params, options))
@@ -1110,6 +1146,13 @@ export interface BucketNotification
    * Loads the resource's data with GetBucketNotificationConfiguration and returns a new, loaded BucketNotification (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<
+    BucketNotification.Loaded,
+    S3Error.GetBucketNotificationConfigurationError | Resource.InvalidIdentifier
+  >
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<
     BucketNotification.Loaded,
@@ -1201,6 +1244,9 @@ class BucketNotificationImpl<D extends BucketNotification.Data | undefined>
       Effect.map((response) => makeBucketNotificationLoaded(this.meta.client, this.bucketName, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   put(input: Omit<Sdk.PutBucketNotificationConfigurationCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketNotificationConfigurationCommandInput = { ...input, Bucket: this.bucketName }
     return this.guard(this.meta.client.putBucketNotificationConfiguration(params, options))
@@ -1253,6 +1299,10 @@ export interface BucketPolicy
    * Loads the resource's data with GetBucketPolicy and returns a new, loaded BucketPolicy (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketPolicy.Loaded, S3Error.GetBucketPolicyError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketPolicy.Loaded, S3Error.GetBucketPolicyError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteBucketPolicy. The resource supplies `Bucket`. Returns the response. */
@@ -1325,6 +1375,9 @@ class BucketPolicyImpl<D extends BucketPolicy.Data | undefined>
       Effect.map((response) => makeBucketPolicyLoaded(this.meta.client, this.bucketName, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(input?: Omit<Sdk.DeleteBucketPolicyCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketPolicyCommandInput = { ...input, Bucket: this.bucketName }
     return this.guard(this.meta.client.deleteBucketPolicy(params, options))
@@ -1381,6 +1434,10 @@ export interface BucketRequestPayment
    * Loads the resource's data with GetBucketRequestPayment and returns a new, loaded BucketRequestPayment (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketRequestPayment.Loaded, S3Error.GetBucketRequestPaymentError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketRequestPayment.Loaded, S3Error.GetBucketRequestPaymentError | Resource.InvalidIdentifier>
   /** Action `Put`: PutBucketRequestPayment. The resource supplies `Bucket`. Returns the response. */
@@ -1457,6 +1514,9 @@ class BucketRequestPaymentImpl<D extends BucketRequestPayment.Data | undefined>
       Effect.map((response) => makeBucketRequestPaymentLoaded(this.meta.client, this.bucketName, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   put(input: Omit<Sdk.PutBucketRequestPaymentCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketRequestPaymentCommandInput = { ...input, Bucket: this.bucketName }
     return this.guard(this.meta.client.putBucketRequestPayment(params, options))
@@ -1509,6 +1569,10 @@ export interface BucketTagging
    * Loads the resource's data with GetBucketTagging and returns a new, loaded BucketTagging (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketTagging.Loaded, S3Error.GetBucketTaggingError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketTagging.Loaded, S3Error.GetBucketTaggingError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteBucketTagging. The resource supplies `Bucket`. Returns the response. */
@@ -1587,6 +1651,9 @@ class BucketTaggingImpl<D extends BucketTagging.Data | undefined>
       )
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   delete(input?: Omit<Sdk.DeleteBucketTaggingCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketTaggingCommandInput = { ...input, Bucket: this.bucketName }
     return this.guard(this.meta.client.deleteBucketTagging(params, options))
@@ -1648,6 +1715,10 @@ export interface BucketVersioning
    * Loads the resource's data with GetBucketVersioning and returns a new, loaded BucketVersioning (this one is unchanged).
    */
   load(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketVersioning.Loaded, S3Error.GetBucketVersioningError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketVersioning.Loaded, S3Error.GetBucketVersioningError | Resource.InvalidIdentifier>
   /** Action `Enable`: PutBucketVersioning. The resource supplies `Bucket`, `VersioningConfiguration`. Returns the response. */
@@ -1745,6 +1816,9 @@ class BucketVersioningImpl<D extends BucketVersioning.Data | undefined>
       Effect.map((response) => makeBucketVersioningLoaded(this.meta.client, this.bucketName, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   enable(
     input?: Omit<Sdk.PutBucketVersioningCommandInput, "Bucket" | "VersioningConfiguration"> & {
       readonly VersioningConfiguration?: Omit<
@@ -1837,6 +1911,10 @@ export interface BucketWebsite
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<BucketWebsite.Loaded, S3Error.GetBucketWebsiteError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<BucketWebsite.Loaded, S3Error.GetBucketWebsiteError | Resource.InvalidIdentifier>
   /** Action `Delete`: DeleteBucketWebsite. The resource supplies `Bucket`. Returns the response. */
   delete(
     input?: Omit<Sdk.DeleteBucketWebsiteCommandInput, "Bucket">,
@@ -1918,6 +1996,9 @@ class BucketWebsiteImpl<D extends BucketWebsite.Data | undefined>
     return this.guard(this.meta.client.getBucketWebsite({ Bucket: this.bucketName }, options)).pipe(
       Effect.map((response) => makeBucketWebsiteLoaded(this.meta.client, this.bucketName, response))
     )
+  }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
   }
   delete(input?: Omit<Sdk.DeleteBucketWebsiteCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketWebsiteCommandInput = { ...input, Bucket: this.bucketName }
@@ -2599,6 +2680,10 @@ export interface S3Object extends Resource.Resource<S3Client.Service, S3Object.I
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<S3Object.Loaded, S3Error.HeadObjectError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<S3Object.Loaded, S3Error.HeadObjectError | Resource.InvalidIdentifier>
   /** Action `CopyFrom`: CopyObject. The resource supplies `Bucket`, `Key`. Returns the response. */
   copyFrom(
     input: Omit<Sdk.CopyObjectCommandInput, "Bucket" | "Key">,
@@ -2910,6 +2995,9 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
       Effect.map((response) => makeObjectLoaded(this.meta.client, this.bucketName, this.key, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   copyFrom(input: Omit<Sdk.CopyObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CopyObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
     return this.guard(this.meta.client.copyObject(params, options))
@@ -3021,6 +3109,10 @@ export interface ObjectAcl
   load(
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<ObjectAcl.Loaded, S3Error.GetObjectAclError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(
+    options?: ClientRuntime.CallOptions
+  ): Effect.Effect<ObjectAcl.Loaded, S3Error.GetObjectAclError | Resource.InvalidIdentifier>
   /** Action `Put`: PutObjectAcl. The resource supplies `Bucket`, `Key`. Returns the response. */
   put(
     input?: Omit<Sdk.PutObjectAclCommandInput, "Bucket" | "Key">,
@@ -3103,6 +3195,9 @@ class ObjectAclImpl<D extends ObjectAcl.Data | undefined>
       Effect.map((response) => makeObjectAclLoaded(this.meta.client, this.bucketName, this.objectKey, response))
     )
   }
+  reload(options?: ClientRuntime.CallOptions) {
+    return this.load(options)
+  }
   put(input?: Omit<Sdk.PutObjectAclCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutObjectAclCommandInput = { ...input, Bucket: this.bucketName, Key: this.objectKey }
     return this.guard(this.meta.client.putObjectAcl(params, options))
@@ -3180,6 +3275,8 @@ export interface ObjectSummary
    * Loads the resource's data with HeadObject, with `ContentLength` as `Size` (boto3's injected load) and returns a new, loaded ObjectSummary (this one is unchanged).
    */
   load(): Effect.Effect<ObjectSummary.Loaded, S3Error.HeadObjectError | Resource.InvalidIdentifier>
+  /** The same as `load` (boto3's `reload`). */
+  reload(): Effect.Effect<ObjectSummary.Loaded, S3Error.HeadObjectError | Resource.InvalidIdentifier>
   /** Action `CopyFrom`: CopyObject. The resource supplies `Bucket`, `Key`. Returns the response. */
   copyFrom(
     input: Omit<Sdk.CopyObjectCommandInput, "Bucket" | "Key">,
@@ -3338,6 +3435,9 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
     return this.guard(Support.loadObjectSummary(this.meta.client, this.bucketName, this.key)).pipe(
       Effect.map((data) => makeObjectSummaryLoaded(this.meta.client, this.bucketName, this.key, data))
     )
+  }
+  reload() {
+    return this.load()
   }
   copyFrom(input: Omit<Sdk.CopyObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CopyObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
