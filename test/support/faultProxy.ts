@@ -62,8 +62,16 @@ export interface FaultProxy {
   readonly clear: () => void
   /** Sockets currently open between clients and the proxy. */
   readonly openSockets: () => number
-  /** The most sockets open at the same time since the proxy started or was last cleared. */
+  /**
+   * The most sockets open at the same time since the proxy started or was last cleared. Seen from
+   * the server, so a socket the client has just closed may still count when the next connects.
+   */
   readonly maxOpenSockets: () => number
+  /**
+   * The most requests in progress at the same time (from arrival to the end of the answer). A
+   * client socket carries one request at a time, so this never exceeds the client's sockets in use.
+   */
+  readonly maxInFlight: () => number
   /** Resolves once some seen request satisfies the predicate (at once if one already does). */
   readonly waitFor: (predicate: (request: SeenRequest) => boolean) => Promise<SeenRequest>
   /** Resolves once every request stalled so far has had its client socket closed. */
@@ -140,6 +148,8 @@ const start = async (targetUrl: string) => {
   let rules: Array<{ rule: FaultRule; left: number }> = []
   const sockets = new Set<net.Socket>()
   let maxOpen = 0
+  let inFlight = 0
+  let maxInFlight = 0
   let stalled = 0
   let stalledDone = 0
   let stallWaiters: Array<() => void> = []
@@ -173,6 +183,9 @@ const start = async (targetUrl: string) => {
   }
 
   const server = http.createServer(async (req, res) => {
+    inFlight++
+    maxInFlight = Math.max(maxInFlight, inFlight)
+    res.once("close", () => inFlight--)
     const body = await readBody(req)
     const path = req.url ?? "/"
     const form = req.headers["content-type"]?.includes("x-www-form-urlencoded")
@@ -217,7 +230,12 @@ const start = async (targetUrl: string) => {
       case "ResetMidBody":
       case "Truncate": {
         const upstream = await forward(target, agent, req, body)
-        const cut = () => (fault._tag === "ResetMidBody" ? req.socket.resetAndDestroy() : req.socket.destroy())
+        const cut = () => {
+          // Closed by the proxy now: it no longer counts, even before its close event.
+          sockets.delete(req.socket)
+          if (fault._tag === "ResetMidBody") req.socket.resetAndDestroy()
+          else req.socket.destroy()
+        }
         // An empty answer (PutObject) has no middle: the connection breaks before the status line.
         if (upstream.body.length === 0) {
           cut()
@@ -254,6 +272,9 @@ const start = async (targetUrl: string) => {
   server.on("connection", (socket) => {
     sockets.add(socket)
     maxOpen = Math.max(maxOpen, sockets.size)
+    // A socket the client has ended (FIN) has left the client's pool, although the server's side
+    // closes a moment later.
+    socket.once("end", () => sockets.delete(socket))
     socket.once("close", () => sockets.delete(socket))
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
@@ -271,9 +292,11 @@ const start = async (targetUrl: string) => {
       rules = []
       seen.length = 0
       maxOpen = sockets.size
+      maxInFlight = inFlight
     },
     openSockets: () => sockets.size,
     maxOpenSockets: () => maxOpen,
+    maxInFlight: () => maxInFlight,
     waitFor: (predicate) =>
       new Promise<SeenRequest>((resolve) => {
         const found = seen.find(predicate)
