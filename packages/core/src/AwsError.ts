@@ -397,7 +397,7 @@ export function fromSdkError(
     const transport = fromSdkError(error.original, context)
     if (!isTransportError(transport)) return transport
     return new AwsTransportError({
-      message: `${transport.message}. The request may have reached the service and taken effect; ` +
+      message: `${transport.message.replace(/\.$/, "")}. The request may have reached the service and taken effect; ` +
         `${context.operation} is not safe to repeat, so it was not retried`,
       cause: transport.cause,
       reason: transport.reason,
@@ -435,7 +435,7 @@ export function fromSdkError(
     if (statusCode !== undefined && statusCode >= 500) {
       return serviceError(error, context, undefined, statusCode, metadata)
     }
-    return transportError(error, context, "InvalidResponse", name)
+    return transportError(error, context, "InvalidResponse", name === "Error" ? undefined : name)
   }
   if (name !== undefined && internal.timeoutNames.has(name)) return transportError(error, context, "Timeout", name)
   const parameter = sdkParamError(error, name)
@@ -450,7 +450,7 @@ export function fromSdkError(
       cause: error
     })
   }
-  return transportError(error, context, "Client", name)
+  return transportError(error, context, "Client", name === "Error" ? undefined : name)
 }
 
 // The SDK's own input checks before sending: an empty path label, or S3's bucket-name check.
@@ -485,11 +485,15 @@ const networkCode = (u: unknown, depth: number): string | undefined => {
   return Predicate.hasProperty(u, "cause") ? networkCode(u.cause, depth + 1) : undefined
 }
 
+// The SDK appends a hint to point at the hidden raw response; it says nothing about the failure.
+const withoutSdkHint = (message: string): string =>
+  message.replace(/\s*Deserialization error: to see the raw response[\s\S]*$/, "")
+
 const describe = (u: unknown): string => {
-  if (u instanceof Error) return u.message
+  if (u instanceof Error) return withoutSdkHint(u.message)
   if (Predicate.isObject(u)) {
     const message = stringField(u, "message")
-    if (message !== undefined) return message
+    if (message !== undefined) return withoutSdkHint(message)
   }
   return String(u)
 }
