@@ -462,9 +462,10 @@ export interface DownloadFileOptions extends DownloadOptions {
 
 /**
  * boto3's `download_file`: writes the object to a file through `FileSystem`. The bytes go to
- * `<path>.<random>` in the same folder (ranges written in place at their offsets, straight from
- * the response bodies), which is renamed to `path` once complete; on failure or interruption it is
- * removed, so `path` is either the whole object or untouched.
+ * `<path>.<random>` in the same folder (under the threshold streamed in order; above it each range
+ * is read into memory, at most `maxConcurrency` at once, and written at its offset), which is
+ * renamed to `path` once complete; on failure or interruption it is removed, so `path` is either
+ * the whole object or untouched.
  *
  * @since 0.1.0
  * @category combinators

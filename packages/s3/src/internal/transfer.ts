@@ -6,6 +6,7 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type { Readable } from "node:stream"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions: S3Transfer.ts imports this module, so its classes are not ready at
@@ -194,6 +195,11 @@ export interface ByteReader<E, R> {
   readonly read: (size: number) => Effect.Effect<Uint8Array | undefined, E, R>
   /** Puts bytes back in front of the stream. */
   readonly unread: (bytes: Uint8Array) => void
+  /**
+   * Hands back a buffer returned by `read` once nothing uses it any more (its part was sent), so
+   * that the next part is filled into it: no fresh memory to fault in, nothing for the GC.
+   */
+  readonly release: (bytes: Uint8Array) => void
 }
 
 /** @internal */
@@ -206,57 +212,76 @@ export const makeByteReader = <E, R>(
     // Bytes put back in front of the stream, the next one last.
     const front: Array<Uint8Array> = []
     let done = false
+    // Whole buffers this reader allocated (a view of one, such as a short last part, is never
+    // reused), and the ones handed back.
+    const owned = new WeakSet<Uint8Array>()
+    const free: Array<Uint8Array> = []
+    const allocate = (size: number): Uint8Array => {
+      const reused = free.pop()
+      if (reused !== undefined && reused.length === size) return reused
+      // Filled right away: on Node, skip zero-filling.
+      const fresh = typeof Buffer === "function" ? Buffer.allocUnsafe(size) : new Uint8Array(size)
+      owned.add(fresh)
+      return fresh
+    }
 
-    const next: Effect.Effect<Uint8Array | undefined, E, R> = Effect.suspend(() => {
+    // The next buffered chunk, without an Effect: chunks are consumed synchronously and the stream
+    // is pulled only when a whole pulled Chunk has been used up.
+    const nextBuffered = (): Uint8Array | undefined => {
       const back = front.pop()
-      if (back !== undefined) return Effect.succeed(back)
-      if (index < pending.length) return Effect.succeed(pending[index++])
-      if (done) return Effect.succeed(undefined)
-      return Effect.matchEffect(pull, {
-        onFailure: (error) => {
-          if (Option.isSome(error)) return Effect.fail(error.value)
-          done = true
-          return Effect.succeed(undefined)
-        },
-        onSuccess: (chunk) => {
-          pending = Chunk.toReadonlyArray(chunk)
-          index = 0
-          return next
-        }
-      })
+      if (back !== undefined) return back
+      return index < pending.length ? pending[index++] : undefined
+    }
+
+    const refill: Effect.Effect<void, E, R> = Effect.matchEffect(pull, {
+      onFailure: (error) => {
+        if (Option.isSome(error)) return Effect.fail(error.value)
+        done = true
+        return Effect.void
+      },
+      onSuccess: (chunk) => {
+        pending = Chunk.toReadonlyArray(chunk)
+        index = 0
+        return Effect.void
+      }
     })
 
-    const nonEmpty: Effect.Effect<Uint8Array | undefined, E, R> = Effect.flatMap(
-      next,
-      (chunk) => (chunk !== undefined && chunk.length === 0 ? nonEmpty : Effect.succeed(chunk))
-    )
-
-    const read = (size: number): Effect.Effect<Uint8Array | undefined, E, R> =>
-      Effect.gen(function*() {
-        const first = yield* nonEmpty
-        if (first === undefined) return undefined
-        if (first.length >= size) {
-          if (first.length > size) front.push(first.subarray(size))
-          return first.length === size ? first : first.subarray(0, size)
-        }
-        const out = new Uint8Array(size)
-        out.set(first, 0)
-        let filled = first.length
-        while (filled < size) {
-          const chunk = yield* next
-          if (chunk === undefined) break
+    const read = (size: number): Effect.Effect<Uint8Array | undefined, E, R> => {
+      let out: Uint8Array | undefined
+      let filled = 0
+      const fill = (): Effect.Effect<Uint8Array | undefined, E, R> => {
+        while (true) {
+          const chunk = nextBuffered()
+          if (chunk === undefined) {
+            if (!done) return Effect.flatMap(refill, fill)
+            if (out === undefined) return Effect.succeed(undefined)
+            return Effect.succeed(filled === size ? out : out.subarray(0, filled))
+          }
+          if (chunk.length === 0) continue
+          if (out === undefined) {
+            if (chunk.length >= size) {
+              if (chunk.length > size) front.push(chunk.subarray(size))
+              return Effect.succeed(chunk.length === size ? chunk : chunk.subarray(0, size))
+            }
+            out = allocate(size)
+          }
           const take = Math.min(chunk.length, size - filled)
           out.set(take === chunk.length ? chunk : chunk.subarray(0, take), filled)
           filled += take
           if (take < chunk.length) front.push(chunk.subarray(take))
+          if (filled === size) return Effect.succeed(out)
         }
-        return filled === size ? out : out.subarray(0, filled)
-      })
+      }
+      return Effect.suspend(fill)
+    }
 
     return {
       read,
       unread: (bytes) => {
         front.push(bytes)
+      },
+      release: (bytes) => {
+        if (owned.has(bytes)) free.push(bytes)
       }
     }
   })
@@ -287,10 +312,87 @@ export const bodyError = (operation: string, cause: unknown, reason: AwsError.Tr
     retryable: true
   })
 
+// Node's answer body (an IncomingMessage), recognised by shape so that nothing Node-specific is
+// loaded where the SDK answers with a web stream.
+const isNodeReadable = (u: unknown): u is Readable =>
+  Predicate.hasProperty(u, "read") && typeof u.read === "function" &&
+  Predicate.hasProperty(u, "on") && typeof u.on === "function" &&
+  Predicate.hasProperty(u, "destroy") && typeof u.destroy === "function" &&
+  Predicate.hasProperty(u, "readableEnded")
+
+const notBytes = (operation: string) =>
+  bodyError(operation, new TypeError("the body produced a chunk that is not bytes"), "Client")
+
+const prematureClose = (operation: string) =>
+  bodyError(operation, new Error("the connection closed before the body ended"))
+
 /**
- * The body of a GetObject answer as a Stream. Node's answer is a Readable, read as an async
- * iterable: ending the stream early (or interrupting it) returns the iterator, which destroys the
- * socket's response instead of leaving it half read.
+ * A Node Readable as a Stream that emits, per pull, everything the Readable has buffered (one
+ * Chunk of several buffers rather than one pull per buffer). Closing the Stream before the body
+ * ended destroys the Readable, which closes its connection.
+ */
+const readableStream = (
+  readable: Readable,
+  operation: string
+): Stream.Stream<Uint8Array, AwsError.AwsTransportError> => {
+  const pull = Effect.async<Chunk.Chunk<Uint8Array>, Option.Option<AwsError.AwsTransportError>>((resume) => {
+    const take = (): Chunk.Chunk<Uint8Array> | AwsError.AwsTransportError | undefined => {
+      const chunks: Array<Uint8Array> = []
+      let chunk: unknown
+      while ((chunk = readable.read()) !== null) {
+        if (!(chunk instanceof Uint8Array)) return notBytes(operation)
+        chunks.push(chunk)
+      }
+      return chunks.length > 0 ? Chunk.unsafeFromArray(chunks) : undefined
+    }
+    const settle = (): boolean => {
+      const taken = take()
+      if (taken === undefined) return false
+      resume(Chunk.isChunk(taken) ? Effect.succeed(taken) : Effect.fail(Option.some(taken)))
+      return true
+    }
+    if (readable.errored !== null) return resume(Effect.fail(Option.some(bodyError(operation, readable.errored))))
+    if (readable.readableEnded) return resume(Effect.fail(Option.none()))
+    if (settle()) return
+    const onReadable = () => {
+      if (settle()) cleanup()
+    }
+    const onEnd = () => {
+      cleanup()
+      resume(Effect.fail(Option.none()))
+    }
+    const onError = (cause: unknown) => {
+      cleanup()
+      resume(Effect.fail(Option.some(bodyError(operation, cause))))
+    }
+    const onClose = () => {
+      if (readable.readableEnded) return
+      cleanup()
+      resume(Effect.fail(Option.some(prematureClose(operation))))
+    }
+    const cleanup = () => {
+      readable.off("readable", onReadable)
+      readable.off("end", onEnd)
+      readable.off("error", onError)
+      readable.off("close", onClose)
+    }
+    readable.on("readable", onReadable)
+    readable.on("end", onEnd)
+    readable.on("error", onError)
+    readable.on("close", onClose)
+    return Effect.sync(cleanup)
+  })
+  return Stream.repeatEffectChunkOption(pull).pipe(
+    Stream.ensuring(Effect.sync(() => {
+      if (!readable.readableEnded) readable.destroy()
+    }))
+  )
+}
+
+/**
+ * The body of a GetObject answer as a Stream: Node's Readable read in batches, else the SDK's
+ * web stream. Ending the stream early (or interrupting it) closes the connection instead of
+ * leaving the answer half read.
  *
  * @internal
  */
@@ -299,22 +401,77 @@ export const bodyStream = (
   operation: string
 ): Stream.Stream<Uint8Array, AwsError.AwsTransportError> => {
   if (body === undefined) return Stream.empty
-  if (isAsyncIterable(body)) {
-    return Stream.mapEffect(
-      Stream.fromAsyncIterable(body, (cause) => bodyError(operation, cause)),
-      (chunk) =>
-        chunk instanceof Uint8Array
-          ? Effect.succeed(chunk)
-          : Effect.fail(bodyError(operation, new TypeError("the body produced a chunk that is not bytes"), "Client"))
-    )
-  }
+  if (isNodeReadable(body)) return readableStream(body, operation)
   if (hasWebStream(body)) {
     return Stream.fromReadableStream({
       evaluate: () => body.transformToWebStream(),
       onError: (cause) => bodyError(operation, cause)
     })
   }
+  if (isAsyncIterable(body)) {
+    return Stream.mapEffect(
+      Stream.fromAsyncIterable(body, (cause) => bodyError(operation, cause)),
+      (chunk) => chunk instanceof Uint8Array ? Effect.succeed(chunk) : Effect.fail(notBytes(operation))
+    )
+  }
   return Stream.fail(bodyError(operation, new TypeError("unsupported response body type"), "Client"))
+}
+
+/**
+ * Reads a whole GetObject body, handing each buffer to `onChunk` as it arrives. Node's Readable is
+ * read in flowing mode, without an Effect per buffer; interrupting destroys it.
+ *
+ * @internal
+ */
+export const consumeBody = (
+  body: Sdk.GetObjectCommandOutput["Body"],
+  operation: string,
+  onChunk: (chunk: Uint8Array) => void
+): Effect.Effect<void, AwsError.AwsTransportError> => {
+  if (!isNodeReadable(body)) {
+    return Stream.runForEachChunk(bodyStream(body, operation), (chunk) =>
+      Effect.sync(() => {
+        for (const bytes of chunk) onChunk(bytes)
+      }))
+  }
+  const readable = body
+  return Effect.async<void, AwsError.AwsTransportError>((resume) => {
+    if (readable.errored !== null) return resume(Effect.fail(bodyError(operation, readable.errored)))
+    if (readable.readableEnded) return resume(Effect.void)
+    const onData = (chunk: unknown) => {
+      if (chunk instanceof Uint8Array) return onChunk(chunk)
+      cleanup()
+      readable.destroy()
+      resume(Effect.fail(notBytes(operation)))
+    }
+    const onEnd = () => {
+      cleanup()
+      resume(Effect.void)
+    }
+    const onError = (cause: unknown) => {
+      cleanup()
+      resume(Effect.fail(bodyError(operation, cause)))
+    }
+    const onClose = () => {
+      if (readable.readableEnded) return
+      cleanup()
+      resume(Effect.fail(prematureClose(operation)))
+    }
+    const cleanup = () => {
+      readable.off("data", onData)
+      readable.off("end", onEnd)
+      readable.off("error", onError)
+      readable.off("close", onClose)
+    }
+    readable.on("data", onData)
+    readable.on("end", onEnd)
+    readable.on("error", onError)
+    readable.on("close", onClose)
+    return Effect.sync(() => {
+      cleanup()
+      readable.destroy()
+    })
+  })
 }
 
 /**

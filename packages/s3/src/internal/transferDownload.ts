@@ -1,7 +1,7 @@
 import * as AwsError from "@effect-boto/core/AwsError"
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
-import type * as Chunk from "effect/Chunk"
+import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -71,6 +71,64 @@ const invalidResponse = (message: string) =>
 // resumption of bodies that broke after the answer started.
 const backoff = (attempt: number) => Effect.sleep(Duration.millis(Math.min(50 * 2 ** (attempt - 1), 1_000)))
 
+const shortBody = (received: number, expected: number) =>
+  internal.bodyError("GetObject", new Error(`the body ended after ${received} of ${expected} bytes`))
+
+/** One GET of bytes `from..end`, checked to answer that many bytes. */
+const request = (ctx: Context, from: number, end: number, ranged: boolean) =>
+  Effect.flatMap(
+    ctx.s3.getObject({
+      ...ctx.extraArgs,
+      Bucket: ctx.Bucket,
+      Key: ctx.Key,
+      ...(ctx.eTag !== undefined ? { IfMatch: ctx.eTag } : {}),
+      ...(ranged || from > 0 ? { Range: `bytes=${from}-${end}` } : {})
+    }),
+    (output) => {
+      const expected = end - from + 1
+      if (output.ContentLength !== undefined && output.ContentLength !== expected) {
+        // A server that ignored the Range header: its bytes would land at the wrong offsets.
+        return Effect.fail(
+          invalidResponse(`GetObject answered ${output.ContentLength} bytes for a range of ${expected}`)
+        )
+      }
+      return Effect.succeed(output)
+    }
+  )
+
+/**
+ * Like `getRange`, but without a Stream: every buffer goes to `onChunk` as it arrives (no Effect
+ * per buffer), which is what ranges read into memory need.
+ */
+const readRange = (
+  ctx: Context,
+  start: number,
+  end: number,
+  onChunk: (chunk: Uint8Array) => void
+): Effect.Effect<void, S3DownloadFailed> => {
+  let received = 0
+  const count = (chunk: Uint8Array) => {
+    received += chunk.length
+    onChunk(chunk)
+  }
+  const attempt = (n: number): Effect.Effect<void, S3DownloadFailed> =>
+    Effect.suspend(() => {
+      const from = start + received
+      return request(ctx, from, end, true).pipe(
+        Effect.flatMap((output) => internal.consumeBody(output.Body, "GetObject", count)),
+        Effect.flatMap(() =>
+          start + received === end + 1 ? Effect.void : Effect.fail(shortBody(received, end - start + 1))
+        ),
+        Effect.catchAll((error) =>
+          AwsError.isRetryable(error) && n < ctx.attempts
+            ? Effect.zipRight(backoff(n), attempt(n + 1))
+            : Effect.fail(failed(ctx, n, error))
+        )
+      )
+    })
+  return attempt(1)
+}
+
 /**
  * Bytes `start..end` (inclusive) of the object. `ranged` sends a Range header even from byte 0 (a
  * whole-object GET sends none, so that an empty object can be read). When the request or its body
@@ -87,30 +145,15 @@ const getRange = (
     Stream.suspend(() => {
       let received = 0
       const expected = end - from + 1
-      const request = ctx.s3.getObject({
-        ...ctx.extraArgs,
-        Bucket: ctx.Bucket,
-        Key: ctx.Key,
-        ...(ctx.eTag !== undefined ? { IfMatch: ctx.eTag } : {}),
-        ...(ranged || from > 0 ? { Range: `bytes=${from}-${end}` } : {})
-      })
-      const body = Stream.unwrap(Effect.flatMap(request, (output) => {
-        if (output.ContentLength !== undefined && output.ContentLength !== expected) {
-          // A server that ignored the Range header: its bytes would land at the wrong offsets.
-          return Effect.fail(
-            invalidResponse(`GetObject answered ${output.ContentLength} bytes for a range of ${expected}`)
-          )
-        }
-        return Effect.succeed(internal.bodyStream(output.Body, "GetObject"))
-      }))
+      const body = Stream.unwrap(
+        Effect.map(request(ctx, from, end, ranged), (output) => internal.bodyStream(output.Body, "GetObject"))
+      )
       const counted = Stream.map(body, (chunk) => {
         received += chunk.length
         return chunk
       })
       const complete = Stream.suspend(() =>
-        received === expected ? Stream.empty : Stream.fail(
-          internal.bodyError("GetObject", new Error(`the body ended after ${received} of ${expected} bytes`))
-        )
+        received === expected ? Stream.empty : Stream.fail(shortBody(received, expected))
       )
       return Stream.concat(counted, complete).pipe(
         Stream.catchAll((error) =>
@@ -153,7 +196,12 @@ const rangedStream = (
       while (window.length < concurrency && next < count) {
         const range = rangeAt(next, partSize, size)
         next += 1
-        window.push(yield* Effect.forkIn(Stream.runCollect(getRange(ctx, range.start, range.end, true)), scope))
+        const chunks: Array<Uint8Array> = []
+        const fetch = Effect.map(
+          readRange(ctx, range.start, range.end, (chunk) => chunks.push(chunk)),
+          () => Chunk.unsafeFromArray(chunks)
+        )
+        window.push(yield* Effect.forkIn(fetch, scope))
       }
     })
     const pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> = Effect.gen(function*() {
@@ -206,6 +254,18 @@ export const download = (
     return reportChunks(bytes, reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
 
+const concat = (chunks: Iterable<Uint8Array>, length: number): Uint8Array => {
+  const all = [...chunks]
+  if (all.length === 1 && all[0].length === length) return all[0]
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of all) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
 const randomSuffix = (): string => {
   let out = ""
   for (let i = 0; i < 8; i++) out += Math.floor(Math.random() * 16).toString(16)
@@ -243,25 +303,30 @@ export const downloadFile = (
     const write = Effect.scoped(Effect.gen(function*() {
       const file = yield* fs.open(temporary, { flag: "w" })
       if (!ranged) {
-        return yield* Stream.runForEach(
-          getRange(ctx, 0, head.size - 1, false),
-          (chunk) => Effect.zipRight(file.writeAll(chunk), reporter.report(chunk.length))
-        )
+        return yield* Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
+          let length = 0
+          for (const bytes of chunk) length += bytes.length
+          return Effect.zipRight(file.writeAll(concat(chunk, length)), reporter.report(length))
+        })
       }
       // A file handle has one position: seek and write go together under one lock.
       const lock = yield* Effect.makeSemaphore(1)
-      const writeAt = (position: number, chunk: Uint8Array) =>
-        lock.withPermits(1)(Effect.zipRight(file.seek(position, "start"), file.writeAll(chunk)))
       yield* Effect.forEach(
         Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
         (range) =>
           Effect.suspend(() => {
-            let position = range.start
-            return Stream.runForEach(getRange(ctx, range.start, range.end, true), (chunk) => {
-              const at = position
-              position += chunk.length
-              return Effect.zipRight(writeAt(at, chunk), reporter.report(chunk.length))
-            })
+            const chunks: Array<Uint8Array> = []
+            return readRange(ctx, range.start, range.end, (chunk) => chunks.push(chunk)).pipe(
+              Effect.zipRight(
+                lock.withPermits(1)(Effect.suspend(() =>
+                  Effect.zipRight(
+                    file.seek(range.start, "start"),
+                    file.writeAll(concat(chunks, range.end - range.start + 1))
+                  )
+                ))
+              ),
+              Effect.zipRight(reporter.report(range.end - range.start + 1))
+            )
           }),
         { concurrency: config.maxConcurrency, discard: true }
       )

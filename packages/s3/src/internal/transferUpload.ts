@@ -174,6 +174,7 @@ const uploadParts = <E, R>(
           PartNumber: part.partNumber,
           ...(checksumAlgorithm !== undefined ? internal.partChecksums(output) : {})
         })
+        reader.release(part.data)
         yield* buffers.release(1)
         yield* reporter.report(part.data.length)
       }
