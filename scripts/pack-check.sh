@@ -36,6 +36,15 @@ npm install --no-audit --no-fund --silent \
   "typescript@$(ver typescript)" "@types/node@$(ver @types/node)"
 
 cp "$repo/scripts/pack-check/consumer.ts" ./consumer.ts
+# Each package README's ```ts snippet must type-check and run from the packed packages too.
+for pkg in core s3 iam; do
+  node -e '
+    const text = require("fs").readFileSync(process.argv[1], "utf8")
+    const match = /```ts\n([\s\S]*?)```/.exec(text)
+    if (!match) { console.error("no ts snippet in " + process.argv[1]); process.exit(1) }
+    process.stdout.write(match[1])
+  ' "$repo/packages/$pkg/README.md" >"readme-$pkg.ts"
+done
 cat >tsconfig.json <<'JSON'
 {
   "compilerOptions": {
@@ -48,7 +57,7 @@ cat >tsconfig.json <<'JSON'
     "types": ["node"],
     "outDir": "out"
   },
-  "files": ["consumer.ts"]
+  "files": ["consumer.ts", "readme-core.ts", "readme-s3.ts", "readme-iam.ts"]
 }
 JSON
 echo "[pack-check] type-checking the consumer under NodeNext (skipLibCheck off for our declarations)"
@@ -70,4 +79,9 @@ done
 echo "[pack-check] running the consumer against moto on port $port"
 AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=AKIAPACKCHECK0000001 AWS_SECRET_ACCESS_KEY=pack-check-secret \
   AWS_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true node out/consumer.js
+for pkg in core s3 iam; do
+  echo "[pack-check] running the snippet of packages/$pkg/README.md"
+  AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=AKIAPACKCHECK0000001 AWS_SECRET_ACCESS_KEY=pack-check-secret \
+    AWS_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true node "out/readme-$pkg.js"
+done
 echo "[pack-check] ok"
