@@ -55,6 +55,8 @@ export interface FaultRule {
 export interface FaultProxy {
   readonly url: string
   readonly seen: ReadonlyArray<SeenRequest>
+  /** How many requests arrived since the proxy started or was last cleared (recorded or not). */
+  readonly total: () => number
   readonly count: (predicate: (request: SeenRequest) => boolean) => number
   /** Adds a rule; rules are tried in order, the first that matches applies. */
   readonly inject: (rule: FaultRule) => void
@@ -133,14 +135,22 @@ const framedHeaders = (
   return out
 }
 
+export interface Options {
+  /**
+   * Keep the record of seen requests (default true). A long run that only needs the proxy's faults
+   * turns it off so that the record does not grow the heap it measures; `seen` stays empty.
+   */
+  readonly record?: boolean | undefined
+}
+
 /** Starts the proxy in front of `targetUrl`; it closes with the scope. */
-export const make = (targetUrl: string): Effect.Effect<FaultProxy, never, Scope.Scope> =>
+export const make = (targetUrl: string, options: Options = {}): Effect.Effect<FaultProxy, never, Scope.Scope> =>
   Effect.acquireRelease(
-    Effect.promise(() => start(targetUrl)),
+    Effect.promise(() => start(targetUrl, options.record ?? true)),
     ({ close }) => Effect.promise(close)
   ).pipe(Effect.map(({ proxy }) => proxy))
 
-const start = async (targetUrl: string) => {
+const start = async (targetUrl: string, keepRecords: boolean) => {
   const target = new URL(targetUrl)
   // One keep-alive pool towards moto, sized so that the proxy never queues what clients send.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
@@ -165,8 +175,10 @@ const start = async (targetUrl: string) => {
     return undefined
   }
 
+  let total = 0
   const record = (request: SeenRequest) => {
-    seen.push(request)
+    total++
+    if (keepRecords) seen.push(request)
     const waiting = seenWaiters
     seenWaiters = []
     for (const waiter of waiting) {
@@ -284,6 +296,7 @@ const start = async (targetUrl: string) => {
   const proxy: FaultProxy = {
     url: `http://127.0.0.1:${port}`,
     seen,
+    total: () => total,
     count: (predicate) => seen.filter(predicate).length,
     inject: (rule) => {
       rules = [...rules, { rule, left: rule.times ?? Number.POSITIVE_INFINITY }]
@@ -291,6 +304,7 @@ const start = async (targetUrl: string) => {
     clear: () => {
       rules = []
       seen.length = 0
+      total = 0
       maxOpen = sockets.size
       maxInFlight = inFlight
     },
