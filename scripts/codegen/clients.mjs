@@ -224,7 +224,7 @@ export interface ${iface} {`)
   })
   lines.push(members.join("\n") + "\n}\n")
   lines.push(`/**
- * The method names of \`${iface}\`, sorted.
+ * The method names of \`${iface}\`, sorted; \`client[name](input)\` calls one by name.
  *
  * @since 0.1.0
  * @category models

@@ -31,6 +31,13 @@ import type { IAMOperations } from "./internal/operations.js"
 import type { IAMPaginate } from "./internal/paginators.js"
 import type { IAMWaitFor } from "./internal/waiters.js"
 
+// The generated interfaces live in internal modules; exporting them here puts them (and their
+// documentation) in the public API.
+export type { IAMOperations } from "./internal/operations.js"
+export { operationNames } from "./internal/operations.js"
+export type { IAMPaginate } from "./internal/paginators.js"
+export type { IAMWaitFor } from "./internal/waiters.js"
+
 /**
  * Every IAM operation, generated from the installed SDK: `listUsers`, `createRole`, `attachRolePolicy`, …
  *

@@ -31,6 +31,13 @@ import type { S3Operations } from "./internal/operations.js"
 import type { S3Paginate } from "./internal/paginators.js"
 import type { S3WaitFor } from "./internal/waiters.js"
 
+// The generated interfaces live in internal modules; exporting them here puts them (and their
+// documentation) in the public API.
+export type { S3Operations } from "./internal/operations.js"
+export { operationNames } from "./internal/operations.js"
+export type { S3Paginate } from "./internal/paginators.js"
+export type { S3WaitFor } from "./internal/waiters.js"
+
 /**
  * Every S3 operation, generated from the installed SDK: `getObject`, `putObject`, `listBuckets`, …
  *

@@ -1672,7 +1672,7 @@ export interface IAMOperations {
 }
 
 /**
- * The method names of `IAMOperations`, sorted.
+ * The method names of `IAMOperations`, sorted; `client[name](input)` calls one by name.
  *
  * @since 0.1.0
  * @category models

@@ -1054,7 +1054,7 @@ export interface S3Operations {
 }
 
 /**
- * The method names of `S3Operations`, sorted.
+ * The method names of `S3Operations`, sorted; `client[name](input)` calls one by name.
  *
  * @since 0.1.0
  * @category models
