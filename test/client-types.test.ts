@@ -48,6 +48,9 @@ describe("generated client surface", () => {
         ...iamMethods.filter((m) => typeof (iam as unknown as Record<string, unknown>)[m] !== "function")
       ]
       assert.deepStrictEqual(missing, [])
+      // The exported name lists are exactly the SDK's commands.
+      assert.deepStrictEqual([...S3Client.operationNames], s3Methods)
+      assert.deepStrictEqual([...IAMClient.operationNames], iamMethods)
     }).pipe(
       Effect.provide(Layer.mergeAll(S3Client.layer, IAMClient.layer)),
       Effect.provide(Layer.suspend(() => motoSession())),
