@@ -249,7 +249,7 @@ const normalise = (service, json, paginators, sdk) => {
 // Names: boto3's clash rule (boto3/resources/model.py `_load_name_with_category`).
 
 const assignNames = (r, model) => {
-  const names = new Set(["meta", "pipe", "toJSON", "toString"])
+  const names = new Set(["meta", "pipe", "toJSON", "toString", "describe", "resourceData", "resourceClient"])
   const renamed = []
   const take = (name, category) => {
     let n = name
@@ -565,18 +565,21 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       impl.push(`  readonly ${i.prop}: ${i.sensitive ? "Redacted.Redacted<string>" : i.type}`)
     }
     impl.push(`  constructor(client: ${client}, ${[...idParams, "data: D"].join(", ")}) {`)
-    impl.push(
-      `    super({ serviceName: ${str(service.boto)}, resourceName: ${str(r.name)}, client, identifiers: { ${
-        r.identifiers.map((i) => `${i.name}: ${i.prop}`).join(", ")
-      } }, data })`
-    )
+    impl.push("    super(client, data)")
     for (const i of r.identifiers) impl.push(`    this.${i.prop} = ${i.prop}`)
     impl.push("  }")
+    impl.push(`  protected describe(): Resource.Descriptor<${idsType}> {
+    return { serviceName: ${str(service.boto)}, resourceName: ${str(r.name)}, identifiers: { ${
+      r.identifiers.map((i) => `${i.name}: this.${i.prop}`).join(", ")
+    } } }
+  }`)
     for (const a of r.aliases) impl.push(`  get ${a.prop}() {\n    return this.${a.of.prop}\n  }`)
     // Attributes are getters on the prototype over meta.data: nothing is copied per resource.
     for (const a of r.attributes) {
       impl.push(
-        `  get ${a.prop}(): ${r.ts}.Data[${str(a.member)}] | undefined {\n    return this.meta.data?.${a.member}\n  }`
+        `  get ${a.prop}(): ${r.ts}.Data[${
+          str(a.member)
+        }] | undefined {\n    return this.resourceData?.${a.member}\n  }`
       )
     }
     // Fails before any request when an identifier is unusable.
@@ -592,10 +595,10 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       let body
       if (injected) {
         loadOps = injected.ops
-        body = `this.guard(${injected.fn}(this.meta.client, ${
+        body = `this.guard(${injected.fn}(this.resourceClient, ${
           r.identifiers.map((i) => `this.${i.prop}`).join(", ")
         })).pipe(
-      Effect.map((data) => make${r.name}Loaded(this.meta.client, ${
+      Effect.map((data) => make${r.name}Loaded(this.resourceClient, ${
           [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "data")].join(", ")
         }))
     )`
@@ -612,18 +615,18 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         }
         const missing = p.segments.length > 0
         body = missing
-          ? `this.guard(this.meta.client.${o.method}(${params.build(undefined)}, options)).pipe(
+          ? `this.guard(this.resourceClient.${o.method}(${params.build(undefined)}, options)).pipe(
       Effect.flatMap((response) => {
         const data = ${pick}
         return data === undefined
           ? Effect.fail(incomplete(${str(r.name)}, ${str(o.name)}, ${str(def.load.path)}))
-          : Effect.succeed(make${r.name}Loaded(this.meta.client, ${
+          : Effect.succeed(make${r.name}Loaded(this.resourceClient, ${
             [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "data")].join(", ")
           }))
       })
     )`
-          : `this.guard(this.meta.client.${o.method}(${params.build(undefined)}, options)).pipe(
-      Effect.map((response) => make${r.name}Loaded(this.meta.client, ${
+          : `this.guard(this.resourceClient.${o.method}(${params.build(undefined)}, options)).pipe(
+      Effect.map((response) => make${r.name}Loaded(this.resourceClient, ${
             [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "response")].join(", ")
           }))
     )`
@@ -661,7 +664,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       const errs = [err(o.name), "Resource.InvalidIdentifier"]
       let ret
       let body
-      const call = `this.meta.client.${o.method}(params, options)`
+      const call = `this.resourceClient.${o.method}(params, options)`
       if (!res) {
         ret = `Sdk.${o.name}CommandOutput`
         body = `const params: Sdk.${o.name}CommandInput = ${params.literal}
@@ -755,7 +758,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         }
         body = `const params: Sdk.${o.name}CommandInput = ${params.literal}
     ${pre.join("\n    ")}
-    const client = this.meta.client
+    const client = this.resourceClient
     return this.guard(${call}).pipe(
       ${then}
     )`
@@ -798,7 +801,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
             : "of this resource"
         } (no request). */\n  ${sig}: ${t.ts}`
       )
-      impl.push(`  ${sig}: ${t.ts} {\n    const client = this.meta.client\n    return ${construct(t, ids)}\n  }`)
+      impl.push(`  ${sig}: ${t.ts} {\n    const client = this.resourceClient\n    return ${construct(t, ids)}\n  }`)
     }
 
     // references (data-sourced)
@@ -834,11 +837,11 @@ const generateService = (service, json, paginatorsJson, sdk) => {
           : [err(def.load.request.operation), "Resource.IncompleteResponse"]
         errs.push(...loadErr)
         loadData =
-          `this.meta.data !== undefined ? Effect.succeed(this.meta.data) : this.load().pipe(Effect.map((loaded) => loaded.meta.data))`
+          `this.resourceData !== undefined ? Effect.succeed(this.resourceData) : this.load().pipe(Effect.map((loaded) => loaded.meta.data))`
       } else {
         errs.push("Resource.ResourceLoadError")
         loadData =
-          `this.meta.data !== undefined ? Effect.succeed(this.meta.data) : Effect.fail(new Resource.ResourceLoadError({ message: ${
+          `this.resourceData !== undefined ? Effect.succeed(this.resourceData) : Effect.fail(new Resource.ResourceLoadError({ message: ${
             str(`${r.name} has no load method: build it from a listing or an action to use ${ref.prop}`)
           }, resource: ${str(r.name)} }))`
       }
@@ -889,7 +892,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         }.\n   */\n  readonly ${ref.prop}: Effect.Effect<${retType}, ${finalErrs.join(" | ")}>`
       )
       impl.push(`  get ${ref.prop}(): Effect.Effect<${retType}, ${finalErrs.join(" | ")}> {
-    const client = this.meta.client
+    const client = this.resourceClient
     const data: Effect.Effect<${dataType}, ${
         finalErrs.filter((e) => e !== "Resource.IncompleteResponse" || hasLoad).join(" | ")
       }> = ${loadData}
@@ -924,7 +927,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         }\`). */\n  ${w.prop}(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>`
       )
       impl.push(`  ${w.prop}(options?: Waiter.Options) {
-    return this.guard(this.meta.client.waitFor.${waiterName}({ ${fields.join(", ")} }, options))
+    return this.guard(this.resourceClient.waitFor.${waiterName}({ ${fields.join(", ")} }, options))
   }`)
     }
 
@@ -1012,7 +1015,7 @@ ${builders.join(",\n")}
       emitted.push(`class ${r.name}LoadedImpl extends ${r.name}Impl<${r.ts}.Data> {
 ${
         narrowed.map((a) =>
-          `  override get ${a.prop}(): ${r.ts}.Data[${str(a.member)}] {\n    return this.meta.data.${a.member}\n  }`
+          `  override get ${a.prop}(): ${r.ts}.Data[${str(a.member)}] {\n    return this.resourceData.${a.member}\n  }`
         ).join("\n")
       }
 }`)
@@ -1162,7 +1165,7 @@ ${
       : `(invalid === undefined ? ${source} : Stream.fail(invalid))`
     const usesParent = [toChunkUses(ids), request].some((x) => x.includes("parent."))
     const impl = `  get ${c.prop}(): ${nsOwner}.${collType} {
-    const client = this.meta.client
+    const client = ${isService ? "this.meta.client" : "this.resourceClient"}
     ${usesParent ? `const parent = { ${r.identifiers.map((i) => `${i.prop}: this.${i.prop}`).join(", ")} }` : ""}
     ${isService ? "" : `const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)`}
     const toChunk = ${toChunk}

@@ -58,15 +58,31 @@ export interface Resource<Client = unknown, Identifiers = unknown, Data = unknow
 }
 
 /**
+ * What a resource class says about itself (`Base.describe`): its service, its type and its
+ * identifiers by their model names.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Descriptor<Identifiers> = internal.Descriptor<Identifiers>
+
+/**
  * The base class of generated resource classes: equality, hashing, `toString`
- * (`s3.Object(bucketName="b", key="k")`) and `toJSON` (identifiers only; secrets stay redacted).
+ * (`s3.Object(bucketName="b", key="k")`), `toJSON` (identifiers only; secrets stay redacted), and a
+ * `meta` built on first use from the client, the data and `describe()`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const Base: abstract new<Client, Identifiers extends object, Data>(
-  meta: Meta<Client, Identifiers, Data>
-) => Resource<Client, Identifiers, Data> = internal.Base
+export const Base = internal.Base
+
+/**
+ * The type of a resource class built on `Base`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Base<Client, Identifiers extends object, Data> = internal.Base<Client, Identifiers, Data>
 
 /**
  * @since 0.1.0

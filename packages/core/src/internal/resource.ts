@@ -21,15 +21,60 @@ const show = (value: unknown): string =>
 /** @internal */
 export const isResource = (u: unknown): u is Resource.Resource => hasProperty(u, TypeId)
 
-/** @internal */
+/**
+ * What a resource class says about itself; `meta` is built from it on first use.
+ *
+ * @internal
+ */
+export interface Descriptor<Identifiers> {
+  readonly serviceName: string
+  readonly resourceName: string
+  readonly identifiers: Identifiers
+}
+
+/**
+ * A resource keeps only its client, its data and its identifier fields: `meta` is built on first
+ * use, so a listing of a million keys allocates one object per key, not three.
+ *
+ * @internal
+ */
 export abstract class Base<Client, Identifiers extends object, Data>
   implements Resource.Resource<Client, Identifiers, Data>
 {
-  // On the prototype, not copied into every resource (a listing builds one per item).
+  readonly #client: Client
+  readonly #data: Data
+  #meta: Resource.Meta<Client, Identifiers, Data> | undefined
+
+  constructor(client: Client, data: Data) {
+    this.#client = client
+    this.#data = data
+  }
+
+  // On the prototype, not copied into every resource.
   get [TypeId](): Resource.TypeId {
     return TypeId
   }
-  constructor(readonly meta: Resource.Meta<Client, Identifiers, Data>) {}
+
+  /** The service, type and identifiers (by their model names) of this resource. */
+  protected abstract describe(): Descriptor<Identifiers>
+
+  /** The resource's data, without building `meta`. */
+  protected get resourceData(): Data {
+    return this.#data
+  }
+
+  /** The resource's client, without building `meta`. */
+  protected get resourceClient(): Client {
+    return this.#client
+  }
+
+  get meta(): Resource.Meta<Client, Identifiers, Data> {
+    if (this.#meta === undefined) {
+      const { identifiers, resourceName, serviceName } = this.describe()
+      this.#meta = { serviceName, resourceName, client: this.#client, identifiers, data: this.#data }
+    }
+    return this.#meta
+  }
 
   [Equal.symbol](that: unknown): boolean {
     if (!isResource(that)) return false

@@ -118,18 +118,21 @@ class AccessKeyImpl<D extends AccessKey.Data | undefined>
   readonly userName: string
   readonly id: string
   constructor(client: IAMClient.Service, userName: string, id: string, data: D) {
-    super({ serviceName: "iam", resourceName: "AccessKey", client, identifiers: { UserName: userName, Id: id }, data })
+    super(client, data)
     this.userName = userName
     this.id = id
+  }
+  protected describe(): Resource.Descriptor<AccessKey.Identifiers> {
+    return { serviceName: "iam", resourceName: "AccessKey", identifiers: { UserName: this.userName, Id: this.id } }
   }
   get accessKeyId() {
     return this.id
   }
   get createDate(): AccessKey.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get status(): AccessKey.Data["Status"] | undefined {
-    return this.meta.data?.Status
+    return this.resourceData?.Status
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccessKey", this.meta.identifiers)
@@ -145,7 +148,7 @@ class AccessKeyImpl<D extends AccessKey.Data | undefined>
       Status: "Active",
       UserName: this.userName
     }
-    return this.guard(this.meta.client.updateAccessKey(params, options))
+    return this.guard(this.resourceClient.updateAccessKey(params, options))
   }
   deactivate(
     input?: Omit<Sdk.UpdateAccessKeyCommandInput, "AccessKeyId" | "Status" | "UserName">,
@@ -157,17 +160,17 @@ class AccessKeyImpl<D extends AccessKey.Data | undefined>
       Status: "Inactive",
       UserName: this.userName
     }
-    return this.guard(this.meta.client.updateAccessKey(params, options))
+    return this.guard(this.resourceClient.updateAccessKey(params, options))
   }
   delete(
     input?: Omit<Sdk.DeleteAccessKeyCommandInput, "AccessKeyId" | "UserName">,
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeleteAccessKeyCommandInput = { ...input, AccessKeyId: this.id, UserName: this.userName }
-    return this.guard(this.meta.client.deleteAccessKey(params, options))
+    return this.guard(this.resourceClient.deleteAccessKey(params, options))
   }
   User(): User {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeUser(client, this.userName)
   }
 }
@@ -291,16 +294,17 @@ class AccessKeyPairImpl<D extends AccessKeyPair.Data | undefined>
   readonly id: string
   readonly secret: Redacted.Redacted<string>
   constructor(client: IAMClient.Service, userName: string, id: string, secret: Redacted.Redacted<string>, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "AccessKeyPair",
-      client,
-      identifiers: { UserName: userName, Id: id, Secret: secret },
-      data
-    })
+    super(client, data)
     this.userName = userName
     this.id = id
     this.secret = secret
+  }
+  protected describe(): Resource.Descriptor<AccessKeyPair.Identifiers> {
+    return {
+      serviceName: "iam",
+      resourceName: "AccessKeyPair",
+      identifiers: { UserName: this.userName, Id: this.id, Secret: this.secret }
+    }
   }
   get accessKeyId() {
     return this.id
@@ -309,10 +313,10 @@ class AccessKeyPairImpl<D extends AccessKeyPair.Data | undefined>
     return this.secret
   }
   get createDate(): AccessKeyPair.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get status(): AccessKeyPair.Data["Status"] | undefined {
-    return this.meta.data?.Status
+    return this.resourceData?.Status
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccessKeyPair", this.meta.identifiers)
@@ -328,7 +332,7 @@ class AccessKeyPairImpl<D extends AccessKeyPair.Data | undefined>
       Status: "Active",
       UserName: this.userName
     }
-    return this.guard(this.meta.client.updateAccessKey(params, options))
+    return this.guard(this.resourceClient.updateAccessKey(params, options))
   }
   deactivate(
     input?: Omit<Sdk.UpdateAccessKeyCommandInput, "AccessKeyId" | "Status" | "UserName">,
@@ -340,20 +344,20 @@ class AccessKeyPairImpl<D extends AccessKeyPair.Data | undefined>
       Status: "Inactive",
       UserName: this.userName
     }
-    return this.guard(this.meta.client.updateAccessKey(params, options))
+    return this.guard(this.resourceClient.updateAccessKey(params, options))
   }
   delete(
     input?: Omit<Sdk.DeleteAccessKeyCommandInput, "AccessKeyId" | "UserName">,
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeleteAccessKeyCommandInput = { ...input, AccessKeyId: this.id, UserName: this.userName }
-    return this.guard(this.meta.client.deleteAccessKey(params, options))
+    return this.guard(this.resourceClient.deleteAccessKey(params, options))
   }
 }
 
 class AccessKeyPairLoadedImpl extends AccessKeyPairImpl<AccessKeyPair.Data> {
   override get status(): AccessKeyPair.Data["Status"] {
-    return this.meta.data.Status
+    return this.resourceData.Status
   }
 }
 
@@ -503,49 +507,52 @@ class AccountPasswordPolicyImpl<D extends AccountPasswordPolicy.Data | undefined
   extends Resource.Base<IAMClient.Service, AccountPasswordPolicy.Identifiers, D>
 {
   constructor(client: IAMClient.Service, data: D) {
-    super({ serviceName: "iam", resourceName: "AccountPasswordPolicy", client, identifiers: {}, data })
+    super(client, data)
+  }
+  protected describe(): Resource.Descriptor<AccountPasswordPolicy.Identifiers> {
+    return { serviceName: "iam", resourceName: "AccountPasswordPolicy", identifiers: {} }
   }
   get allowUsersToChangePassword(): AccountPasswordPolicy.Data["AllowUsersToChangePassword"] | undefined {
-    return this.meta.data?.AllowUsersToChangePassword
+    return this.resourceData?.AllowUsersToChangePassword
   }
   get expirePasswords(): AccountPasswordPolicy.Data["ExpirePasswords"] | undefined {
-    return this.meta.data?.ExpirePasswords
+    return this.resourceData?.ExpirePasswords
   }
   get hardExpiry(): AccountPasswordPolicy.Data["HardExpiry"] | undefined {
-    return this.meta.data?.HardExpiry
+    return this.resourceData?.HardExpiry
   }
   get maxPasswordAge(): AccountPasswordPolicy.Data["MaxPasswordAge"] | undefined {
-    return this.meta.data?.MaxPasswordAge
+    return this.resourceData?.MaxPasswordAge
   }
   get minimumPasswordLength(): AccountPasswordPolicy.Data["MinimumPasswordLength"] | undefined {
-    return this.meta.data?.MinimumPasswordLength
+    return this.resourceData?.MinimumPasswordLength
   }
   get passwordReusePrevention(): AccountPasswordPolicy.Data["PasswordReusePrevention"] | undefined {
-    return this.meta.data?.PasswordReusePrevention
+    return this.resourceData?.PasswordReusePrevention
   }
   get requireLowercaseCharacters(): AccountPasswordPolicy.Data["RequireLowercaseCharacters"] | undefined {
-    return this.meta.data?.RequireLowercaseCharacters
+    return this.resourceData?.RequireLowercaseCharacters
   }
   get requireNumbers(): AccountPasswordPolicy.Data["RequireNumbers"] | undefined {
-    return this.meta.data?.RequireNumbers
+    return this.resourceData?.RequireNumbers
   }
   get requireSymbols(): AccountPasswordPolicy.Data["RequireSymbols"] | undefined {
-    return this.meta.data?.RequireSymbols
+    return this.resourceData?.RequireSymbols
   }
   get requireUppercaseCharacters(): AccountPasswordPolicy.Data["RequireUppercaseCharacters"] | undefined {
-    return this.meta.data?.RequireUppercaseCharacters
+    return this.resourceData?.RequireUppercaseCharacters
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccountPasswordPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getAccountPasswordPolicy({}, options)).pipe(
+    return this.guard(this.resourceClient.getAccountPasswordPolicy({}, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.PasswordPolicy
         return data === undefined
           ? Effect.fail(incomplete("AccountPasswordPolicy", "GetAccountPasswordPolicy", "PasswordPolicy"))
-          : Effect.succeed(makeAccountPasswordPolicyLoaded(this.meta.client, data))
+          : Effect.succeed(makeAccountPasswordPolicyLoaded(this.resourceClient, data))
       })
     )
   }
@@ -554,11 +561,11 @@ class AccountPasswordPolicyImpl<D extends AccountPasswordPolicy.Data | undefined
   }
   delete(input?: Sdk.DeleteAccountPasswordPolicyCommandInput, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteAccountPasswordPolicyCommandInput = { ...input }
-    return this.guard(this.meta.client.deleteAccountPasswordPolicy(params, options))
+    return this.guard(this.resourceClient.deleteAccountPasswordPolicy(params, options))
   }
   update(input?: Sdk.UpdateAccountPasswordPolicyCommandInput, options?: ClientRuntime.CallOptions) {
     const params: Sdk.UpdateAccountPasswordPolicyCommandInput = { ...input }
-    return this.guard(this.meta.client.updateAccountPasswordPolicy(params, options))
+    return this.guard(this.resourceClient.updateAccountPasswordPolicy(params, options))
   }
 }
 
@@ -648,18 +655,21 @@ class AccountSummaryImpl<D extends AccountSummary.Data | undefined>
   extends Resource.Base<IAMClient.Service, AccountSummary.Identifiers, D>
 {
   constructor(client: IAMClient.Service, data: D) {
-    super({ serviceName: "iam", resourceName: "AccountSummary", client, identifiers: {}, data })
+    super(client, data)
+  }
+  protected describe(): Resource.Descriptor<AccountSummary.Identifiers> {
+    return { serviceName: "iam", resourceName: "AccountSummary", identifiers: {} }
   }
   get summaryMap(): AccountSummary.Data["SummaryMap"] | undefined {
-    return this.meta.data?.SummaryMap
+    return this.resourceData?.SummaryMap
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AccountSummary", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getAccountSummary({}, options)).pipe(
-      Effect.map((response) => makeAccountSummaryLoaded(this.meta.client, response))
+    return this.guard(this.resourceClient.getAccountSummary({}, options)).pipe(
+      Effect.map((response) => makeAccountSummaryLoaded(this.resourceClient, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -735,8 +745,11 @@ class AssumeRolePolicyImpl<D extends undefined>
 {
   readonly roleName: string
   constructor(client: IAMClient.Service, roleName: string, data: D) {
-    super({ serviceName: "iam", resourceName: "AssumeRolePolicy", client, identifiers: { RoleName: roleName }, data })
+    super(client, data)
     this.roleName = roleName
+  }
+  protected describe(): Resource.Descriptor<AssumeRolePolicy.Identifiers> {
+    return { serviceName: "iam", resourceName: "AssumeRolePolicy", identifiers: { RoleName: this.roleName } }
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("AssumeRolePolicy", this.meta.identifiers)
@@ -744,10 +757,10 @@ class AssumeRolePolicyImpl<D extends undefined>
   }
   update(input: Omit<Sdk.UpdateAssumeRolePolicyCommandInput, "RoleName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.UpdateAssumeRolePolicyCommandInput = { ...input, RoleName: this.roleName }
-    return this.guard(this.meta.client.updateAssumeRolePolicy(params, options))
+    return this.guard(this.resourceClient.updateAssumeRolePolicy(params, options))
   }
   Role(): Role {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeRole(client, this.roleName)
   }
 }
@@ -921,45 +934,48 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
   extends Resource.Base<IAMClient.Service, CurrentUser.Identifiers, D>
 {
   constructor(client: IAMClient.Service, data: D) {
-    super({ serviceName: "iam", resourceName: "CurrentUser", client, identifiers: {}, data })
+    super(client, data)
+  }
+  protected describe(): Resource.Descriptor<CurrentUser.Identifiers> {
+    return { serviceName: "iam", resourceName: "CurrentUser", identifiers: {} }
   }
   get arn(): CurrentUser.Data["Arn"] | undefined {
-    return this.meta.data?.Arn
+    return this.resourceData?.Arn
   }
   get createDate(): CurrentUser.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get passwordLastUsed(): CurrentUser.Data["PasswordLastUsed"] | undefined {
-    return this.meta.data?.PasswordLastUsed
+    return this.resourceData?.PasswordLastUsed
   }
   get path(): CurrentUser.Data["Path"] | undefined {
-    return this.meta.data?.Path
+    return this.resourceData?.Path
   }
   get permissionsBoundary(): CurrentUser.Data["PermissionsBoundary"] | undefined {
-    return this.meta.data?.PermissionsBoundary
+    return this.resourceData?.PermissionsBoundary
   }
   get tags(): CurrentUser.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   get userId(): CurrentUser.Data["UserId"] | undefined {
-    return this.meta.data?.UserId
+    return this.resourceData?.UserId
   }
   get userName(): CurrentUser.Data["UserName"] | undefined {
-    return this.meta.data?.UserName
+    return this.resourceData?.UserName
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getUser({}, options)).pipe(
+    return this.guard(this.resourceClient.getUser({}, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.User
         return data === undefined
           ? Effect.fail(incomplete("CurrentUser", "GetUser", "User"))
           : Effect.succeed(
             makeCurrentUserLoaded(
-              this.meta.client,
+              this.resourceClient,
               Resource.fromModel<Sdk.User, "Arn" | "CreateDate" | "Path" | "UserId" | "UserName">(data)
             )
           )
@@ -970,12 +986,12 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     return this.load(options)
   }
   get user(): Effect.Effect<User, Resource.InvalidIdentifier | IAMError.GetUserError | Resource.IncompleteResponse> {
-    const client = this.meta.client
+    const client = this.resourceClient
     const data: Effect.Effect<
       CurrentUser.Data,
       Resource.InvalidIdentifier | IAMError.GetUserError | Resource.IncompleteResponse
-    > = this.meta.data !== undefined
-      ? Effect.succeed(this.meta.data)
+    > = this.resourceData !== undefined
+      ? Effect.succeed(this.resourceData)
       : this.load().pipe(Effect.map((loaded) => loaded.meta.data))
     return this.guard(data).pipe(
       Effect.map((data) => {
@@ -985,7 +1001,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     )
   }
   get accessKeys(): CurrentUser.AccessKeysCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
 
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
     const toChunk = (
@@ -1026,7 +1042,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     })
   }
   get mfaDevices(): CurrentUser.MfaDevicesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
 
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
     const toChunk = (
@@ -1074,7 +1090,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     })
   }
   get signingCertificates(): CurrentUser.SigningCertificatesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
 
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
     const toChunk = (
@@ -1131,19 +1147,19 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
 
 class CurrentUserLoadedImpl extends CurrentUserImpl<CurrentUser.Data> {
   override get arn(): CurrentUser.Data["Arn"] {
-    return this.meta.data.Arn
+    return this.resourceData.Arn
   }
   override get createDate(): CurrentUser.Data["CreateDate"] {
-    return this.meta.data.CreateDate
+    return this.resourceData.CreateDate
   }
   override get path(): CurrentUser.Data["Path"] {
-    return this.meta.data.Path
+    return this.resourceData.Path
   }
   override get userId(): CurrentUser.Data["UserId"] {
-    return this.meta.data.UserId
+    return this.resourceData.UserId
   }
   override get userName(): CurrentUser.Data["UserName"] {
-    return this.meta.data.UserName
+    return this.resourceData.UserName
   }
 }
 
@@ -1359,37 +1375,40 @@ export declare namespace Group {
 class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClient.Service, Group.Identifiers, D> {
   readonly name: string
   constructor(client: IAMClient.Service, name: string, data: D) {
-    super({ serviceName: "iam", resourceName: "Group", client, identifiers: { Name: name }, data })
+    super(client, data)
     this.name = name
+  }
+  protected describe(): Resource.Descriptor<Group.Identifiers> {
+    return { serviceName: "iam", resourceName: "Group", identifiers: { Name: this.name } }
   }
   get groupName() {
     return this.name
   }
   get arn(): Group.Data["Arn"] | undefined {
-    return this.meta.data?.Arn
+    return this.resourceData?.Arn
   }
   get createDate(): Group.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get groupId(): Group.Data["GroupId"] | undefined {
-    return this.meta.data?.GroupId
+    return this.resourceData?.GroupId
   }
   get path(): Group.Data["Path"] | undefined {
-    return this.meta.data?.Path
+    return this.resourceData?.Path
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getGroup({ GroupName: this.name }, options)).pipe(
+    return this.guard(this.resourceClient.getGroup({ GroupName: this.name }, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.Group
         return data === undefined
           ? Effect.fail(incomplete("Group", "GetGroup", "Group"))
           : Effect.succeed(
             makeGroupLoaded(
-              this.meta.client,
+              this.resourceClient,
               this.name,
               Resource.fromModel<Sdk.Group, "Arn" | "CreateDate" | "GroupId" | "GroupName" | "Path">(data)
             )
@@ -1402,11 +1421,11 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
   }
   addUser(input: Omit<Sdk.AddUserToGroupCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AddUserToGroupCommandInput = { ...input, GroupName: this.name }
-    return this.guard(this.meta.client.addUserToGroup(params, options))
+    return this.guard(this.resourceClient.addUserToGroup(params, options))
   }
   attachPolicy(input: Omit<Sdk.AttachGroupPolicyCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachGroupPolicyCommandInput = { ...input, GroupName: this.name }
-    return this.guard(this.meta.client.attachGroupPolicy(params, options))
+    return this.guard(this.resourceClient.attachGroupPolicy(params, options))
   }
   create(input?: Omit<Sdk.CreateGroupCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreateGroupCommandInput = { ...input, GroupName: this.name }
@@ -1414,8 +1433,8 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     if (requestGroupName === undefined || requestGroupName === "") {
       return Effect.fail(missingParameter("Group", "CreateGroup", "GroupName"))
     }
-    const client = this.meta.client
-    return this.guard(this.meta.client.createGroup(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createGroup(params, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.Group
         return data === undefined
@@ -1436,37 +1455,37 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     if (requestPolicyName === undefined || requestPolicyName === "") {
       return Effect.fail(missingParameter("GroupPolicy", "PutGroupPolicy", "PolicyName"))
     }
-    const client = this.meta.client
-    return this.guard(this.meta.client.putGroupPolicy(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.putGroupPolicy(params, options)).pipe(
       Effect.as(makeGroupPolicy(client, this.name, requestPolicyName))
     )
   }
   delete(input?: Omit<Sdk.DeleteGroupCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteGroupCommandInput = { ...input, GroupName: this.name }
-    return this.guard(this.meta.client.deleteGroup(params, options))
+    return this.guard(this.resourceClient.deleteGroup(params, options))
   }
   detachPolicy(input: Omit<Sdk.DetachGroupPolicyCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DetachGroupPolicyCommandInput = { ...input, GroupName: this.name }
-    return this.guard(this.meta.client.detachGroupPolicy(params, options))
+    return this.guard(this.resourceClient.detachGroupPolicy(params, options))
   }
   removeUser(input: Omit<Sdk.RemoveUserFromGroupCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.RemoveUserFromGroupCommandInput = { ...input, GroupName: this.name }
-    return this.guard(this.meta.client.removeUserFromGroup(params, options))
+    return this.guard(this.resourceClient.removeUserFromGroup(params, options))
   }
   update(input?: Omit<Sdk.UpdateGroupCommandInput, "GroupName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.UpdateGroupCommandInput = { ...input, GroupName: this.name }
     const requestNewGroupName = params.NewGroupName ?? this.name
-    const client = this.meta.client
-    return this.guard(this.meta.client.updateGroup(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.updateGroup(params, options)).pipe(
       Effect.as(makeGroup(client, requestNewGroupName))
     )
   }
   Policy(name: string): GroupPolicy {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeGroupPolicy(client, this.name, name)
   }
   get attachedPolicies(): Group.AttachedPoliciesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
     const toChunk = (
@@ -1506,7 +1525,7 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     })
   }
   get policies(): Group.PoliciesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
     const toChunk = (
@@ -1544,7 +1563,7 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     })
   }
   get users(): Group.UsersCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
     const toChunk = (
@@ -1586,16 +1605,16 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
 
 class GroupLoadedImpl extends GroupImpl<Group.Data> {
   override get arn(): Group.Data["Arn"] {
-    return this.meta.data.Arn
+    return this.resourceData.Arn
   }
   override get createDate(): Group.Data["CreateDate"] {
-    return this.meta.data.CreateDate
+    return this.resourceData.CreateDate
   }
   override get groupId(): Group.Data["GroupId"] {
-    return this.meta.data.GroupId
+    return this.resourceData.GroupId
   }
   override get path(): Group.Data["Path"] {
-    return this.meta.data.Path
+    return this.resourceData.Path
   }
 }
 
@@ -1702,32 +1721,33 @@ class GroupPolicyImpl<D extends GroupPolicy.Data | undefined>
   readonly groupName: string
   readonly name: string
   constructor(client: IAMClient.Service, groupName: string, name: string, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "GroupPolicy",
-      client,
-      identifiers: { GroupName: groupName, Name: name },
-      data
-    })
+    super(client, data)
     this.groupName = groupName
     this.name = name
+  }
+  protected describe(): Resource.Descriptor<GroupPolicy.Identifiers> {
+    return {
+      serviceName: "iam",
+      resourceName: "GroupPolicy",
+      identifiers: { GroupName: this.groupName, Name: this.name }
+    }
   }
   get policyName() {
     return this.name
   }
   get policyDocument(): GroupPolicy.Data["PolicyDocument"] | undefined {
-    return this.meta.data?.PolicyDocument
+    return this.resourceData?.PolicyDocument
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("GroupPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getGroupPolicy({ GroupName: this.groupName, PolicyName: this.name }, options))
+    return this.guard(this.resourceClient.getGroupPolicy({ GroupName: this.groupName, PolicyName: this.name }, options))
       .pipe(
         Effect.map((response) =>
           makeGroupPolicyLoaded(
-            this.meta.client,
+            this.resourceClient,
             this.groupName,
             this.name,
             Resource.fromModel<Sdk.GetGroupPolicyResponse, "GroupName" | "PolicyDocument" | "PolicyName">(response)
@@ -1743,21 +1763,21 @@ class GroupPolicyImpl<D extends GroupPolicy.Data | undefined>
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeleteGroupPolicyCommandInput = { ...input, GroupName: this.groupName, PolicyName: this.name }
-    return this.guard(this.meta.client.deleteGroupPolicy(params, options))
+    return this.guard(this.resourceClient.deleteGroupPolicy(params, options))
   }
   put(input: Omit<Sdk.PutGroupPolicyCommandInput, "GroupName" | "PolicyName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutGroupPolicyCommandInput = { ...input, GroupName: this.groupName, PolicyName: this.name }
-    return this.guard(this.meta.client.putGroupPolicy(params, options))
+    return this.guard(this.resourceClient.putGroupPolicy(params, options))
   }
   Group(): Group {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeGroup(client, this.groupName)
   }
 }
 
 class GroupPolicyLoadedImpl extends GroupPolicyImpl<GroupPolicy.Data> {
   override get policyDocument(): GroupPolicy.Data["PolicyDocument"] {
-    return this.meta.data.PolicyDocument
+    return this.resourceData.PolicyDocument
   }
 }
 
@@ -1907,43 +1927,46 @@ class InstanceProfileImpl<D extends InstanceProfile.Data | undefined>
 {
   readonly name: string
   constructor(client: IAMClient.Service, name: string, data: D) {
-    super({ serviceName: "iam", resourceName: "InstanceProfile", client, identifiers: { Name: name }, data })
+    super(client, data)
     this.name = name
+  }
+  protected describe(): Resource.Descriptor<InstanceProfile.Identifiers> {
+    return { serviceName: "iam", resourceName: "InstanceProfile", identifiers: { Name: this.name } }
   }
   get instanceProfileName() {
     return this.name
   }
   get arn(): InstanceProfile.Data["Arn"] | undefined {
-    return this.meta.data?.Arn
+    return this.resourceData?.Arn
   }
   get createDate(): InstanceProfile.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get instanceProfileId(): InstanceProfile.Data["InstanceProfileId"] | undefined {
-    return this.meta.data?.InstanceProfileId
+    return this.resourceData?.InstanceProfileId
   }
   get path(): InstanceProfile.Data["Path"] | undefined {
-    return this.meta.data?.Path
+    return this.resourceData?.Path
   }
   get rolesAttribute(): InstanceProfile.Data["Roles"] | undefined {
-    return this.meta.data?.Roles
+    return this.resourceData?.Roles
   }
   get tags(): InstanceProfile.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("InstanceProfile", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getInstanceProfile({ InstanceProfileName: this.name }, options)).pipe(
+    return this.guard(this.resourceClient.getInstanceProfile({ InstanceProfileName: this.name }, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.InstanceProfile
         return data === undefined
           ? Effect.fail(incomplete("InstanceProfile", "GetInstanceProfile", "InstanceProfile"))
           : Effect.succeed(
             makeInstanceProfileLoaded(
-              this.meta.client,
+              this.resourceClient,
               this.name,
               Resource.fromModel<
                 Sdk.InstanceProfile,
@@ -1962,32 +1985,32 @@ class InstanceProfileImpl<D extends InstanceProfile.Data | undefined>
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.AddRoleToInstanceProfileCommandInput = { ...input, InstanceProfileName: this.name }
-    return this.guard(this.meta.client.addRoleToInstanceProfile(params, options))
+    return this.guard(this.resourceClient.addRoleToInstanceProfile(params, options))
   }
   delete(
     input?: Omit<Sdk.DeleteInstanceProfileCommandInput, "InstanceProfileName">,
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeleteInstanceProfileCommandInput = { ...input, InstanceProfileName: this.name }
-    return this.guard(this.meta.client.deleteInstanceProfile(params, options))
+    return this.guard(this.resourceClient.deleteInstanceProfile(params, options))
   }
   removeRole(
     input: Omit<Sdk.RemoveRoleFromInstanceProfileCommandInput, "InstanceProfileName">,
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.RemoveRoleFromInstanceProfileCommandInput = { ...input, InstanceProfileName: this.name }
-    return this.guard(this.meta.client.removeRoleFromInstanceProfile(params, options))
+    return this.guard(this.resourceClient.removeRoleFromInstanceProfile(params, options))
   }
   get roles(): Effect.Effect<
     ReadonlyArray<Role.Loaded>,
     Resource.InvalidIdentifier | Resource.IncompleteResponse | IAMError.GetInstanceProfileError
   > {
-    const client = this.meta.client
+    const client = this.resourceClient
     const data: Effect.Effect<
       InstanceProfile.Data,
       Resource.InvalidIdentifier | Resource.IncompleteResponse | IAMError.GetInstanceProfileError
-    > = this.meta.data !== undefined
-      ? Effect.succeed(this.meta.data)
+    > = this.resourceData !== undefined
+      ? Effect.succeed(this.resourceData)
       : this.load().pipe(Effect.map((loaded) => loaded.meta.data))
     return this.guard(data).pipe(
       Effect.flatMap((data) => {
@@ -2011,19 +2034,19 @@ class InstanceProfileImpl<D extends InstanceProfile.Data | undefined>
 
 class InstanceProfileLoadedImpl extends InstanceProfileImpl<InstanceProfile.Data> {
   override get arn(): InstanceProfile.Data["Arn"] {
-    return this.meta.data.Arn
+    return this.resourceData.Arn
   }
   override get createDate(): InstanceProfile.Data["CreateDate"] {
-    return this.meta.data.CreateDate
+    return this.resourceData.CreateDate
   }
   override get instanceProfileId(): InstanceProfile.Data["InstanceProfileId"] {
-    return this.meta.data.InstanceProfileId
+    return this.resourceData.InstanceProfileId
   }
   override get path(): InstanceProfile.Data["Path"] {
-    return this.meta.data.Path
+    return this.resourceData.Path
   }
   override get rolesAttribute(): InstanceProfile.Data["Roles"] {
-    return this.meta.data.Roles
+    return this.resourceData.Roles
   }
 }
 
@@ -2144,28 +2167,31 @@ class LoginProfileImpl<D extends LoginProfile.Data | undefined>
 {
   readonly userName: string
   constructor(client: IAMClient.Service, userName: string, data: D) {
-    super({ serviceName: "iam", resourceName: "LoginProfile", client, identifiers: { UserName: userName }, data })
+    super(client, data)
     this.userName = userName
   }
+  protected describe(): Resource.Descriptor<LoginProfile.Identifiers> {
+    return { serviceName: "iam", resourceName: "LoginProfile", identifiers: { UserName: this.userName } }
+  }
   get createDate(): LoginProfile.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get passwordResetRequired(): LoginProfile.Data["PasswordResetRequired"] | undefined {
-    return this.meta.data?.PasswordResetRequired
+    return this.resourceData?.PasswordResetRequired
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("LoginProfile", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getLoginProfile({ UserName: this.userName }, options)).pipe(
+    return this.guard(this.resourceClient.getLoginProfile({ UserName: this.userName }, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.LoginProfile
         return data === undefined
           ? Effect.fail(incomplete("LoginProfile", "GetLoginProfile", "LoginProfile"))
           : Effect.succeed(
             makeLoginProfileLoaded(
-              this.meta.client,
+              this.resourceClient,
               this.userName,
               Resource.fromModel<Sdk.LoginProfile, "CreateDate" | "UserName">(data)
             )
@@ -2179,8 +2205,8 @@ class LoginProfileImpl<D extends LoginProfile.Data | undefined>
   create(input?: Omit<Sdk.CreateLoginProfileCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreateLoginProfileCommandInput = { ...input, UserName: this.userName }
 
-    const client = this.meta.client
-    return this.guard(this.meta.client.createLoginProfile(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createLoginProfile(params, options)).pipe(
       Effect.flatMap((response) => {
         const id0 = response.LoginProfile?.UserName
         const data = response.LoginProfile
@@ -2200,21 +2226,21 @@ class LoginProfileImpl<D extends LoginProfile.Data | undefined>
   }
   delete(input?: Omit<Sdk.DeleteLoginProfileCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteLoginProfileCommandInput = { ...input, UserName: this.userName }
-    return this.guard(this.meta.client.deleteLoginProfile(params, options))
+    return this.guard(this.resourceClient.deleteLoginProfile(params, options))
   }
   update(input?: Omit<Sdk.UpdateLoginProfileCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.UpdateLoginProfileCommandInput = { ...input, UserName: this.userName }
-    return this.guard(this.meta.client.updateLoginProfile(params, options))
+    return this.guard(this.resourceClient.updateLoginProfile(params, options))
   }
   User(): User {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeUser(client, this.userName)
   }
 }
 
 class LoginProfileLoadedImpl extends LoginProfileImpl<LoginProfile.Data> {
   override get createDate(): LoginProfile.Data["CreateDate"] {
-    return this.meta.data.CreateDate
+    return this.resourceData.CreateDate
   }
 }
 
@@ -2317,18 +2343,19 @@ class MfaDeviceImpl<D extends MfaDevice.Data | undefined>
   readonly userName: string
   readonly serialNumber: string
   constructor(client: IAMClient.Service, userName: string, serialNumber: string, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "MfaDevice",
-      client,
-      identifiers: { UserName: userName, SerialNumber: serialNumber },
-      data
-    })
+    super(client, data)
     this.userName = userName
     this.serialNumber = serialNumber
   }
+  protected describe(): Resource.Descriptor<MfaDevice.Identifiers> {
+    return {
+      serviceName: "iam",
+      resourceName: "MfaDevice",
+      identifiers: { UserName: this.userName, SerialNumber: this.serialNumber }
+    }
+  }
   get enableDate(): MfaDevice.Data["EnableDate"] | undefined {
-    return this.meta.data?.EnableDate
+    return this.resourceData?.EnableDate
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("MfaDevice", this.meta.identifiers)
@@ -2343,7 +2370,7 @@ class MfaDeviceImpl<D extends MfaDevice.Data | undefined>
       SerialNumber: this.serialNumber,
       UserName: this.userName
     }
-    return this.guard(this.meta.client.enableMFADevice(params, options))
+    return this.guard(this.resourceClient.enableMFADevice(params, options))
   }
   disassociate(
     input?: Omit<Sdk.DeactivateMFADeviceCommandInput, "SerialNumber" | "UserName">,
@@ -2354,7 +2381,7 @@ class MfaDeviceImpl<D extends MfaDevice.Data | undefined>
       SerialNumber: this.serialNumber,
       UserName: this.userName
     }
-    return this.guard(this.meta.client.deactivateMFADevice(params, options))
+    return this.guard(this.resourceClient.deactivateMFADevice(params, options))
   }
   resync(
     input: Omit<Sdk.ResyncMFADeviceCommandInput, "SerialNumber" | "UserName">,
@@ -2365,17 +2392,17 @@ class MfaDeviceImpl<D extends MfaDevice.Data | undefined>
       SerialNumber: this.serialNumber,
       UserName: this.userName
     }
-    return this.guard(this.meta.client.resyncMFADevice(params, options))
+    return this.guard(this.resourceClient.resyncMFADevice(params, options))
   }
   User(): User {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeUser(client, this.userName)
   }
 }
 
 class MfaDeviceLoadedImpl extends MfaDeviceImpl<MfaDevice.Data> {
   override get enableDate(): MfaDevice.Data["EnableDate"] {
-    return this.meta.data.EnableDate
+    return this.resourceData.EnableDate
   }
 }
 
@@ -2657,53 +2684,56 @@ export declare namespace Policy {
 class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMClient.Service, Policy.Identifiers, D> {
   readonly arn: string
   constructor(client: IAMClient.Service, arn: string, data: D) {
-    super({ serviceName: "iam", resourceName: "Policy", client, identifiers: { Arn: arn }, data })
+    super(client, data)
     this.arn = arn
   }
+  protected describe(): Resource.Descriptor<Policy.Identifiers> {
+    return { serviceName: "iam", resourceName: "Policy", identifiers: { Arn: this.arn } }
+  }
   get attachmentCount(): Policy.Data["AttachmentCount"] | undefined {
-    return this.meta.data?.AttachmentCount
+    return this.resourceData?.AttachmentCount
   }
   get createDate(): Policy.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get defaultVersionId(): Policy.Data["DefaultVersionId"] | undefined {
-    return this.meta.data?.DefaultVersionId
+    return this.resourceData?.DefaultVersionId
   }
   get description(): Policy.Data["Description"] | undefined {
-    return this.meta.data?.Description
+    return this.resourceData?.Description
   }
   get isAttachable(): Policy.Data["IsAttachable"] | undefined {
-    return this.meta.data?.IsAttachable
+    return this.resourceData?.IsAttachable
   }
   get path(): Policy.Data["Path"] | undefined {
-    return this.meta.data?.Path
+    return this.resourceData?.Path
   }
   get permissionsBoundaryUsageCount(): Policy.Data["PermissionsBoundaryUsageCount"] | undefined {
-    return this.meta.data?.PermissionsBoundaryUsageCount
+    return this.resourceData?.PermissionsBoundaryUsageCount
   }
   get policyId(): Policy.Data["PolicyId"] | undefined {
-    return this.meta.data?.PolicyId
+    return this.resourceData?.PolicyId
   }
   get policyName(): Policy.Data["PolicyName"] | undefined {
-    return this.meta.data?.PolicyName
+    return this.resourceData?.PolicyName
   }
   get tags(): Policy.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   get updateDate(): Policy.Data["UpdateDate"] | undefined {
-    return this.meta.data?.UpdateDate
+    return this.resourceData?.UpdateDate
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getPolicy({ PolicyArn: this.arn }, options)).pipe(
+    return this.guard(this.resourceClient.getPolicy({ PolicyArn: this.arn }, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.Policy
         return data === undefined
           ? Effect.fail(incomplete("Policy", "GetPolicy", "Policy"))
-          : Effect.succeed(makePolicyLoaded(this.meta.client, this.arn, data))
+          : Effect.succeed(makePolicyLoaded(this.resourceClient, this.arn, data))
       })
     )
   }
@@ -2712,21 +2742,21 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
   }
   attachGroup(input: Omit<Sdk.AttachGroupPolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachGroupPolicyCommandInput = { ...input, PolicyArn: this.arn }
-    return this.guard(this.meta.client.attachGroupPolicy(params, options))
+    return this.guard(this.resourceClient.attachGroupPolicy(params, options))
   }
   attachRole(input: Omit<Sdk.AttachRolePolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachRolePolicyCommandInput = { ...input, PolicyArn: this.arn }
-    return this.guard(this.meta.client.attachRolePolicy(params, options))
+    return this.guard(this.resourceClient.attachRolePolicy(params, options))
   }
   attachUser(input: Omit<Sdk.AttachUserPolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachUserPolicyCommandInput = { ...input, PolicyArn: this.arn }
-    return this.guard(this.meta.client.attachUserPolicy(params, options))
+    return this.guard(this.resourceClient.attachUserPolicy(params, options))
   }
   createVersion(input: Omit<Sdk.CreatePolicyVersionCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreatePolicyVersionCommandInput = { ...input, PolicyArn: this.arn }
 
-    const client = this.meta.client
-    return this.guard(this.meta.client.createPolicyVersion(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createPolicyVersion(params, options)).pipe(
       Effect.flatMap((response) => {
         const id0 = response.PolicyVersion?.VersionId
         return id0 === undefined
@@ -2737,30 +2767,30 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
   }
   delete(input?: Omit<Sdk.DeletePolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeletePolicyCommandInput = { ...input, PolicyArn: this.arn }
-    return this.guard(this.meta.client.deletePolicy(params, options))
+    return this.guard(this.resourceClient.deletePolicy(params, options))
   }
   detachGroup(input: Omit<Sdk.DetachGroupPolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DetachGroupPolicyCommandInput = { ...input, PolicyArn: this.arn }
-    return this.guard(this.meta.client.detachGroupPolicy(params, options))
+    return this.guard(this.resourceClient.detachGroupPolicy(params, options))
   }
   detachRole(input: Omit<Sdk.DetachRolePolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DetachRolePolicyCommandInput = { ...input, PolicyArn: this.arn }
-    return this.guard(this.meta.client.detachRolePolicy(params, options))
+    return this.guard(this.resourceClient.detachRolePolicy(params, options))
   }
   detachUser(input: Omit<Sdk.DetachUserPolicyCommandInput, "PolicyArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DetachUserPolicyCommandInput = { ...input, PolicyArn: this.arn }
-    return this.guard(this.meta.client.detachUserPolicy(params, options))
+    return this.guard(this.resourceClient.detachUserPolicy(params, options))
   }
   get defaultVersion(): Effect.Effect<
     PolicyVersion | undefined,
     Resource.InvalidIdentifier | IAMError.GetPolicyError | Resource.IncompleteResponse
   > {
-    const client = this.meta.client
+    const client = this.resourceClient
     const data: Effect.Effect<
       Policy.Data,
       Resource.InvalidIdentifier | IAMError.GetPolicyError | Resource.IncompleteResponse
-    > = this.meta.data !== undefined
-      ? Effect.succeed(this.meta.data)
+    > = this.resourceData !== undefined
+      ? Effect.succeed(this.resourceData)
       : this.load().pipe(Effect.map((loaded) => loaded.meta.data))
     return this.guard(data).pipe(
       Effect.map((data) => {
@@ -2770,7 +2800,7 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     )
   }
   get attachedGroups(): Policy.AttachedGroupsCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
     const toChunk = (
@@ -2810,7 +2840,7 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     })
   }
   get attachedRoles(): Policy.AttachedRolesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
     const toChunk = (
@@ -2848,7 +2878,7 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     })
   }
   get attachedUsers(): Policy.AttachedUsersCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
     const toChunk = (
@@ -2886,7 +2916,7 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     })
   }
   get versions(): Policy.VersionsCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
     const toChunk = (
@@ -3044,37 +3074,38 @@ class PolicyVersionImpl<D extends PolicyVersion.Data | undefined>
   readonly arn: string
   readonly versionId: string
   constructor(client: IAMClient.Service, arn: string, versionId: string, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "PolicyVersion",
-      client,
-      identifiers: { Arn: arn, VersionId: versionId },
-      data
-    })
+    super(client, data)
     this.arn = arn
     this.versionId = versionId
   }
+  protected describe(): Resource.Descriptor<PolicyVersion.Identifiers> {
+    return {
+      serviceName: "iam",
+      resourceName: "PolicyVersion",
+      identifiers: { Arn: this.arn, VersionId: this.versionId }
+    }
+  }
   get createDate(): PolicyVersion.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get document(): PolicyVersion.Data["Document"] | undefined {
-    return this.meta.data?.Document
+    return this.resourceData?.Document
   }
   get isDefaultVersion(): PolicyVersion.Data["IsDefaultVersion"] | undefined {
-    return this.meta.data?.IsDefaultVersion
+    return this.resourceData?.IsDefaultVersion
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("PolicyVersion", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getPolicyVersion({ PolicyArn: this.arn, VersionId: this.versionId }, options))
+    return this.guard(this.resourceClient.getPolicyVersion({ PolicyArn: this.arn, VersionId: this.versionId }, options))
       .pipe(
         Effect.flatMap((response) => {
           const data = response.PolicyVersion
           return data === undefined
             ? Effect.fail(incomplete("PolicyVersion", "GetPolicyVersion", "PolicyVersion"))
-            : Effect.succeed(makePolicyVersionLoaded(this.meta.client, this.arn, this.versionId, data))
+            : Effect.succeed(makePolicyVersionLoaded(this.resourceClient, this.arn, this.versionId, data))
         })
       )
   }
@@ -3086,14 +3117,14 @@ class PolicyVersionImpl<D extends PolicyVersion.Data | undefined>
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeletePolicyVersionCommandInput = { ...input, PolicyArn: this.arn, VersionId: this.versionId }
-    return this.guard(this.meta.client.deletePolicyVersion(params, options))
+    return this.guard(this.resourceClient.deletePolicyVersion(params, options))
   }
   setAsDefault(
     input?: Omit<Sdk.SetDefaultPolicyVersionCommandInput, "PolicyArn" | "VersionId">,
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.SetDefaultPolicyVersionCommandInput = { ...input, PolicyArn: this.arn, VersionId: this.versionId }
-    return this.guard(this.meta.client.setDefaultPolicyVersion(params, options))
+    return this.guard(this.resourceClient.setDefaultPolicyVersion(params, options))
   }
 }
 
@@ -3320,58 +3351,61 @@ export declare namespace Role {
 class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.Service, Role.Identifiers, D> {
   readonly name: string
   constructor(client: IAMClient.Service, name: string, data: D) {
-    super({ serviceName: "iam", resourceName: "Role", client, identifiers: { Name: name }, data })
+    super(client, data)
     this.name = name
+  }
+  protected describe(): Resource.Descriptor<Role.Identifiers> {
+    return { serviceName: "iam", resourceName: "Role", identifiers: { Name: this.name } }
   }
   get roleName() {
     return this.name
   }
   get arn(): Role.Data["Arn"] | undefined {
-    return this.meta.data?.Arn
+    return this.resourceData?.Arn
   }
   get assumeRolePolicyDocument(): Role.Data["AssumeRolePolicyDocument"] | undefined {
-    return this.meta.data?.AssumeRolePolicyDocument
+    return this.resourceData?.AssumeRolePolicyDocument
   }
   get createDate(): Role.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get description(): Role.Data["Description"] | undefined {
-    return this.meta.data?.Description
+    return this.resourceData?.Description
   }
   get maxSessionDuration(): Role.Data["MaxSessionDuration"] | undefined {
-    return this.meta.data?.MaxSessionDuration
+    return this.resourceData?.MaxSessionDuration
   }
   get path(): Role.Data["Path"] | undefined {
-    return this.meta.data?.Path
+    return this.resourceData?.Path
   }
   get permissionsBoundary(): Role.Data["PermissionsBoundary"] | undefined {
-    return this.meta.data?.PermissionsBoundary
+    return this.resourceData?.PermissionsBoundary
   }
   get roleId(): Role.Data["RoleId"] | undefined {
-    return this.meta.data?.RoleId
+    return this.resourceData?.RoleId
   }
   get roleLastUsed(): Role.Data["RoleLastUsed"] | undefined {
-    return this.meta.data?.RoleLastUsed
+    return this.resourceData?.RoleLastUsed
   }
   get sourceRoleTemplate(): Role.Data["SourceRoleTemplate"] | undefined {
-    return this.meta.data?.SourceRoleTemplate
+    return this.resourceData?.SourceRoleTemplate
   }
   get tags(): Role.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getRole({ RoleName: this.name }, options)).pipe(
+    return this.guard(this.resourceClient.getRole({ RoleName: this.name }, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.Role
         return data === undefined
           ? Effect.fail(incomplete("Role", "GetRole", "Role"))
           : Effect.succeed(
             makeRoleLoaded(
-              this.meta.client,
+              this.resourceClient,
               this.name,
               Resource.fromModel<Sdk.Role, "Arn" | "CreateDate" | "Path" | "RoleId" | "RoleName">(data)
             )
@@ -3384,26 +3418,26 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
   }
   attachPolicy(input: Omit<Sdk.AttachRolePolicyCommandInput, "RoleName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachRolePolicyCommandInput = { ...input, RoleName: this.name }
-    return this.guard(this.meta.client.attachRolePolicy(params, options))
+    return this.guard(this.resourceClient.attachRolePolicy(params, options))
   }
   delete(input?: Omit<Sdk.DeleteRoleCommandInput, "RoleName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteRoleCommandInput = { ...input, RoleName: this.name }
-    return this.guard(this.meta.client.deleteRole(params, options))
+    return this.guard(this.resourceClient.deleteRole(params, options))
   }
   detachPolicy(input: Omit<Sdk.DetachRolePolicyCommandInput, "RoleName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DetachRolePolicyCommandInput = { ...input, RoleName: this.name }
-    return this.guard(this.meta.client.detachRolePolicy(params, options))
+    return this.guard(this.resourceClient.detachRolePolicy(params, options))
   }
   AssumeRolePolicy(): AssumeRolePolicy {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeAssumeRolePolicy(client, this.name)
   }
   Policy(name: string): RolePolicy {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeRolePolicy(client, this.name, name)
   }
   get attachedPolicies(): Role.AttachedPoliciesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
     const toChunk = (
@@ -3443,7 +3477,7 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
     })
   }
   get instanceProfiles(): Role.InstanceProfilesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
     const toChunk = (
@@ -3494,7 +3528,7 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
     })
   }
   get policies(): Role.PoliciesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
     const toChunk = (
@@ -3535,16 +3569,16 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
 
 class RoleLoadedImpl extends RoleImpl<Role.Data> {
   override get arn(): Role.Data["Arn"] {
-    return this.meta.data.Arn
+    return this.resourceData.Arn
   }
   override get createDate(): Role.Data["CreateDate"] {
-    return this.meta.data.CreateDate
+    return this.resourceData.CreateDate
   }
   override get path(): Role.Data["Path"] {
-    return this.meta.data.Path
+    return this.resourceData.Path
   }
   override get roleId(): Role.Data["RoleId"] {
-    return this.meta.data.RoleId
+    return this.resourceData.RoleId
   }
 }
 
@@ -3651,37 +3685,35 @@ class RolePolicyImpl<D extends RolePolicy.Data | undefined>
   readonly roleName: string
   readonly name: string
   constructor(client: IAMClient.Service, roleName: string, name: string, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "RolePolicy",
-      client,
-      identifiers: { RoleName: roleName, Name: name },
-      data
-    })
+    super(client, data)
     this.roleName = roleName
     this.name = name
+  }
+  protected describe(): Resource.Descriptor<RolePolicy.Identifiers> {
+    return { serviceName: "iam", resourceName: "RolePolicy", identifiers: { RoleName: this.roleName, Name: this.name } }
   }
   get policyName() {
     return this.name
   }
   get policyDocument(): RolePolicy.Data["PolicyDocument"] | undefined {
-    return this.meta.data?.PolicyDocument
+    return this.resourceData?.PolicyDocument
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("RolePolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getRolePolicy({ PolicyName: this.name, RoleName: this.roleName }, options)).pipe(
-      Effect.map((response) =>
-        makeRolePolicyLoaded(
-          this.meta.client,
-          this.roleName,
-          this.name,
-          Resource.fromModel<Sdk.GetRolePolicyResponse, "PolicyDocument" | "PolicyName" | "RoleName">(response)
+    return this.guard(this.resourceClient.getRolePolicy({ PolicyName: this.name, RoleName: this.roleName }, options))
+      .pipe(
+        Effect.map((response) =>
+          makeRolePolicyLoaded(
+            this.resourceClient,
+            this.roleName,
+            this.name,
+            Resource.fromModel<Sdk.GetRolePolicyResponse, "PolicyDocument" | "PolicyName" | "RoleName">(response)
+          )
         )
       )
-    )
   }
   reload(options?: ClientRuntime.CallOptions) {
     return this.load(options)
@@ -3691,21 +3723,21 @@ class RolePolicyImpl<D extends RolePolicy.Data | undefined>
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeleteRolePolicyCommandInput = { ...input, PolicyName: this.name, RoleName: this.roleName }
-    return this.guard(this.meta.client.deleteRolePolicy(params, options))
+    return this.guard(this.resourceClient.deleteRolePolicy(params, options))
   }
   put(input: Omit<Sdk.PutRolePolicyCommandInput, "PolicyName" | "RoleName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutRolePolicyCommandInput = { ...input, PolicyName: this.name, RoleName: this.roleName }
-    return this.guard(this.meta.client.putRolePolicy(params, options))
+    return this.guard(this.resourceClient.putRolePolicy(params, options))
   }
   Role(): Role {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeRole(client, this.roleName)
   }
 }
 
 class RolePolicyLoadedImpl extends RolePolicyImpl<RolePolicy.Data> {
   override get policyDocument(): RolePolicy.Data["PolicyDocument"] {
-    return this.meta.data.PolicyDocument
+    return this.resourceData.PolicyDocument
   }
 }
 
@@ -3826,37 +3858,40 @@ class SamlProviderImpl<D extends SamlProvider.Data | undefined>
 {
   readonly arn: string
   constructor(client: IAMClient.Service, arn: string, data: D) {
-    super({ serviceName: "iam", resourceName: "SamlProvider", client, identifiers: { Arn: arn }, data })
+    super(client, data)
     this.arn = arn
   }
+  protected describe(): Resource.Descriptor<SamlProvider.Identifiers> {
+    return { serviceName: "iam", resourceName: "SamlProvider", identifiers: { Arn: this.arn } }
+  }
   get assertionEncryptionMode(): SamlProvider.Data["AssertionEncryptionMode"] | undefined {
-    return this.meta.data?.AssertionEncryptionMode
+    return this.resourceData?.AssertionEncryptionMode
   }
   get createDate(): SamlProvider.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get privateKeyList(): SamlProvider.Data["PrivateKeyList"] | undefined {
-    return this.meta.data?.PrivateKeyList
+    return this.resourceData?.PrivateKeyList
   }
   get samlMetadataDocument(): SamlProvider.Data["SAMLMetadataDocument"] | undefined {
-    return this.meta.data?.SAMLMetadataDocument
+    return this.resourceData?.SAMLMetadataDocument
   }
   get samlProviderUuid(): SamlProvider.Data["SAMLProviderUUID"] | undefined {
-    return this.meta.data?.SAMLProviderUUID
+    return this.resourceData?.SAMLProviderUUID
   }
   get tags(): SamlProvider.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   get validUntil(): SamlProvider.Data["ValidUntil"] | undefined {
-    return this.meta.data?.ValidUntil
+    return this.resourceData?.ValidUntil
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("SamlProvider", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getSAMLProvider({ SAMLProviderArn: this.arn }, options)).pipe(
-      Effect.map((response) => makeSamlProviderLoaded(this.meta.client, this.arn, response))
+    return this.guard(this.resourceClient.getSAMLProvider({ SAMLProviderArn: this.arn }, options)).pipe(
+      Effect.map((response) => makeSamlProviderLoaded(this.resourceClient, this.arn, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -3864,11 +3899,11 @@ class SamlProviderImpl<D extends SamlProvider.Data | undefined>
   }
   delete(input?: Omit<Sdk.DeleteSAMLProviderCommandInput, "SAMLProviderArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteSAMLProviderCommandInput = { ...input, SAMLProviderArn: this.arn }
-    return this.guard(this.meta.client.deleteSAMLProvider(params, options))
+    return this.guard(this.resourceClient.deleteSAMLProvider(params, options))
   }
   update(input?: Omit<Sdk.UpdateSAMLProviderCommandInput, "SAMLProviderArn">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.UpdateSAMLProviderCommandInput = { ...input, SAMLProviderArn: this.arn }
-    return this.guard(this.meta.client.updateSAMLProvider(params, options))
+    return this.guard(this.resourceClient.updateSAMLProvider(params, options))
   }
 }
 
@@ -3991,34 +4026,37 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
 {
   readonly name: string
   constructor(client: IAMClient.Service, name: string, data: D) {
-    super({ serviceName: "iam", resourceName: "ServerCertificate", client, identifiers: { Name: name }, data })
+    super(client, data)
     this.name = name
   }
+  protected describe(): Resource.Descriptor<ServerCertificate.Identifiers> {
+    return { serviceName: "iam", resourceName: "ServerCertificate", identifiers: { Name: this.name } }
+  }
   get certificateBody(): ServerCertificate.Data["CertificateBody"] | undefined {
-    return this.meta.data?.CertificateBody
+    return this.resourceData?.CertificateBody
   }
   get certificateChain(): ServerCertificate.Data["CertificateChain"] | undefined {
-    return this.meta.data?.CertificateChain
+    return this.resourceData?.CertificateChain
   }
   get serverCertificateMetadata(): ServerCertificate.Data["ServerCertificateMetadata"] | undefined {
-    return this.meta.data?.ServerCertificateMetadata
+    return this.resourceData?.ServerCertificateMetadata
   }
   get tags(): ServerCertificate.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ServerCertificate", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getServerCertificate({ ServerCertificateName: this.name }, options)).pipe(
+    return this.guard(this.resourceClient.getServerCertificate({ ServerCertificateName: this.name }, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.ServerCertificate
         return data === undefined
           ? Effect.fail(incomplete("ServerCertificate", "GetServerCertificate", "ServerCertificate"))
           : Effect.succeed(
             makeServerCertificateLoaded(
-              this.meta.client,
+              this.resourceClient,
               this.name,
               Resource.fromModel<Sdk.ServerCertificate, "CertificateBody" | "ServerCertificateMetadata">(data)
             )
@@ -4034,7 +4072,7 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeleteServerCertificateCommandInput = { ...input, ServerCertificateName: this.name }
-    return this.guard(this.meta.client.deleteServerCertificate(params, options))
+    return this.guard(this.resourceClient.deleteServerCertificate(params, options))
   }
   update(
     input?: Omit<Sdk.UpdateServerCertificateCommandInput, "ServerCertificateName">,
@@ -4042,8 +4080,8 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
   ) {
     const params: Sdk.UpdateServerCertificateCommandInput = { ...input, ServerCertificateName: this.name }
     const requestNewServerCertificateName = params.NewServerCertificateName ?? this.name
-    const client = this.meta.client
-    return this.guard(this.meta.client.updateServerCertificate(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.updateServerCertificate(params, options)).pipe(
       Effect.as(makeServerCertificate(client, requestNewServerCertificateName))
     )
   }
@@ -4051,10 +4089,10 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
 
 class ServerCertificateLoadedImpl extends ServerCertificateImpl<ServerCertificate.Data> {
   override get certificateBody(): ServerCertificate.Data["CertificateBody"] {
-    return this.meta.data.CertificateBody
+    return this.resourceData.CertificateBody
   }
   override get serverCertificateMetadata(): ServerCertificate.Data["ServerCertificateMetadata"] {
-    return this.meta.data.ServerCertificateMetadata
+    return this.resourceData.ServerCertificateMetadata
   }
 }
 
@@ -4177,27 +4215,28 @@ class SigningCertificateImpl<D extends SigningCertificate.Data | undefined>
   readonly userName: string
   readonly id: string
   constructor(client: IAMClient.Service, userName: string, id: string, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "SigningCertificate",
-      client,
-      identifiers: { UserName: userName, Id: id },
-      data
-    })
+    super(client, data)
     this.userName = userName
     this.id = id
+  }
+  protected describe(): Resource.Descriptor<SigningCertificate.Identifiers> {
+    return {
+      serviceName: "iam",
+      resourceName: "SigningCertificate",
+      identifiers: { UserName: this.userName, Id: this.id }
+    }
   }
   get certificateId() {
     return this.id
   }
   get certificateBody(): SigningCertificate.Data["CertificateBody"] | undefined {
-    return this.meta.data?.CertificateBody
+    return this.resourceData?.CertificateBody
   }
   get status(): SigningCertificate.Data["Status"] | undefined {
-    return this.meta.data?.Status
+    return this.resourceData?.Status
   }
   get uploadDate(): SigningCertificate.Data["UploadDate"] | undefined {
-    return this.meta.data?.UploadDate
+    return this.resourceData?.UploadDate
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("SigningCertificate", this.meta.identifiers)
@@ -4213,7 +4252,7 @@ class SigningCertificateImpl<D extends SigningCertificate.Data | undefined>
       Status: "Active",
       UserName: this.userName
     }
-    return this.guard(this.meta.client.updateSigningCertificate(params, options))
+    return this.guard(this.resourceClient.updateSigningCertificate(params, options))
   }
   deactivate(
     input?: Omit<Sdk.UpdateSigningCertificateCommandInput, "CertificateId" | "Status" | "UserName">,
@@ -4225,7 +4264,7 @@ class SigningCertificateImpl<D extends SigningCertificate.Data | undefined>
       Status: "Inactive",
       UserName: this.userName
     }
-    return this.guard(this.meta.client.updateSigningCertificate(params, options))
+    return this.guard(this.resourceClient.updateSigningCertificate(params, options))
   }
   delete(
     input?: Omit<Sdk.DeleteSigningCertificateCommandInput, "CertificateId" | "UserName">,
@@ -4236,20 +4275,20 @@ class SigningCertificateImpl<D extends SigningCertificate.Data | undefined>
       CertificateId: this.id,
       UserName: this.userName
     }
-    return this.guard(this.meta.client.deleteSigningCertificate(params, options))
+    return this.guard(this.resourceClient.deleteSigningCertificate(params, options))
   }
   User(): User {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeUser(client, this.userName)
   }
 }
 
 class SigningCertificateLoadedImpl extends SigningCertificateImpl<SigningCertificate.Data> {
   override get certificateBody(): SigningCertificate.Data["CertificateBody"] {
-    return this.meta.data.CertificateBody
+    return this.resourceData.CertificateBody
   }
   override get status(): SigningCertificate.Data["Status"] {
-    return this.meta.data.Status
+    return this.resourceData.Status
   }
 }
 
@@ -4585,46 +4624,49 @@ export declare namespace User {
 class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.Service, User.Identifiers, D> {
   readonly name: string
   constructor(client: IAMClient.Service, name: string, data: D) {
-    super({ serviceName: "iam", resourceName: "User", client, identifiers: { Name: name }, data })
+    super(client, data)
     this.name = name
+  }
+  protected describe(): Resource.Descriptor<User.Identifiers> {
+    return { serviceName: "iam", resourceName: "User", identifiers: { Name: this.name } }
   }
   get userName() {
     return this.name
   }
   get arn(): User.Data["Arn"] | undefined {
-    return this.meta.data?.Arn
+    return this.resourceData?.Arn
   }
   get createDate(): User.Data["CreateDate"] | undefined {
-    return this.meta.data?.CreateDate
+    return this.resourceData?.CreateDate
   }
   get passwordLastUsed(): User.Data["PasswordLastUsed"] | undefined {
-    return this.meta.data?.PasswordLastUsed
+    return this.resourceData?.PasswordLastUsed
   }
   get path(): User.Data["Path"] | undefined {
-    return this.meta.data?.Path
+    return this.resourceData?.Path
   }
   get permissionsBoundary(): User.Data["PermissionsBoundary"] | undefined {
-    return this.meta.data?.PermissionsBoundary
+    return this.resourceData?.PermissionsBoundary
   }
   get tags(): User.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   get userId(): User.Data["UserId"] | undefined {
-    return this.meta.data?.UserId
+    return this.resourceData?.UserId
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getUser({ UserName: this.name }, options)).pipe(
+    return this.guard(this.resourceClient.getUser({ UserName: this.name }, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.User
         return data === undefined
           ? Effect.fail(incomplete("User", "GetUser", "User"))
           : Effect.succeed(
             makeUserLoaded(
-              this.meta.client,
+              this.resourceClient,
               this.name,
               Resource.fromModel<Sdk.User, "Arn" | "CreateDate" | "Path" | "UserId" | "UserName">(data)
             )
@@ -4637,11 +4679,11 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
   }
   addGroup(input: Omit<Sdk.AddUserToGroupCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AddUserToGroupCommandInput = { ...input, UserName: this.name }
-    return this.guard(this.meta.client.addUserToGroup(params, options))
+    return this.guard(this.resourceClient.addUserToGroup(params, options))
   }
   attachPolicy(input: Omit<Sdk.AttachUserPolicyCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.AttachUserPolicyCommandInput = { ...input, UserName: this.name }
-    return this.guard(this.meta.client.attachUserPolicy(params, options))
+    return this.guard(this.resourceClient.attachUserPolicy(params, options))
   }
   create(input?: Omit<Sdk.CreateUserCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreateUserCommandInput = { ...input, UserName: this.name }
@@ -4649,8 +4691,8 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     if (requestUserName === undefined || requestUserName === "") {
       return Effect.fail(missingParameter("User", "CreateUser", "UserName"))
     }
-    const client = this.meta.client
-    return this.guard(this.meta.client.createUser(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createUser(params, options)).pipe(
       Effect.flatMap((response) => {
         const data = response.User
         return data === undefined
@@ -4668,8 +4710,8 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
   createAccessKeyPair(input?: Omit<Sdk.CreateAccessKeyCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreateAccessKeyCommandInput = { ...input, UserName: this.name }
 
-    const client = this.meta.client
-    return this.guard(this.meta.client.createAccessKey(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createAccessKey(params, options)).pipe(
       Effect.flatMap((response) => {
         const id0 = response.AccessKey?.AccessKeyId
         const id1 = response.AccessKey?.SecretAccessKey
@@ -4700,8 +4742,8 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
   ) {
     const params: Sdk.CreateLoginProfileCommandInput = { ...input, UserName: this.name }
 
-    const client = this.meta.client
-    return this.guard(this.meta.client.createLoginProfile(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createLoginProfile(params, options)).pipe(
       Effect.flatMap((response) => {
         const id0 = response.LoginProfile?.UserName
         const data = response.LoginProfile
@@ -4725,18 +4767,18 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     if (requestPolicyName === undefined || requestPolicyName === "") {
       return Effect.fail(missingParameter("UserPolicy", "PutUserPolicy", "PolicyName"))
     }
-    const client = this.meta.client
-    return this.guard(this.meta.client.putUserPolicy(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.putUserPolicy(params, options)).pipe(
       Effect.as(makeUserPolicy(client, this.name, requestPolicyName))
     )
   }
   delete(input?: Omit<Sdk.DeleteUserCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteUserCommandInput = { ...input, UserName: this.name }
-    return this.guard(this.meta.client.deleteUser(params, options))
+    return this.guard(this.resourceClient.deleteUser(params, options))
   }
   detachPolicy(input: Omit<Sdk.DetachUserPolicyCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DetachUserPolicyCommandInput = { ...input, UserName: this.name }
-    return this.guard(this.meta.client.detachUserPolicy(params, options))
+    return this.guard(this.resourceClient.detachUserPolicy(params, options))
   }
   enableMfa(input: Omit<Sdk.EnableMFADeviceCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.EnableMFADeviceCommandInput = { ...input, UserName: this.name }
@@ -4744,45 +4786,45 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     if (requestSerialNumber === undefined || requestSerialNumber === "") {
       return Effect.fail(missingParameter("MfaDevice", "EnableMFADevice", "SerialNumber"))
     }
-    const client = this.meta.client
-    return this.guard(this.meta.client.enableMFADevice(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.enableMFADevice(params, options)).pipe(
       Effect.as(makeMfaDevice(client, this.name, requestSerialNumber))
     )
   }
   removeGroup(input: Omit<Sdk.RemoveUserFromGroupCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.RemoveUserFromGroupCommandInput = { ...input, UserName: this.name }
-    return this.guard(this.meta.client.removeUserFromGroup(params, options))
+    return this.guard(this.resourceClient.removeUserFromGroup(params, options))
   }
   update(input?: Omit<Sdk.UpdateUserCommandInput, "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.UpdateUserCommandInput = { ...input, UserName: this.name }
     const requestNewUserName = params.NewUserName ?? this.name
-    const client = this.meta.client
-    return this.guard(this.meta.client.updateUser(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.updateUser(params, options)).pipe(
       Effect.as(makeUser(client, requestNewUserName))
     )
   }
   AccessKey(id: string): AccessKey {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeAccessKey(client, this.name, id)
   }
   LoginProfile(): LoginProfile {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeLoginProfile(client, this.name)
   }
   MfaDevice(serialNumber: string): MfaDevice {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeMfaDevice(client, this.name, serialNumber)
   }
   Policy(name: string): UserPolicy {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeUserPolicy(client, this.name, name)
   }
   SigningCertificate(id: string): SigningCertificate {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeSigningCertificate(client, this.name, id)
   }
   get accessKeys(): User.AccessKeysCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     const toChunk = (
@@ -4822,7 +4864,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     })
   }
   get attachedPolicies(): User.AttachedPoliciesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     const toChunk = (
@@ -4862,7 +4904,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     })
   }
   get groups(): User.GroupsCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     const toChunk = (
@@ -4906,7 +4948,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     })
   }
   get mfaDevices(): User.MfaDevicesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     const toChunk = (
@@ -4953,7 +4995,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     })
   }
   get policies(): User.PoliciesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     const toChunk = (
@@ -4991,7 +5033,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     })
   }
   get signingCertificates(): User.SigningCertificatesCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     const toChunk = (
@@ -5045,16 +5087,16 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
 
 class UserLoadedImpl extends UserImpl<User.Data> {
   override get arn(): User.Data["Arn"] {
-    return this.meta.data.Arn
+    return this.resourceData.Arn
   }
   override get createDate(): User.Data["CreateDate"] {
-    return this.meta.data.CreateDate
+    return this.resourceData.CreateDate
   }
   override get path(): User.Data["Path"] {
-    return this.meta.data.Path
+    return this.resourceData.Path
   }
   override get userId(): User.Data["UserId"] {
-    return this.meta.data.UserId
+    return this.resourceData.UserId
   }
 }
 
@@ -5161,37 +5203,35 @@ class UserPolicyImpl<D extends UserPolicy.Data | undefined>
   readonly userName: string
   readonly name: string
   constructor(client: IAMClient.Service, userName: string, name: string, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "UserPolicy",
-      client,
-      identifiers: { UserName: userName, Name: name },
-      data
-    })
+    super(client, data)
     this.userName = userName
     this.name = name
+  }
+  protected describe(): Resource.Descriptor<UserPolicy.Identifiers> {
+    return { serviceName: "iam", resourceName: "UserPolicy", identifiers: { UserName: this.userName, Name: this.name } }
   }
   get policyName() {
     return this.name
   }
   get policyDocument(): UserPolicy.Data["PolicyDocument"] | undefined {
-    return this.meta.data?.PolicyDocument
+    return this.resourceData?.PolicyDocument
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("UserPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getUserPolicy({ PolicyName: this.name, UserName: this.userName }, options)).pipe(
-      Effect.map((response) =>
-        makeUserPolicyLoaded(
-          this.meta.client,
-          this.userName,
-          this.name,
-          Resource.fromModel<Sdk.GetUserPolicyResponse, "PolicyDocument" | "PolicyName" | "UserName">(response)
+    return this.guard(this.resourceClient.getUserPolicy({ PolicyName: this.name, UserName: this.userName }, options))
+      .pipe(
+        Effect.map((response) =>
+          makeUserPolicyLoaded(
+            this.resourceClient,
+            this.userName,
+            this.name,
+            Resource.fromModel<Sdk.GetUserPolicyResponse, "PolicyDocument" | "PolicyName" | "UserName">(response)
+          )
         )
       )
-    )
   }
   reload(options?: ClientRuntime.CallOptions) {
     return this.load(options)
@@ -5201,21 +5241,21 @@ class UserPolicyImpl<D extends UserPolicy.Data | undefined>
     options?: ClientRuntime.CallOptions
   ) {
     const params: Sdk.DeleteUserPolicyCommandInput = { ...input, PolicyName: this.name, UserName: this.userName }
-    return this.guard(this.meta.client.deleteUserPolicy(params, options))
+    return this.guard(this.resourceClient.deleteUserPolicy(params, options))
   }
   put(input: Omit<Sdk.PutUserPolicyCommandInput, "PolicyName" | "UserName">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutUserPolicyCommandInput = { ...input, PolicyName: this.name, UserName: this.userName }
-    return this.guard(this.meta.client.putUserPolicy(params, options))
+    return this.guard(this.resourceClient.putUserPolicy(params, options))
   }
   User(): User {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeUser(client, this.userName)
   }
 }
 
 class UserPolicyLoadedImpl extends UserPolicyImpl<UserPolicy.Data> {
   override get policyDocument(): UserPolicy.Data["PolicyDocument"] {
-    return this.meta.data.PolicyDocument
+    return this.resourceData.PolicyDocument
   }
 }
 
@@ -5327,29 +5367,26 @@ class VirtualMfaDeviceImpl<D extends VirtualMfaDevice.Data | undefined>
 {
   readonly serialNumber: string
   constructor(client: IAMClient.Service, serialNumber: string, data: D) {
-    super({
-      serviceName: "iam",
-      resourceName: "VirtualMfaDevice",
-      client,
-      identifiers: { SerialNumber: serialNumber },
-      data
-    })
+    super(client, data)
     this.serialNumber = serialNumber
   }
+  protected describe(): Resource.Descriptor<VirtualMfaDevice.Identifiers> {
+    return { serviceName: "iam", resourceName: "VirtualMfaDevice", identifiers: { SerialNumber: this.serialNumber } }
+  }
   get base32StringSeed(): VirtualMfaDevice.Data["Base32StringSeed"] | undefined {
-    return this.meta.data?.Base32StringSeed
+    return this.resourceData?.Base32StringSeed
   }
   get enableDate(): VirtualMfaDevice.Data["EnableDate"] | undefined {
-    return this.meta.data?.EnableDate
+    return this.resourceData?.EnableDate
   }
   get qrCodePng(): VirtualMfaDevice.Data["QRCodePNG"] | undefined {
-    return this.meta.data?.QRCodePNG
+    return this.resourceData?.QRCodePNG
   }
   get tags(): VirtualMfaDevice.Data["Tags"] | undefined {
-    return this.meta.data?.Tags
+    return this.resourceData?.Tags
   }
   get userAttribute(): VirtualMfaDevice.Data["User"] | undefined {
-    return this.meta.data?.User
+    return this.resourceData?.User
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("VirtualMfaDevice", this.meta.identifiers)
@@ -5357,13 +5394,13 @@ class VirtualMfaDeviceImpl<D extends VirtualMfaDevice.Data | undefined>
   }
   delete(input?: Omit<Sdk.DeleteVirtualMFADeviceCommandInput, "SerialNumber">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteVirtualMFADeviceCommandInput = { ...input, SerialNumber: this.serialNumber }
-    return this.guard(this.meta.client.deleteVirtualMFADevice(params, options))
+    return this.guard(this.resourceClient.deleteVirtualMFADevice(params, options))
   }
   get user(): Effect.Effect<User | undefined, Resource.InvalidIdentifier | Resource.ResourceLoadError> {
-    const client = this.meta.client
+    const client = this.resourceClient
     const data: Effect.Effect<VirtualMfaDevice.Data, Resource.InvalidIdentifier | Resource.ResourceLoadError> =
-      this.meta.data !== undefined
-        ? Effect.succeed(this.meta.data)
+      this.resourceData !== undefined
+        ? Effect.succeed(this.resourceData)
         : Effect.fail(
           new Resource.ResourceLoadError({
             message: "VirtualMfaDevice has no load method: build it from a listing or an action to use user",

@@ -236,25 +236,28 @@ export declare namespace Bucket {
 class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Client.Service, Bucket.Identifiers, D> {
   readonly name: string
   constructor(client: S3Client.Service, name: string, data: D) {
-    super({ serviceName: "s3", resourceName: "Bucket", client, identifiers: { Name: name }, data })
+    super(client, data)
     this.name = name
   }
+  protected describe(): Resource.Descriptor<Bucket.Identifiers> {
+    return { serviceName: "s3", resourceName: "Bucket", identifiers: { Name: this.name } }
+  }
   get bucketArn(): Bucket.Data["BucketArn"] | undefined {
-    return this.meta.data?.BucketArn
+    return this.resourceData?.BucketArn
   }
   get bucketRegion(): Bucket.Data["BucketRegion"] | undefined {
-    return this.meta.data?.BucketRegion
+    return this.resourceData?.BucketRegion
   }
   get creationDate(): Bucket.Data["CreationDate"] | undefined {
-    return this.meta.data?.CreationDate
+    return this.resourceData?.CreationDate
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load() {
-    return this.guard(Support.loadBucket(this.meta.client, this.name)).pipe(
-      Effect.map((data) => makeBucketLoaded(this.meta.client, this.name, data))
+    return this.guard(Support.loadBucket(this.resourceClient, this.name)).pipe(
+      Effect.map((data) => makeBucketLoaded(this.resourceClient, this.name, data))
     )
   }
   reload() {
@@ -262,15 +265,15 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
   }
   create(input?: Omit<Sdk.CreateBucketCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CreateBucketCommandInput = { ...input, Bucket: this.name }
-    return this.guard(this.meta.client.createBucket(params, options))
+    return this.guard(this.resourceClient.createBucket(params, options))
   }
   delete(input?: Omit<Sdk.DeleteBucketCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketCommandInput = { ...input, Bucket: this.name }
-    return this.guard(this.meta.client.deleteBucket(params, options))
+    return this.guard(this.resourceClient.deleteBucket(params, options))
   }
   deleteObjects(input: Omit<Sdk.DeleteObjectsCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteObjectsCommandInput = { ...input, Bucket: this.name }
-    return this.guard(this.meta.client.deleteObjects(params, options))
+    return this.guard(this.resourceClient.deleteObjects(params, options))
   }
   putObject(input: Omit<Sdk.PutObjectCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutObjectCommandInput = { ...input, Bucket: this.name }
@@ -278,61 +281,61 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     if (requestKey === undefined || requestKey === "") {
       return Effect.fail(missingParameter("Object", "PutObject", "Key"))
     }
-    const client = this.meta.client
-    return this.guard(this.meta.client.putObject(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.putObject(params, options)).pipe(
       Effect.as(makeObject(client, this.name, requestKey))
     )
   }
   Acl(): BucketAcl {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketAcl(client, this.name)
   }
   Cors(): BucketCors {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketCors(client, this.name)
   }
   Lifecycle(): BucketLifecycle {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketLifecycle(client, this.name)
   }
   LifecycleConfiguration(): BucketLifecycleConfiguration {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketLifecycleConfiguration(client, this.name)
   }
   Logging(): BucketLogging {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketLogging(client, this.name)
   }
   Notification(): BucketNotification {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketNotification(client, this.name)
   }
   Object(key: string): S3Object {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObject(client, this.name, key)
   }
   Policy(): BucketPolicy {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketPolicy(client, this.name)
   }
   RequestPayment(): BucketRequestPayment {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketRequestPayment(client, this.name)
   }
   Tagging(): BucketTagging {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketTagging(client, this.name)
   }
   Versioning(): BucketVersioning {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketVersioning(client, this.name)
   }
   Website(): BucketWebsite {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucketWebsite(client, this.name)
   }
   get multipartUploads(): Bucket.MultipartUploadsCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
     const toChunk = (
@@ -373,7 +376,7 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     })
   }
   get objectVersions(): Bucket.ObjectVersionsCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
     const toChunk = (
@@ -425,7 +428,7 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     })
   }
   get objects(): Bucket.ObjectsCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
     const toChunk = (
@@ -460,10 +463,10 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     })
   }
   waitUntilExists(options?: Waiter.Options) {
-    return this.guard(this.meta.client.waitFor.bucketExists({ Bucket: this.name }, options))
+    return this.guard(this.resourceClient.waitFor.bucketExists({ Bucket: this.name }, options))
   }
   waitUntilNotExists(options?: Waiter.Options) {
-    return this.guard(this.meta.client.waitFor.bucketNotExists({ Bucket: this.name }, options))
+    return this.guard(this.resourceClient.waitFor.bucketNotExists({ Bucket: this.name }, options))
   }
 }
 
@@ -565,22 +568,25 @@ class BucketAclImpl<D extends BucketAcl.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({ serviceName: "s3", resourceName: "BucketAcl", client, identifiers: { BucketName: bucketName }, data })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketAcl.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketAcl", identifiers: { BucketName: this.bucketName } }
+  }
   get grants(): BucketAcl.Data["Grants"] | undefined {
-    return this.meta.data?.Grants
+    return this.resourceData?.Grants
   }
   get owner(): BucketAcl.Data["Owner"] | undefined {
-    return this.meta.data?.Owner
+    return this.resourceData?.Owner
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketAcl", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketAcl({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketAclLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketAcl({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketAclLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -588,10 +594,10 @@ class BucketAclImpl<D extends BucketAcl.Data | undefined>
   }
   put(input?: Omit<Sdk.PutBucketAclCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketAclCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketAcl(params, options))
+    return this.guard(this.resourceClient.putBucketAcl(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -699,19 +705,22 @@ class BucketCorsImpl<D extends BucketCors.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({ serviceName: "s3", resourceName: "BucketCors", client, identifiers: { BucketName: bucketName }, data })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketCors.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketCors", identifiers: { BucketName: this.bucketName } }
+  }
   get corsRules(): BucketCors.Data["CORSRules"] | undefined {
-    return this.meta.data?.CORSRules
+    return this.resourceData?.CORSRules
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketCors", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketCors({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketCorsLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketCors({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketCorsLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -719,14 +728,14 @@ class BucketCorsImpl<D extends BucketCors.Data | undefined>
   }
   delete(input?: Omit<Sdk.DeleteBucketCorsCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketCorsCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.deleteBucketCors(params, options))
+    return this.guard(this.resourceClient.deleteBucketCors(params, options))
   }
   put(input: Omit<Sdk.PutBucketCorsCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketCorsCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketCors(params, options))
+    return this.guard(this.resourceClient.putBucketCors(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -798,8 +807,11 @@ export declare namespace BucketLifecycle {
 class BucketLifecycleImpl<D extends undefined> extends Resource.Base<S3Client.Service, BucketLifecycle.Identifiers, D> {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({ serviceName: "s3", resourceName: "BucketLifecycle", client, identifiers: { BucketName: bucketName }, data })
+    super(client, data)
     this.bucketName = bucketName
+  }
+  protected describe(): Resource.Descriptor<BucketLifecycle.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketLifecycle", identifiers: { BucketName: this.bucketName } }
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketLifecycle", this.meta.identifiers)
@@ -807,10 +819,10 @@ class BucketLifecycleImpl<D extends undefined> extends Resource.Base<S3Client.Se
   }
   delete(input?: Omit<Sdk.DeleteBucketLifecycleCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketLifecycleCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.deleteBucketLifecycle(params, options))
+    return this.guard(this.resourceClient.deleteBucketLifecycle(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -924,31 +936,32 @@ class BucketLifecycleConfigurationImpl<D extends BucketLifecycleConfiguration.Da
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "BucketLifecycleConfiguration",
-      client,
-      identifiers: { BucketName: bucketName },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketLifecycleConfiguration.Identifiers> {
+    return {
+      serviceName: "s3",
+      resourceName: "BucketLifecycleConfiguration",
+      identifiers: { BucketName: this.bucketName }
+    }
+  }
   get rules(): BucketLifecycleConfiguration.Data["Rules"] | undefined {
-    return this.meta.data?.Rules
+    return this.resourceData?.Rules
   }
   get transitionDefaultMinimumObjectSize():
     | BucketLifecycleConfiguration.Data["TransitionDefaultMinimumObjectSize"]
     | undefined
   {
-    return this.meta.data?.TransitionDefaultMinimumObjectSize
+    return this.resourceData?.TransitionDefaultMinimumObjectSize
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketLifecycleConfiguration", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketLifecycleConfiguration({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketLifecycleConfigurationLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketLifecycleConfiguration({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketLifecycleConfigurationLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -956,14 +969,14 @@ class BucketLifecycleConfigurationImpl<D extends BucketLifecycleConfiguration.Da
   }
   delete(input?: Omit<Sdk.DeleteBucketLifecycleCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketLifecycleCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.deleteBucketLifecycle(params, options))
+    return this.guard(this.resourceClient.deleteBucketLifecycle(params, options))
   }
   put(input?: Omit<Sdk.PutBucketLifecycleConfigurationCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketLifecycleConfigurationCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketLifecycleConfiguration(params, options))
+    return this.guard(this.resourceClient.putBucketLifecycleConfiguration(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -1070,19 +1083,22 @@ class BucketLoggingImpl<D extends BucketLogging.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({ serviceName: "s3", resourceName: "BucketLogging", client, identifiers: { BucketName: bucketName }, data })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketLogging.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketLogging", identifiers: { BucketName: this.bucketName } }
+  }
   get loggingEnabled(): BucketLogging.Data["LoggingEnabled"] | undefined {
-    return this.meta.data?.LoggingEnabled
+    return this.resourceData?.LoggingEnabled
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketLogging", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketLogging({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketLoggingLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketLogging({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketLoggingLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -1090,10 +1106,10 @@ class BucketLoggingImpl<D extends BucketLogging.Data | undefined>
   }
   put(input: Omit<Sdk.PutBucketLoggingCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketLoggingCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketLogging(params, options))
+    return this.guard(this.resourceClient.putBucketLogging(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -1214,45 +1230,43 @@ class BucketNotificationImpl<D extends BucketNotification.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "BucketNotification",
-      client,
-      identifiers: { BucketName: bucketName },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketNotification.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketNotification", identifiers: { BucketName: this.bucketName } }
+  }
   get eventBridgeConfiguration(): BucketNotification.Data["EventBridgeConfiguration"] | undefined {
-    return this.meta.data?.EventBridgeConfiguration
+    return this.resourceData?.EventBridgeConfiguration
   }
   get lambdaFunctionConfigurations(): BucketNotification.Data["LambdaFunctionConfigurations"] | undefined {
-    return this.meta.data?.LambdaFunctionConfigurations
+    return this.resourceData?.LambdaFunctionConfigurations
   }
   get queueConfigurations(): BucketNotification.Data["QueueConfigurations"] | undefined {
-    return this.meta.data?.QueueConfigurations
+    return this.resourceData?.QueueConfigurations
   }
   get topicConfigurations(): BucketNotification.Data["TopicConfigurations"] | undefined {
-    return this.meta.data?.TopicConfigurations
+    return this.resourceData?.TopicConfigurations
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketNotification", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketNotificationConfiguration({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketNotificationLoaded(this.meta.client, this.bucketName, response))
-    )
+    return this.guard(this.resourceClient.getBucketNotificationConfiguration({ Bucket: this.bucketName }, options))
+      .pipe(
+        Effect.map((response) => makeBucketNotificationLoaded(this.resourceClient, this.bucketName, response))
+      )
   }
   reload(options?: ClientRuntime.CallOptions) {
     return this.load(options)
   }
   put(input: Omit<Sdk.PutBucketNotificationConfigurationCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketNotificationConfigurationCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketNotificationConfiguration(params, options))
+    return this.guard(this.resourceClient.putBucketNotificationConfiguration(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -1360,19 +1374,22 @@ class BucketPolicyImpl<D extends BucketPolicy.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({ serviceName: "s3", resourceName: "BucketPolicy", client, identifiers: { BucketName: bucketName }, data })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketPolicy.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketPolicy", identifiers: { BucketName: this.bucketName } }
+  }
   get policy(): BucketPolicy.Data["Policy"] | undefined {
-    return this.meta.data?.Policy
+    return this.resourceData?.Policy
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketPolicy({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketPolicyLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketPolicy({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketPolicyLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -1380,14 +1397,14 @@ class BucketPolicyImpl<D extends BucketPolicy.Data | undefined>
   }
   delete(input?: Omit<Sdk.DeleteBucketPolicyCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketPolicyCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.deleteBucketPolicy(params, options))
+    return this.guard(this.resourceClient.deleteBucketPolicy(params, options))
   }
   put(input: Omit<Sdk.PutBucketPolicyCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketPolicyCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketPolicy(params, options))
+    return this.guard(this.resourceClient.putBucketPolicy(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -1493,25 +1510,22 @@ class BucketRequestPaymentImpl<D extends BucketRequestPayment.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "BucketRequestPayment",
-      client,
-      identifiers: { BucketName: bucketName },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketRequestPayment.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketRequestPayment", identifiers: { BucketName: this.bucketName } }
+  }
   get payer(): BucketRequestPayment.Data["Payer"] | undefined {
-    return this.meta.data?.Payer
+    return this.resourceData?.Payer
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketRequestPayment", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketRequestPayment({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketRequestPaymentLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketRequestPayment({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketRequestPaymentLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -1519,10 +1533,10 @@ class BucketRequestPaymentImpl<D extends BucketRequestPayment.Data | undefined>
   }
   put(input: Omit<Sdk.PutBucketRequestPaymentCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketRequestPaymentCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketRequestPayment(params, options))
+    return this.guard(this.resourceClient.putBucketRequestPayment(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -1630,21 +1644,24 @@ class BucketTaggingImpl<D extends BucketTagging.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({ serviceName: "s3", resourceName: "BucketTagging", client, identifiers: { BucketName: bucketName }, data })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketTagging.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketTagging", identifiers: { BucketName: this.bucketName } }
+  }
   get tagSet(): BucketTagging.Data["TagSet"] | undefined {
-    return this.meta.data?.TagSet
+    return this.resourceData?.TagSet
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketTagging", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketTagging({ Bucket: this.bucketName }, options)).pipe(
+    return this.guard(this.resourceClient.getBucketTagging({ Bucket: this.bucketName }, options)).pipe(
       Effect.map((response) =>
         makeBucketTaggingLoaded(
-          this.meta.client,
+          this.resourceClient,
           this.bucketName,
           Resource.fromModel<Sdk.GetBucketTaggingOutput, "TagSet">(response)
         )
@@ -1656,21 +1673,21 @@ class BucketTaggingImpl<D extends BucketTagging.Data | undefined>
   }
   delete(input?: Omit<Sdk.DeleteBucketTaggingCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketTaggingCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.deleteBucketTagging(params, options))
+    return this.guard(this.resourceClient.deleteBucketTagging(params, options))
   }
   put(input: Omit<Sdk.PutBucketTaggingCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketTaggingCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketTagging(params, options))
+    return this.guard(this.resourceClient.putBucketTagging(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
 
 class BucketTaggingLoadedImpl extends BucketTaggingImpl<BucketTagging.Data> {
   override get tagSet(): BucketTagging.Data["TagSet"] {
-    return this.meta.data.TagSet
+    return this.resourceData.TagSet
   }
 }
 
@@ -1792,28 +1809,25 @@ class BucketVersioningImpl<D extends BucketVersioning.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "BucketVersioning",
-      client,
-      identifiers: { BucketName: bucketName },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketVersioning.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketVersioning", identifiers: { BucketName: this.bucketName } }
+  }
   get mfaDelete(): BucketVersioning.Data["MFADelete"] | undefined {
-    return this.meta.data?.MFADelete
+    return this.resourceData?.MFADelete
   }
   get status(): BucketVersioning.Data["Status"] | undefined {
-    return this.meta.data?.Status
+    return this.resourceData?.Status
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketVersioning", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketVersioning({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketVersioningLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketVersioning({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketVersioningLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -1833,11 +1847,11 @@ class BucketVersioningImpl<D extends BucketVersioning.Data | undefined>
       Bucket: this.bucketName,
       VersioningConfiguration: { ...input?.VersioningConfiguration, Status: "Enabled" }
     }
-    return this.guard(this.meta.client.putBucketVersioning(params, options))
+    return this.guard(this.resourceClient.putBucketVersioning(params, options))
   }
   put(input: Omit<Sdk.PutBucketVersioningCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketVersioningCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketVersioning(params, options))
+    return this.guard(this.resourceClient.putBucketVersioning(params, options))
   }
   suspend(
     input?: Omit<Sdk.PutBucketVersioningCommandInput, "Bucket" | "VersioningConfiguration"> & {
@@ -1853,10 +1867,10 @@ class BucketVersioningImpl<D extends BucketVersioning.Data | undefined>
       Bucket: this.bucketName,
       VersioningConfiguration: { ...input?.VersioningConfiguration, Status: "Suspended" }
     }
-    return this.guard(this.meta.client.putBucketVersioning(params, options))
+    return this.guard(this.resourceClient.putBucketVersioning(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -1973,28 +1987,31 @@ class BucketWebsiteImpl<D extends BucketWebsite.Data | undefined>
 {
   readonly bucketName: string
   constructor(client: S3Client.Service, bucketName: string, data: D) {
-    super({ serviceName: "s3", resourceName: "BucketWebsite", client, identifiers: { BucketName: bucketName }, data })
+    super(client, data)
     this.bucketName = bucketName
   }
+  protected describe(): Resource.Descriptor<BucketWebsite.Identifiers> {
+    return { serviceName: "s3", resourceName: "BucketWebsite", identifiers: { BucketName: this.bucketName } }
+  }
   get errorDocument(): BucketWebsite.Data["ErrorDocument"] | undefined {
-    return this.meta.data?.ErrorDocument
+    return this.resourceData?.ErrorDocument
   }
   get indexDocument(): BucketWebsite.Data["IndexDocument"] | undefined {
-    return this.meta.data?.IndexDocument
+    return this.resourceData?.IndexDocument
   }
   get redirectAllRequestsTo(): BucketWebsite.Data["RedirectAllRequestsTo"] | undefined {
-    return this.meta.data?.RedirectAllRequestsTo
+    return this.resourceData?.RedirectAllRequestsTo
   }
   get routingRules(): BucketWebsite.Data["RoutingRules"] | undefined {
-    return this.meta.data?.RoutingRules
+    return this.resourceData?.RoutingRules
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("BucketWebsite", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getBucketWebsite({ Bucket: this.bucketName }, options)).pipe(
-      Effect.map((response) => makeBucketWebsiteLoaded(this.meta.client, this.bucketName, response))
+    return this.guard(this.resourceClient.getBucketWebsite({ Bucket: this.bucketName }, options)).pipe(
+      Effect.map((response) => makeBucketWebsiteLoaded(this.resourceClient, this.bucketName, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -2002,14 +2019,14 @@ class BucketWebsiteImpl<D extends BucketWebsite.Data | undefined>
   }
   delete(input?: Omit<Sdk.DeleteBucketWebsiteCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteBucketWebsiteCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.deleteBucketWebsite(params, options))
+    return this.guard(this.resourceClient.deleteBucketWebsite(params, options))
   }
   put(input: Omit<Sdk.PutBucketWebsiteCommandInput, "Bucket">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutBucketWebsiteCommandInput = { ...input, Bucket: this.bucketName }
-    return this.guard(this.meta.client.putBucketWebsite(params, options))
+    return this.guard(this.resourceClient.putBucketWebsite(params, options))
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
 }
@@ -2170,43 +2187,44 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
   readonly objectKey: string
   readonly id: string
   constructor(client: S3Client.Service, bucketName: string, objectKey: string, id: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "MultipartUpload",
-      client,
-      identifiers: { BucketName: bucketName, ObjectKey: objectKey, Id: id },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
     this.objectKey = objectKey
     this.id = id
   }
+  protected describe(): Resource.Descriptor<MultipartUpload.Identifiers> {
+    return {
+      serviceName: "s3",
+      resourceName: "MultipartUpload",
+      identifiers: { BucketName: this.bucketName, ObjectKey: this.objectKey, Id: this.id }
+    }
+  }
   get checksumAlgorithm(): MultipartUpload.Data["ChecksumAlgorithm"] | undefined {
-    return this.meta.data?.ChecksumAlgorithm
+    return this.resourceData?.ChecksumAlgorithm
   }
   get checksumType(): MultipartUpload.Data["ChecksumType"] | undefined {
-    return this.meta.data?.ChecksumType
+    return this.resourceData?.ChecksumType
   }
   get initiated(): MultipartUpload.Data["Initiated"] | undefined {
-    return this.meta.data?.Initiated
+    return this.resourceData?.Initiated
   }
   get initiator(): MultipartUpload.Data["Initiator"] | undefined {
-    return this.meta.data?.Initiator
+    return this.resourceData?.Initiator
   }
   get key(): MultipartUpload.Data["Key"] | undefined {
-    return this.meta.data?.Key
+    return this.resourceData?.Key
   }
   get owner(): MultipartUpload.Data["Owner"] | undefined {
-    return this.meta.data?.Owner
+    return this.resourceData?.Owner
   }
   get storageClass(): MultipartUpload.Data["StorageClass"] | undefined {
-    return this.meta.data?.StorageClass
+    return this.resourceData?.StorageClass
   }
   get uploadId(): MultipartUpload.Data["UploadId"] | undefined {
-    return this.meta.data?.UploadId
+    return this.resourceData?.UploadId
   }
   get versionId(): MultipartUpload.Data["VersionId"] | undefined {
-    return this.meta.data?.VersionId
+    return this.resourceData?.VersionId
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("MultipartUpload", this.meta.identifiers)
@@ -2222,7 +2240,7 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
       Key: this.objectKey,
       UploadId: this.id
     }
-    return this.guard(this.meta.client.abortMultipartUpload(params, options))
+    return this.guard(this.resourceClient.abortMultipartUpload(params, options))
   }
   complete(
     input?: Omit<Sdk.CompleteMultipartUploadCommandInput, "Bucket" | "Key" | "UploadId">,
@@ -2235,21 +2253,21 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
       UploadId: this.id
     }
 
-    const client = this.meta.client
-    return this.guard(this.meta.client.completeMultipartUpload(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.completeMultipartUpload(params, options)).pipe(
       Effect.as(makeObject(client, this.bucketName, this.objectKey))
     )
   }
   Object(): S3Object {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObject(client, this.bucketName, this.objectKey)
   }
   Part(partNumber: number): MultipartUploadPart {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeMultipartUploadPart(client, this.bucketName, this.objectKey, this.id, partNumber)
   }
   get parts(): MultipartUpload.PartsCollection {
-    const client = this.meta.client
+    const client = this.resourceClient
     const parent = { bucketName: this.bucketName, objectKey: this.objectKey, id: this.id }
     const invalid = checkIdentifiers("MultipartUpload", this.meta.identifiers)
     const toChunk = (
@@ -2442,61 +2460,62 @@ class MultipartUploadPartImpl<D extends MultipartUploadPart.Data | undefined>
     partNumber: number,
     data: D
   ) {
-    super({
-      serviceName: "s3",
-      resourceName: "MultipartUploadPart",
-      client,
-      identifiers: {
-        BucketName: bucketName,
-        ObjectKey: objectKey,
-        MultipartUploadId: multipartUploadId,
-        PartNumber: partNumber
-      },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
     this.objectKey = objectKey
     this.multipartUploadId = multipartUploadId
     this.partNumber = partNumber
   }
+  protected describe(): Resource.Descriptor<MultipartUploadPart.Identifiers> {
+    return {
+      serviceName: "s3",
+      resourceName: "MultipartUploadPart",
+      identifiers: {
+        BucketName: this.bucketName,
+        ObjectKey: this.objectKey,
+        MultipartUploadId: this.multipartUploadId,
+        PartNumber: this.partNumber
+      }
+    }
+  }
   get checksumCrc32(): MultipartUploadPart.Data["ChecksumCRC32"] | undefined {
-    return this.meta.data?.ChecksumCRC32
+    return this.resourceData?.ChecksumCRC32
   }
   get checksumCrc32C(): MultipartUploadPart.Data["ChecksumCRC32C"] | undefined {
-    return this.meta.data?.ChecksumCRC32C
+    return this.resourceData?.ChecksumCRC32C
   }
   get checksumCrc64Nvme(): MultipartUploadPart.Data["ChecksumCRC64NVME"] | undefined {
-    return this.meta.data?.ChecksumCRC64NVME
+    return this.resourceData?.ChecksumCRC64NVME
   }
   get checksumMd5(): MultipartUploadPart.Data["ChecksumMD5"] | undefined {
-    return this.meta.data?.ChecksumMD5
+    return this.resourceData?.ChecksumMD5
   }
   get checksumSha1(): MultipartUploadPart.Data["ChecksumSHA1"] | undefined {
-    return this.meta.data?.ChecksumSHA1
+    return this.resourceData?.ChecksumSHA1
   }
   get checksumSha256(): MultipartUploadPart.Data["ChecksumSHA256"] | undefined {
-    return this.meta.data?.ChecksumSHA256
+    return this.resourceData?.ChecksumSHA256
   }
   get checksumSha512(): MultipartUploadPart.Data["ChecksumSHA512"] | undefined {
-    return this.meta.data?.ChecksumSHA512
+    return this.resourceData?.ChecksumSHA512
   }
   get checksumXxhash128(): MultipartUploadPart.Data["ChecksumXXHASH128"] | undefined {
-    return this.meta.data?.ChecksumXXHASH128
+    return this.resourceData?.ChecksumXXHASH128
   }
   get checksumXxhash3(): MultipartUploadPart.Data["ChecksumXXHASH3"] | undefined {
-    return this.meta.data?.ChecksumXXHASH3
+    return this.resourceData?.ChecksumXXHASH3
   }
   get checksumXxhash64(): MultipartUploadPart.Data["ChecksumXXHASH64"] | undefined {
-    return this.meta.data?.ChecksumXXHASH64
+    return this.resourceData?.ChecksumXXHASH64
   }
   get eTag(): MultipartUploadPart.Data["ETag"] | undefined {
-    return this.meta.data?.ETag
+    return this.resourceData?.ETag
   }
   get lastModified(): MultipartUploadPart.Data["LastModified"] | undefined {
-    return this.meta.data?.LastModified
+    return this.resourceData?.LastModified
   }
   get size(): MultipartUploadPart.Data["Size"] | undefined {
-    return this.meta.data?.Size
+    return this.resourceData?.Size
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("MultipartUploadPart", this.meta.identifiers)
@@ -2513,7 +2532,7 @@ class MultipartUploadPartImpl<D extends MultipartUploadPart.Data | undefined>
       PartNumber: this.partNumber,
       UploadId: this.multipartUploadId
     }
-    return this.guard(this.meta.client.uploadPartCopy(params, options))
+    return this.guard(this.resourceClient.uploadPartCopy(params, options))
   }
   upload(
     input?: Omit<Sdk.UploadPartCommandInput, "Bucket" | "Key" | "PartNumber" | "UploadId">,
@@ -2526,10 +2545,10 @@ class MultipartUploadPartImpl<D extends MultipartUploadPart.Data | undefined>
       PartNumber: this.partNumber,
       UploadId: this.multipartUploadId
     }
-    return this.guard(this.meta.client.uploadPart(params, options))
+    return this.guard(this.resourceClient.uploadPart(params, options))
   }
   MultipartUpload(): MultipartUpload {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeMultipartUpload(client, this.bucketName, this.objectKey, this.multipartUploadId)
   }
 }
@@ -2835,164 +2854,161 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   readonly bucketName: string
   readonly key: string
   constructor(client: S3Client.Service, bucketName: string, key: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "Object",
-      client,
-      identifiers: { BucketName: bucketName, Key: key },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
     this.key = key
   }
+  protected describe(): Resource.Descriptor<S3Object.Identifiers> {
+    return { serviceName: "s3", resourceName: "Object", identifiers: { BucketName: this.bucketName, Key: this.key } }
+  }
   get acceptRanges(): S3Object.Data["AcceptRanges"] | undefined {
-    return this.meta.data?.AcceptRanges
+    return this.resourceData?.AcceptRanges
   }
   get archiveStatus(): S3Object.Data["ArchiveStatus"] | undefined {
-    return this.meta.data?.ArchiveStatus
+    return this.resourceData?.ArchiveStatus
   }
   get bucketKeyEnabled(): S3Object.Data["BucketKeyEnabled"] | undefined {
-    return this.meta.data?.BucketKeyEnabled
+    return this.resourceData?.BucketKeyEnabled
   }
   get cacheControl(): S3Object.Data["CacheControl"] | undefined {
-    return this.meta.data?.CacheControl
+    return this.resourceData?.CacheControl
   }
   get checksumCrc32(): S3Object.Data["ChecksumCRC32"] | undefined {
-    return this.meta.data?.ChecksumCRC32
+    return this.resourceData?.ChecksumCRC32
   }
   get checksumCrc32C(): S3Object.Data["ChecksumCRC32C"] | undefined {
-    return this.meta.data?.ChecksumCRC32C
+    return this.resourceData?.ChecksumCRC32C
   }
   get checksumCrc64Nvme(): S3Object.Data["ChecksumCRC64NVME"] | undefined {
-    return this.meta.data?.ChecksumCRC64NVME
+    return this.resourceData?.ChecksumCRC64NVME
   }
   get checksumMd5(): S3Object.Data["ChecksumMD5"] | undefined {
-    return this.meta.data?.ChecksumMD5
+    return this.resourceData?.ChecksumMD5
   }
   get checksumSha1(): S3Object.Data["ChecksumSHA1"] | undefined {
-    return this.meta.data?.ChecksumSHA1
+    return this.resourceData?.ChecksumSHA1
   }
   get checksumSha256(): S3Object.Data["ChecksumSHA256"] | undefined {
-    return this.meta.data?.ChecksumSHA256
+    return this.resourceData?.ChecksumSHA256
   }
   get checksumSha512(): S3Object.Data["ChecksumSHA512"] | undefined {
-    return this.meta.data?.ChecksumSHA512
+    return this.resourceData?.ChecksumSHA512
   }
   get checksumType(): S3Object.Data["ChecksumType"] | undefined {
-    return this.meta.data?.ChecksumType
+    return this.resourceData?.ChecksumType
   }
   get checksumXxhash128(): S3Object.Data["ChecksumXXHASH128"] | undefined {
-    return this.meta.data?.ChecksumXXHASH128
+    return this.resourceData?.ChecksumXXHASH128
   }
   get checksumXxhash3(): S3Object.Data["ChecksumXXHASH3"] | undefined {
-    return this.meta.data?.ChecksumXXHASH3
+    return this.resourceData?.ChecksumXXHASH3
   }
   get checksumXxhash64(): S3Object.Data["ChecksumXXHASH64"] | undefined {
-    return this.meta.data?.ChecksumXXHASH64
+    return this.resourceData?.ChecksumXXHASH64
   }
   get contentDisposition(): S3Object.Data["ContentDisposition"] | undefined {
-    return this.meta.data?.ContentDisposition
+    return this.resourceData?.ContentDisposition
   }
   get contentEncoding(): S3Object.Data["ContentEncoding"] | undefined {
-    return this.meta.data?.ContentEncoding
+    return this.resourceData?.ContentEncoding
   }
   get contentLanguage(): S3Object.Data["ContentLanguage"] | undefined {
-    return this.meta.data?.ContentLanguage
+    return this.resourceData?.ContentLanguage
   }
   get contentLength(): S3Object.Data["ContentLength"] | undefined {
-    return this.meta.data?.ContentLength
+    return this.resourceData?.ContentLength
   }
   get contentRange(): S3Object.Data["ContentRange"] | undefined {
-    return this.meta.data?.ContentRange
+    return this.resourceData?.ContentRange
   }
   get contentType(): S3Object.Data["ContentType"] | undefined {
-    return this.meta.data?.ContentType
+    return this.resourceData?.ContentType
   }
   get deleteMarker(): S3Object.Data["DeleteMarker"] | undefined {
-    return this.meta.data?.DeleteMarker
+    return this.resourceData?.DeleteMarker
   }
   get eTag(): S3Object.Data["ETag"] | undefined {
-    return this.meta.data?.ETag
+    return this.resourceData?.ETag
   }
   get expiration(): S3Object.Data["Expiration"] | undefined {
-    return this.meta.data?.Expiration
+    return this.resourceData?.Expiration
   }
   get expires(): S3Object.Data["Expires"] | undefined {
-    return this.meta.data?.Expires
+    return this.resourceData?.Expires
   }
   get expiresString(): S3Object.Data["ExpiresString"] | undefined {
-    return this.meta.data?.ExpiresString
+    return this.resourceData?.ExpiresString
   }
   get lastModified(): S3Object.Data["LastModified"] | undefined {
-    return this.meta.data?.LastModified
+    return this.resourceData?.LastModified
   }
   get metadata(): S3Object.Data["Metadata"] | undefined {
-    return this.meta.data?.Metadata
+    return this.resourceData?.Metadata
   }
   get missingMeta(): S3Object.Data["MissingMeta"] | undefined {
-    return this.meta.data?.MissingMeta
+    return this.resourceData?.MissingMeta
   }
   get objectLockEventHold(): S3Object.Data["ObjectLockEventHold"] | undefined {
-    return this.meta.data?.ObjectLockEventHold
+    return this.resourceData?.ObjectLockEventHold
   }
   get objectLockEventHoldDurationDays(): S3Object.Data["ObjectLockEventHoldDurationDays"] | undefined {
-    return this.meta.data?.ObjectLockEventHoldDurationDays
+    return this.resourceData?.ObjectLockEventHoldDurationDays
   }
   get objectLockEventHoldDurationYears(): S3Object.Data["ObjectLockEventHoldDurationYears"] | undefined {
-    return this.meta.data?.ObjectLockEventHoldDurationYears
+    return this.resourceData?.ObjectLockEventHoldDurationYears
   }
   get objectLockLegalHoldStatus(): S3Object.Data["ObjectLockLegalHoldStatus"] | undefined {
-    return this.meta.data?.ObjectLockLegalHoldStatus
+    return this.resourceData?.ObjectLockLegalHoldStatus
   }
   get objectLockMode(): S3Object.Data["ObjectLockMode"] | undefined {
-    return this.meta.data?.ObjectLockMode
+    return this.resourceData?.ObjectLockMode
   }
   get objectLockRetainUntilDate(): S3Object.Data["ObjectLockRetainUntilDate"] | undefined {
-    return this.meta.data?.ObjectLockRetainUntilDate
+    return this.resourceData?.ObjectLockRetainUntilDate
   }
   get partsCount(): S3Object.Data["PartsCount"] | undefined {
-    return this.meta.data?.PartsCount
+    return this.resourceData?.PartsCount
   }
   get replicationStatus(): S3Object.Data["ReplicationStatus"] | undefined {
-    return this.meta.data?.ReplicationStatus
+    return this.resourceData?.ReplicationStatus
   }
   get requestCharged(): S3Object.Data["RequestCharged"] | undefined {
-    return this.meta.data?.RequestCharged
+    return this.resourceData?.RequestCharged
   }
   get restore(): S3Object.Data["Restore"] | undefined {
-    return this.meta.data?.Restore
+    return this.resourceData?.Restore
   }
   get sseCustomerAlgorithm(): S3Object.Data["SSECustomerAlgorithm"] | undefined {
-    return this.meta.data?.SSECustomerAlgorithm
+    return this.resourceData?.SSECustomerAlgorithm
   }
   get sseCustomerKeyMd5(): S3Object.Data["SSECustomerKeyMD5"] | undefined {
-    return this.meta.data?.SSECustomerKeyMD5
+    return this.resourceData?.SSECustomerKeyMD5
   }
   get ssekmsKeyId(): S3Object.Data["SSEKMSKeyId"] | undefined {
-    return this.meta.data?.SSEKMSKeyId
+    return this.resourceData?.SSEKMSKeyId
   }
   get serverSideEncryption(): S3Object.Data["ServerSideEncryption"] | undefined {
-    return this.meta.data?.ServerSideEncryption
+    return this.resourceData?.ServerSideEncryption
   }
   get storageClass(): S3Object.Data["StorageClass"] | undefined {
-    return this.meta.data?.StorageClass
+    return this.resourceData?.StorageClass
   }
   get tagCount(): S3Object.Data["TagCount"] | undefined {
-    return this.meta.data?.TagCount
+    return this.resourceData?.TagCount
   }
   get versionId(): S3Object.Data["VersionId"] | undefined {
-    return this.meta.data?.VersionId
+    return this.resourceData?.VersionId
   }
   get websiteRedirectLocation(): S3Object.Data["WebsiteRedirectLocation"] | undefined {
-    return this.meta.data?.WebsiteRedirectLocation
+    return this.resourceData?.WebsiteRedirectLocation
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("Object", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.headObject({ Bucket: this.bucketName, Key: this.key }, options)).pipe(
-      Effect.map((response) => makeObjectLoaded(this.meta.client, this.bucketName, this.key, response))
+    return this.guard(this.resourceClient.headObject({ Bucket: this.bucketName, Key: this.key }, options)).pipe(
+      Effect.map((response) => makeObjectLoaded(this.resourceClient, this.bucketName, this.key, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -3000,15 +3016,15 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   }
   copyFrom(input: Omit<Sdk.CopyObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CopyObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.copyObject(params, options))
+    return this.guard(this.resourceClient.copyObject(params, options))
   }
   delete(input?: Omit<Sdk.DeleteObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.deleteObject(params, options))
+    return this.guard(this.resourceClient.deleteObject(params, options))
   }
   get(input?: Omit<Sdk.GetObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.GetObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.getObject(params, options))
+    return this.guard(this.resourceClient.getObject(params, options))
   }
   initiateMultipartUpload(
     input?: Omit<Sdk.CreateMultipartUploadCommandInput, "Bucket" | "Key">,
@@ -3016,8 +3032,8 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   ) {
     const params: Sdk.CreateMultipartUploadCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
 
-    const client = this.meta.client
-    return this.guard(this.meta.client.createMultipartUpload(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createMultipartUpload(params, options)).pipe(
       Effect.flatMap((response) => {
         const id0 = response.UploadId
         return id0 === undefined
@@ -3028,33 +3044,33 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   }
   put(input?: Omit<Sdk.PutObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.putObject(params, options))
+    return this.guard(this.resourceClient.putObject(params, options))
   }
   restoreObject(input?: Omit<Sdk.RestoreObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.RestoreObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.restoreObject(params, options))
+    return this.guard(this.resourceClient.restoreObject(params, options))
   }
   Acl(): ObjectAcl {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObjectAcl(client, this.bucketName, this.key)
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
   MultipartUpload(id: string): MultipartUpload {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeMultipartUpload(client, this.bucketName, this.key, id)
   }
   Version(id: string): ObjectVersion {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObjectVersion(client, this.bucketName, this.key, id)
   }
   waitUntilExists(options?: Waiter.Options) {
-    return this.guard(this.meta.client.waitFor.objectExists({ Bucket: this.bucketName, Key: this.key }, options))
+    return this.guard(this.resourceClient.waitFor.objectExists({ Bucket: this.bucketName, Key: this.key }, options))
   }
   waitUntilNotExists(options?: Waiter.Options) {
-    return this.guard(this.meta.client.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
+    return this.guard(this.resourceClient.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
   }
 }
 
@@ -3167,32 +3183,33 @@ class ObjectAclImpl<D extends ObjectAcl.Data | undefined>
   readonly bucketName: string
   readonly objectKey: string
   constructor(client: S3Client.Service, bucketName: string, objectKey: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "ObjectAcl",
-      client,
-      identifiers: { BucketName: bucketName, ObjectKey: objectKey },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
     this.objectKey = objectKey
   }
+  protected describe(): Resource.Descriptor<ObjectAcl.Identifiers> {
+    return {
+      serviceName: "s3",
+      resourceName: "ObjectAcl",
+      identifiers: { BucketName: this.bucketName, ObjectKey: this.objectKey }
+    }
+  }
   get grants(): ObjectAcl.Data["Grants"] | undefined {
-    return this.meta.data?.Grants
+    return this.resourceData?.Grants
   }
   get owner(): ObjectAcl.Data["Owner"] | undefined {
-    return this.meta.data?.Owner
+    return this.resourceData?.Owner
   }
   get requestCharged(): ObjectAcl.Data["RequestCharged"] | undefined {
-    return this.meta.data?.RequestCharged
+    return this.resourceData?.RequestCharged
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ObjectAcl", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load(options?: ClientRuntime.CallOptions) {
-    return this.guard(this.meta.client.getObjectAcl({ Bucket: this.bucketName, Key: this.objectKey }, options)).pipe(
-      Effect.map((response) => makeObjectAclLoaded(this.meta.client, this.bucketName, this.objectKey, response))
+    return this.guard(this.resourceClient.getObjectAcl({ Bucket: this.bucketName, Key: this.objectKey }, options)).pipe(
+      Effect.map((response) => makeObjectAclLoaded(this.resourceClient, this.bucketName, this.objectKey, response))
     )
   }
   reload(options?: ClientRuntime.CallOptions) {
@@ -3200,10 +3217,10 @@ class ObjectAclImpl<D extends ObjectAcl.Data | undefined>
   }
   put(input?: Omit<Sdk.PutObjectAclCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutObjectAclCommandInput = { ...input, Bucket: this.bucketName, Key: this.objectKey }
-    return this.guard(this.meta.client.putObjectAcl(params, options))
+    return this.guard(this.resourceClient.putObjectAcl(params, options))
   }
   Object(): S3Object {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObject(client, this.bucketName, this.objectKey)
   }
 }
@@ -3393,47 +3410,48 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   readonly bucketName: string
   readonly key: string
   constructor(client: S3Client.Service, bucketName: string, key: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "ObjectSummary",
-      client,
-      identifiers: { BucketName: bucketName, Key: key },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
     this.key = key
   }
+  protected describe(): Resource.Descriptor<ObjectSummary.Identifiers> {
+    return {
+      serviceName: "s3",
+      resourceName: "ObjectSummary",
+      identifiers: { BucketName: this.bucketName, Key: this.key }
+    }
+  }
   get checksumAlgorithm(): ObjectSummary.Data["ChecksumAlgorithm"] | undefined {
-    return this.meta.data?.ChecksumAlgorithm
+    return this.resourceData?.ChecksumAlgorithm
   }
   get checksumType(): ObjectSummary.Data["ChecksumType"] | undefined {
-    return this.meta.data?.ChecksumType
+    return this.resourceData?.ChecksumType
   }
   get eTag(): ObjectSummary.Data["ETag"] | undefined {
-    return this.meta.data?.ETag
+    return this.resourceData?.ETag
   }
   get lastModified(): ObjectSummary.Data["LastModified"] | undefined {
-    return this.meta.data?.LastModified
+    return this.resourceData?.LastModified
   }
   get owner(): ObjectSummary.Data["Owner"] | undefined {
-    return this.meta.data?.Owner
+    return this.resourceData?.Owner
   }
   get restoreStatus(): ObjectSummary.Data["RestoreStatus"] | undefined {
-    return this.meta.data?.RestoreStatus
+    return this.resourceData?.RestoreStatus
   }
   get size(): ObjectSummary.Data["Size"] | undefined {
-    return this.meta.data?.Size
+    return this.resourceData?.Size
   }
   get storageClass(): ObjectSummary.Data["StorageClass"] | undefined {
-    return this.meta.data?.StorageClass
+    return this.resourceData?.StorageClass
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ObjectSummary", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
   load() {
-    return this.guard(Support.loadObjectSummary(this.meta.client, this.bucketName, this.key)).pipe(
-      Effect.map((data) => makeObjectSummaryLoaded(this.meta.client, this.bucketName, this.key, data))
+    return this.guard(Support.loadObjectSummary(this.resourceClient, this.bucketName, this.key)).pipe(
+      Effect.map((data) => makeObjectSummaryLoaded(this.resourceClient, this.bucketName, this.key, data))
     )
   }
   reload() {
@@ -3441,15 +3459,15 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   }
   copyFrom(input: Omit<Sdk.CopyObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.CopyObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.copyObject(params, options))
+    return this.guard(this.resourceClient.copyObject(params, options))
   }
   delete(input?: Omit<Sdk.DeleteObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.DeleteObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.deleteObject(params, options))
+    return this.guard(this.resourceClient.deleteObject(params, options))
   }
   get(input?: Omit<Sdk.GetObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.GetObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.getObject(params, options))
+    return this.guard(this.resourceClient.getObject(params, options))
   }
   initiateMultipartUpload(
     input?: Omit<Sdk.CreateMultipartUploadCommandInput, "Bucket" | "Key">,
@@ -3457,8 +3475,8 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   ) {
     const params: Sdk.CreateMultipartUploadCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
 
-    const client = this.meta.client
-    return this.guard(this.meta.client.createMultipartUpload(params, options)).pipe(
+    const client = this.resourceClient
+    return this.guard(this.resourceClient.createMultipartUpload(params, options)).pipe(
       Effect.flatMap((response) => {
         const id0 = response.UploadId
         return id0 === undefined
@@ -3469,37 +3487,37 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   }
   put(input?: Omit<Sdk.PutObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.PutObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.putObject(params, options))
+    return this.guard(this.resourceClient.putObject(params, options))
   }
   restoreObject(input?: Omit<Sdk.RestoreObjectCommandInput, "Bucket" | "Key">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.RestoreObjectCommandInput = { ...input, Bucket: this.bucketName, Key: this.key }
-    return this.guard(this.meta.client.restoreObject(params, options))
+    return this.guard(this.resourceClient.restoreObject(params, options))
   }
   Acl(): ObjectAcl {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObjectAcl(client, this.bucketName, this.key)
   }
   Bucket(): Bucket {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeBucket(client, this.bucketName)
   }
   MultipartUpload(id: string): MultipartUpload {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeMultipartUpload(client, this.bucketName, this.key, id)
   }
   Object(): S3Object {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObject(client, this.bucketName, this.key)
   }
   Version(id: string): ObjectVersion {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObjectVersion(client, this.bucketName, this.key, id)
   }
   waitUntilExists(options?: Waiter.Options) {
-    return this.guard(this.meta.client.waitFor.objectExists({ Bucket: this.bucketName, Key: this.key }, options))
+    return this.guard(this.resourceClient.waitFor.objectExists({ Bucket: this.bucketName, Key: this.key }, options))
   }
   waitUntilNotExists(options?: Waiter.Options) {
-    return this.guard(this.meta.client.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
+    return this.guard(this.resourceClient.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
   }
 }
 
@@ -3672,49 +3690,50 @@ class ObjectVersionImpl<D extends ObjectVersion.Data | undefined>
   readonly objectKey: string
   readonly id: string
   constructor(client: S3Client.Service, bucketName: string, objectKey: string, id: string, data: D) {
-    super({
-      serviceName: "s3",
-      resourceName: "ObjectVersion",
-      client,
-      identifiers: { BucketName: bucketName, ObjectKey: objectKey, Id: id },
-      data
-    })
+    super(client, data)
     this.bucketName = bucketName
     this.objectKey = objectKey
     this.id = id
   }
+  protected describe(): Resource.Descriptor<ObjectVersion.Identifiers> {
+    return {
+      serviceName: "s3",
+      resourceName: "ObjectVersion",
+      identifiers: { BucketName: this.bucketName, ObjectKey: this.objectKey, Id: this.id }
+    }
+  }
   get checksumAlgorithm(): ObjectVersion.Data["ChecksumAlgorithm"] | undefined {
-    return this.meta.data?.ChecksumAlgorithm
+    return this.resourceData?.ChecksumAlgorithm
   }
   get checksumType(): ObjectVersion.Data["ChecksumType"] | undefined {
-    return this.meta.data?.ChecksumType
+    return this.resourceData?.ChecksumType
   }
   get eTag(): ObjectVersion.Data["ETag"] | undefined {
-    return this.meta.data?.ETag
+    return this.resourceData?.ETag
   }
   get isLatest(): ObjectVersion.Data["IsLatest"] | undefined {
-    return this.meta.data?.IsLatest
+    return this.resourceData?.IsLatest
   }
   get key(): ObjectVersion.Data["Key"] | undefined {
-    return this.meta.data?.Key
+    return this.resourceData?.Key
   }
   get lastModified(): ObjectVersion.Data["LastModified"] | undefined {
-    return this.meta.data?.LastModified
+    return this.resourceData?.LastModified
   }
   get owner(): ObjectVersion.Data["Owner"] | undefined {
-    return this.meta.data?.Owner
+    return this.resourceData?.Owner
   }
   get restoreStatus(): ObjectVersion.Data["RestoreStatus"] | undefined {
-    return this.meta.data?.RestoreStatus
+    return this.resourceData?.RestoreStatus
   }
   get size(): ObjectVersion.Data["Size"] | undefined {
-    return this.meta.data?.Size
+    return this.resourceData?.Size
   }
   get storageClass(): ObjectVersion.Data["StorageClass"] | undefined {
-    return this.meta.data?.StorageClass
+    return this.resourceData?.StorageClass
   }
   get versionId(): ObjectVersion.Data["VersionId"] | undefined {
-    return this.meta.data?.VersionId
+    return this.resourceData?.VersionId
   }
   private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
     const invalid = checkIdentifiers("ObjectVersion", this.meta.identifiers)
@@ -3730,7 +3749,7 @@ class ObjectVersionImpl<D extends ObjectVersion.Data | undefined>
       Key: this.objectKey,
       VersionId: this.id
     }
-    return this.guard(this.meta.client.deleteObject(params, options))
+    return this.guard(this.resourceClient.deleteObject(params, options))
   }
   get(input?: Omit<Sdk.GetObjectCommandInput, "Bucket" | "Key" | "VersionId">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.GetObjectCommandInput = {
@@ -3739,7 +3758,7 @@ class ObjectVersionImpl<D extends ObjectVersion.Data | undefined>
       Key: this.objectKey,
       VersionId: this.id
     }
-    return this.guard(this.meta.client.getObject(params, options))
+    return this.guard(this.resourceClient.getObject(params, options))
   }
   head(input?: Omit<Sdk.HeadObjectCommandInput, "Bucket" | "Key" | "VersionId">, options?: ClientRuntime.CallOptions) {
     const params: Sdk.HeadObjectCommandInput = {
@@ -3748,10 +3767,10 @@ class ObjectVersionImpl<D extends ObjectVersion.Data | undefined>
       Key: this.objectKey,
       VersionId: this.id
     }
-    return this.guard(this.meta.client.headObject(params, options))
+    return this.guard(this.resourceClient.headObject(params, options))
   }
   Object(): S3Object {
-    const client = this.meta.client
+    const client = this.resourceClient
     return makeObject(client, this.bucketName, this.objectKey)
   }
 }
