@@ -328,66 +328,87 @@ const prematureClose = (operation: string) =>
 
 /**
  * A Node Readable as a Stream that emits, per pull, everything the Readable has buffered (one
- * Chunk of several buffers rather than one pull per buffer). Closing the Stream before the body
- * ended destroys the Readable, which closes its connection.
+ * Chunk of several buffers rather than one pull per buffer). Its listeners are attached once, not
+ * per pull. Closing the Stream before the body ended destroys the Readable, which closes its
+ * connection.
  */
-const readableStream = (
-  readable: Readable,
-  operation: string
-): Stream.Stream<Uint8Array, AwsError.AwsTransportError> => {
-  const pull = Effect.async<Chunk.Chunk<Uint8Array>, Option.Option<AwsError.AwsTransportError>>((resume) => {
-    const take = (): Chunk.Chunk<Uint8Array> | AwsError.AwsTransportError | undefined => {
-      const chunks: Array<Uint8Array> = []
+const batchBytes = 256 * 1024
+
+const readableStream = (readable: Readable, operation: string): Stream.Stream<Uint8Array, AwsError.AwsTransportError> =>
+  Stream.suspend(() => {
+    type Pulled = Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<AwsError.AwsTransportError>>
+    let failure: AwsError.AwsTransportError | undefined = readable.errored !== null
+      ? bodyError(operation, readable.errored)
+      : undefined
+    let waiting: ((pulled: Pulled) => void) | undefined
+
+    // The buffers taken for the current pull: a pull waits for `batchBytes` (or the end) so that
+    // the Stream's per-pull work is paid once per batch, not once per socket read.
+    let batch: Array<Uint8Array> = []
+    let batched = 0
+    const emit = (): Pulled => {
+      const chunk = Chunk.unsafeFromArray(batch)
+      batch = []
+      batched = 0
+      return Effect.succeed(chunk)
+    }
+
+    // What a pull gets now, if anything: a batch, a failure (after the bytes before it), the end.
+    const take = (): Pulled | undefined => {
       let chunk: unknown
-      while ((chunk = readable.read()) !== null) {
-        if (!(chunk instanceof Uint8Array)) return notBytes(operation)
-        chunks.push(chunk)
+      while (batched < batchBytes && (chunk = readable.read()) !== null) {
+        if (!(chunk instanceof Uint8Array)) {
+          failure ??= notBytes(operation)
+          break
+        }
+        batch.push(chunk)
+        batched += chunk.length
       }
-      return chunks.length > 0 ? Chunk.unsafeFromArray(chunks) : undefined
+      const over = failure !== undefined || readable.readableEnded
+      if (batched >= batchBytes || (over && batched > 0)) return emit()
+      if (failure !== undefined) return Effect.fail(Option.some(failure))
+      if (readable.readableEnded) return Effect.fail(Option.none())
+      return undefined
     }
-    const settle = (): boolean => {
-      const taken = take()
-      if (taken === undefined) return false
-      resume(Chunk.isChunk(taken) ? Effect.succeed(taken) : Effect.fail(Option.some(taken)))
-      return true
-    }
-    if (readable.errored !== null) return resume(Effect.fail(Option.some(bodyError(operation, readable.errored))))
-    if (readable.readableEnded) return resume(Effect.fail(Option.none()))
-    if (settle()) return
-    const onReadable = () => {
-      if (settle()) cleanup()
-    }
-    const onEnd = () => {
-      cleanup()
-      resume(Effect.fail(Option.none()))
+    const wake = () => {
+      if (waiting === undefined) return
+      const pulled = take()
+      if (pulled === undefined) return
+      const resume = waiting
+      waiting = undefined
+      resume(pulled)
     }
     const onError = (cause: unknown) => {
-      cleanup()
-      resume(Effect.fail(Option.some(bodyError(operation, cause))))
+      failure ??= bodyError(operation, cause)
+      wake()
     }
     const onClose = () => {
-      if (readable.readableEnded) return
-      cleanup()
-      resume(Effect.fail(Option.some(prematureClose(operation))))
+      if (!readable.readableEnded) failure ??= prematureClose(operation)
+      wake()
     }
-    const cleanup = () => {
-      readable.off("readable", onReadable)
-      readable.off("end", onEnd)
-      readable.off("error", onError)
-      readable.off("close", onClose)
-    }
-    readable.on("readable", onReadable)
-    readable.on("end", onEnd)
+    readable.on("readable", wake)
+    readable.on("end", wake)
     readable.on("error", onError)
     readable.on("close", onClose)
-    return Effect.sync(cleanup)
+
+    const pull: Pulled = Effect.suspend(() =>
+      take() ?? Effect.async<Chunk.Chunk<Uint8Array>, Option.Option<AwsError.AwsTransportError>>((resume) => {
+        waiting = resume
+        return Effect.sync(() => {
+          waiting = undefined
+        })
+      })
+    )
+    return Stream.repeatEffectChunkOption(pull).pipe(
+      Stream.ensuring(Effect.sync(() => {
+        readable.off("readable", wake)
+        readable.off("end", wake)
+        readable.off("error", onError)
+        readable.off("close", onClose)
+        if (!readable.readableEnded) readable.destroy()
+      }))
+    )
   })
-  return Stream.repeatEffectChunkOption(pull).pipe(
-    Stream.ensuring(Effect.sync(() => {
-      if (!readable.readableEnded) readable.destroy()
-    }))
-  )
-}
 
 /**
  * The body of a GetObject answer as a Stream: Node's Readable read in batches, else the SDK's

@@ -178,8 +178,9 @@ const rangeAt = (index: number, partSize: number, size: number): Range => {
 
 /**
  * The ranges of the object in order, fetched `concurrency` at a time ahead of the consumer: a
- * window of forked GETs, each collecting its range; the next range starts when the consumer takes
- * the oldest one. Closing the stream interrupts the GETs in flight.
+ * window of forked GETs, each collecting its range's buffers as they came off the socket (no
+ * copy); the next range starts when the consumer takes the oldest one. Closing the stream
+ * interrupts the GETs in flight.
  */
 const rangedStream = (
   ctx: Context,
@@ -254,6 +255,27 @@ export const download = (
     return reportChunks(bytes, reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
 
+// Filled right away: on Node, skip zero-filling.
+const allocate = (size: number): Uint8Array =>
+  typeof Buffer === "function" ? Buffer.allocUnsafe(size) : new Uint8Array(size)
+
+/**
+ * Copies a range's buffers into one block as they arrive, so that they die young (holding every
+ * socket buffer of several ranges costs more in garbage collection than the copy). Bytes beyond
+ * the block are not copied; `readRange` fails on a length mismatch anyway.
+ */
+const receiver = (bytes: Uint8Array) => {
+  let offset = 0
+  return {
+    bytes,
+    onChunk: (chunk: Uint8Array) => {
+      const room = bytes.length - offset
+      if (room > 0) bytes.set(chunk.length <= room ? chunk : chunk.subarray(0, room), offset)
+      offset += chunk.length
+    }
+  }
+}
+
 const concat = (chunks: Iterable<Uint8Array>, length: number): Uint8Array => {
   const all = [...chunks]
   if (all.length === 1 && all[0].length === length) return all[0]
@@ -311,20 +333,19 @@ export const downloadFile = (
       }
       // A file handle has one position: seek and write go together under one lock.
       const lock = yield* Effect.makeSemaphore(1)
+      // Range buffers are reused once written: at most `maxConcurrency` of them exist.
+      const free: Array<Uint8Array> = []
       yield* Effect.forEach(
         Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
         (range) =>
           Effect.suspend(() => {
-            const chunks: Array<Uint8Array> = []
-            return readRange(ctx, range.start, range.end, (chunk) => chunks.push(chunk)).pipe(
+            const whole = free.pop() ?? allocate(partSize)
+            const target = receiver(whole.subarray(0, range.end - range.start + 1))
+            return readRange(ctx, range.start, range.end, target.onChunk).pipe(
               Effect.zipRight(
-                lock.withPermits(1)(Effect.suspend(() =>
-                  Effect.zipRight(
-                    file.seek(range.start, "start"),
-                    file.writeAll(concat(chunks, range.end - range.start + 1))
-                  )
-                ))
+                lock.withPermits(1)(Effect.zipRight(file.seek(range.start, "start"), file.writeAll(target.bytes)))
               ),
+              Effect.zipRight(Effect.sync(() => free.push(whole))),
               Effect.zipRight(reporter.report(range.end - range.start + 1))
             )
           }),
