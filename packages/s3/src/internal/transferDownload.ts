@@ -178,9 +178,14 @@ const rangeAt = (index: number, partSize: number, size: number): Range => {
 
 /**
  * The ranges of the object in order, fetched `concurrency` at a time ahead of the consumer: a
- * window of forked GETs, each collecting its range's buffers as they came off the socket (no
- * copy); the next range starts when the consumer takes the oldest one. Closing the stream
- * interrupts the GETs in flight.
+ * window of forked GETs, each reading its range into a block; the next range starts when the
+ * consumer has taken the oldest one. Closing the stream interrupts the GETs in flight.
+ *
+ * Blocks are reused: socket buffers are copied in as they arrive and the consumer gets fresh
+ * 256 KiB copies, one per pull. Holding the socket buffers of the ranges read ahead instead (or a
+ * fresh block per range) kept megabytes of external memory alive across young-generation
+ * collections, which V8 answers with a mark-compact every few tens of milliseconds; the two copies
+ * cost less than that.
  */
 const rangedStream = (
   ctx: Context,
@@ -191,27 +196,51 @@ const rangedStream = (
   Stream.unwrapScoped(Effect.gen(function*() {
     const scope = yield* Effect.scope
     const count = Math.ceil(size / partSize)
-    const window: Array<Fiber.RuntimeFiber<Chunk.Chunk<Uint8Array>, S3DownloadFailed>> = []
+    const free: Array<Uint8Array> = []
+    const window: Array<Fiber.RuntimeFiber<readonly [Uint8Array, Uint8Array], S3DownloadFailed>> = []
     let next = 0
     const fill = Effect.gen(function*() {
       while (window.length < concurrency && next < count) {
         const range = rangeAt(next, partSize, size)
         next += 1
-        const chunks: Array<Uint8Array> = []
-        const fetch = Effect.map(
-          readRange(ctx, range.start, range.end, (chunk) => chunks.push(chunk)),
-          () => Chunk.unsafeFromArray(chunks)
+        const whole = free.pop() ?? allocate(partSize)
+        const target = receiver(whole.subarray(0, range.end - range.start + 1))
+        const fetch = Effect.as(
+          readRange(ctx, range.start, range.end, target.onChunk),
+          [whole, target.bytes] as const
         )
         window.push(yield* Effect.forkIn(fetch, scope))
       }
     })
-    const pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> = Effect.gen(function*() {
-      yield* fill
-      const oldest = window.shift()
-      if (oldest === undefined) return yield* Effect.fail(Option.none())
-      const chunk = yield* Effect.mapError(Fiber.join(oldest), Option.some)
-      yield* fill
-      return chunk
+    // The range being handed out, piece by piece.
+    let current: { readonly whole: Uint8Array; readonly bytes: Uint8Array; offset: number } | undefined
+    const nextPiece = (): Chunk.Chunk<Uint8Array> | undefined => {
+      if (current === undefined) return undefined
+      const { bytes, offset } = current
+      if (offset >= bytes.length) {
+        free.push(current.whole)
+        current = undefined
+        return undefined
+      }
+      // A copy (a Buffer's `slice` would be a view of the block, which is reused).
+      const copy = allocate(Math.min(piece, bytes.length - offset))
+      copy.set(bytes.subarray(offset, offset + copy.length))
+      current.offset += copy.length
+      return Chunk.of(copy)
+    }
+    const pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> = Effect.suspend(() => {
+      const ready = nextPiece()
+      if (ready !== undefined) return Effect.succeed(ready)
+      return Effect.gen(function*() {
+        yield* fill
+        const oldest = window.shift()
+        if (oldest === undefined) return yield* Effect.fail(Option.none())
+        const [whole, bytes] = yield* Effect.mapError(Fiber.join(oldest), Option.some)
+        current = { whole, bytes, offset: 0 }
+        const first = nextPiece() ?? Chunk.empty<Uint8Array>()
+        yield* fill
+        return first
+      })
     })
     return Stream.repeatEffectChunkOption(pull)
   }))
@@ -254,6 +283,9 @@ export const download = (
       : rangedStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
     return reportChunks(bytes, reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
+
+// The size of the pieces a ranged download stream emits.
+const piece = 256 * 1024
 
 // Filled right away: on Node, skip zero-filling.
 const allocate = (size: number): Uint8Array =>
