@@ -182,7 +182,7 @@ const rangeAt = (index: number, partSize: number, size: number): Range => {
  * consumer has taken the oldest one. Closing the stream interrupts the GETs in flight.
  *
  * Blocks are reused: socket buffers are copied in as they arrive and the consumer gets fresh
- * 256 KiB copies, one per pull. Holding the socket buffers of the ranges read ahead instead (or a
+ * 256 KiB copies, 1 MiB per pull. Holding the socket buffers of the ranges read ahead instead (or a
  * fresh block per range) kept megabytes of external memory alive across young-generation
  * collections, which V8 answers with a mark-compact every few tens of milliseconds; the two copies
  * cost less than that.
@@ -222,11 +222,16 @@ const rangedStream = (
         current = undefined
         return undefined
       }
-      // A copy (a Buffer's `slice` would be a view of the block, which is reused).
-      const copy = allocate(Math.min(piece, bytes.length - offset))
-      copy.set(bytes.subarray(offset, offset + copy.length))
-      current.offset += copy.length
-      return Chunk.of(copy)
+      // Copies (a Buffer's `slice` would be a view of the block, which is reused).
+      const pieces: Array<Uint8Array> = []
+      const stop = Math.min(bytes.length, offset + piecesPerPull * piece)
+      for (let at = offset; at < stop; at += piece) {
+        const copy = allocate(Math.min(piece, stop - at))
+        copy.set(bytes.subarray(at, at + copy.length))
+        pieces.push(copy)
+      }
+      current.offset = stop
+      return Chunk.unsafeFromArray(pieces)
     }
     const pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> = Effect.suspend(() => {
       const ready = nextPiece()
@@ -284,8 +289,9 @@ export const download = (
     return reportChunks(bytes, reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
 
-// The size of the pieces a ranged download stream emits.
+// The size of the pieces a ranged download stream emits, and how many one pull hands out.
 const piece = 256 * 1024
+const piecesPerPull = 4
 
 // Filled right away: on Node, skip zero-filling.
 const allocate = (size: number): Uint8Array =>
