@@ -26,6 +26,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const generator = "scripts/codegen/resources.mjs"
 
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
+// Import lines by module path.
+const byImport = (a, b) => byName(/from "(.*)"/.exec(a)[1], /from "(.*)"/.exec(b)[1])
 const fail = (message) => {
   throw new Error(`${generator}: ${message}`)
 }
@@ -44,6 +46,66 @@ const camel = (name) =>
 const lowerFirst = (s) => s.charAt(0).toLowerCase() + s.slice(1)
 const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1)
 const str = (s) => JSON.stringify(s)
+
+// boto3's injected transfer methods (boto3/s3/inject.py `inject_bucket_methods` /
+// `inject_object_methods`), implemented in resourceTransfer.ts over S3Transfer with the resource's
+// own client. `ids` is the object literal part that fills Bucket (and Key) from the identifiers.
+const transferMethods = (kind, ids) => {
+  const errs = (op, extra = []) =>
+    [`S3Transfer.${op}`, "S3Transfer.InvalidTransferInput", ...extra, "Resource.InvalidIdentifier"].join(" | ")
+  const fills = kind === "Bucket" ? "`Bucket`" : "`Bucket` and `Key`"
+  const copyInput = kind === "Bucket" ? "input: Transfer.BucketCopyInput" : "options?: Transfer.ObjectCopyOptions"
+  const copyArg = kind === "Bucket" ? "input" : "options"
+  const io = kind === "Bucket" ? "input" : "input?"
+  return [
+    {
+      prop: "upload",
+      sig: `upload<E = never, R = never>(input: Transfer.${kind}UploadInput<E, R>)`,
+      returns: `Effect.Effect<S3Transfer.TransferResult, ${errs("S3UploadFailed", ["E"])}, R>`,
+      body: `this.guard(Transfer.upload(this.resourceClient, { ...input, ${ids} }))`,
+      doc:
+        `boto3's injected \`upload_fileobj\`: \`S3Transfer.upload\` of a stream, bytes or a string, with this resource's client; it supplies ${fills}.`
+    },
+    {
+      prop: "uploadFile",
+      sig: `uploadFile(input: Transfer.${kind}UploadFileInput)`,
+      returns: `Effect.Effect<S3Transfer.TransferResult, ${
+        errs("S3UploadFailed", ["PlatformError.PlatformError"])
+      }, FileSystem.FileSystem>`,
+      body: `this.guard(Transfer.uploadFile(this.resourceClient, { ...input, ${ids} }))`,
+      doc:
+        `boto3's injected \`upload_file\`: \`S3Transfer.uploadFile\` with this resource's client; it supplies ${fills}.`
+    },
+    {
+      prop: "download",
+      sig: `download(${io}: Transfer.${kind}DownloadInput)`,
+      returns: `Stream.Stream<Uint8Array, ${errs("S3DownloadFailed")}>`,
+      body:
+        `Stream.unwrap(this.guard(Effect.sync(() => Transfer.download(this.resourceClient, { ...input, ${ids} }))))`,
+      doc:
+        `boto3's injected \`download_fileobj\`: \`S3Transfer.download\` as a stream, with this resource's client; it supplies ${fills}.`
+    },
+    {
+      prop: "downloadFile",
+      sig: `downloadFile(input: Transfer.${kind}DownloadFileInput)`,
+      returns: `Effect.Effect<S3Transfer.TransferResult, ${
+        errs("S3DownloadFailed", ["PlatformError.PlatformError"])
+      }, FileSystem.FileSystem>`,
+      body: `this.guard(Transfer.downloadFile(this.resourceClient, { ...input, ${ids} }))`,
+      doc:
+        `boto3's injected \`download_file\`: \`S3Transfer.downloadFile\` with this resource's client; it supplies ${fills}.`
+    },
+    {
+      prop: "copy",
+      sig: `copy(source: S3Transfer.CopySource, ${copyInput})`,
+      returns: `Effect.Effect<S3Transfer.TransferResult, ${errs("S3CopyFailed")}>`,
+      body: `this.guard(Transfer.copy(this.resourceClient, { ...${copyArg}, CopySource: source, ${ids} }))`,
+      doc: `boto3's injected \`copy\`: the managed \`S3Transfer.copy\` of \`source\` into this ${
+        kind === "Bucket" ? "bucket" : "object"
+      } (CopyObject, or UploadPartCopy in parallel above the threshold), with this resource's client for every request; it supplies ${fills}.`
+    }
+  ]
+}
 
 const services = [
   {
@@ -73,6 +135,18 @@ const services = [
     },
     // The batch actions of the model, implemented in resourceSupport.ts.
     batchOperations: { DeleteObjects: "Support.batchDeleteObjects" },
+    // boto3 injects these on Bucket and Object; ObjectSummary gets Object's too.
+    injectedMethods: {
+      Bucket: transferMethods("Bucket", "Bucket: this.name"),
+      Object: transferMethods("Object", "Bucket: this.bucketName, Key: this.key"),
+      ObjectSummary: transferMethods("Object", "Bucket: this.bucketName, Key: this.key")
+    },
+    injectedImports: [
+      `import type * as PlatformError from "@effect/platform/Error"`,
+      `import type * as FileSystem from "@effect/platform/FileSystem"`,
+      `import type * as S3Transfer from "../S3Transfer.js"`,
+      `import * as Transfer from "./resourceTransfer.js"`
+    ],
     sensitive: {}
   },
   {
@@ -88,6 +162,8 @@ const services = [
     rename: {},
     injectedLoads: {},
     batchOperations: {},
+    injectedMethods: {},
+    injectedImports: [],
     // Members the IAM model marks sensitive: kept Redacted in identifiers, attributes and meta.data.
     sensitive: { AccessKeyPair: ["SecretAccessKey"], VirtualMfaDevice: ["Base32StringSeed", "QRCodePNG"] }
   }
@@ -267,6 +343,11 @@ const assignNames = (r, model) => {
     names.add("load")
     names.add("reload")
   }
+  // Injected methods win like load (boto3 injects them on the class).
+  for (const m of model.injectedMethods[r.name] ?? []) {
+    if (names.has(m.prop)) fail(`${r.name}: injected method ${m.prop} clashes`)
+    names.add(m.prop)
+  }
   for (const id of r.identifiers) id.prop = take(id.prop, "identifier")
   r.actions = Object.entries(def.actions ?? {}).sort(([a], [b]) => byName(a, b)).map(([name, a]) => ({
     name,
@@ -386,6 +467,7 @@ const requestParams = (r, request, selfExpr, opInfo, where) => {
 const generateService = (service, json, paginatorsJson, sdk) => {
   const model = normalise(service, json, paginatorsJson, sdk)
   model.injected = service.injectedLoads
+  model.injectedMethods = service.injectedMethods
   const { resources } = model
   const renamed = []
   for (const r of resources.values()) renamed.push(...assignNames(r, model))
@@ -398,6 +480,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     serviceActions: 0,
     loads: 0,
     injectedLoads: 0,
+    injectedMethods: 0,
     batchActions: 0,
     waiters: 0,
     subresources: 0,
@@ -583,10 +666,12 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       )
     }
     // Fails before any request when an identifier is unusable.
-    impl.push(`  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+    impl.push(
+      `  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
-  }`)
+  }`
+    )
 
     // load
     if (hasLoad) {
@@ -929,6 +1014,13 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       impl.push(`  ${w.prop}(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.${waiterName}({ ${fields.join(", ")} }, options))
   }`)
+    }
+
+    // injected methods (hand-written implementations)
+    for (const m of service.injectedMethods[r.name] ?? []) {
+      counts.injectedMethods++
+      iface.push(`  /** ${m.doc} */\n  ${m.sig}: ${m.returns}`)
+      impl.push(`  ${m.sig}: ${m.returns} {\n    return ${m.body}\n  }`)
     }
 
     // batch actions of this type (used by the collections that yield it)
@@ -1321,8 +1413,9 @@ ${
     `import * as Stream from "effect/Stream"`,
     `import type * as ${service.clientNs} from ${str(service.clientModule)}`,
     `import type * as ${service.errorNs} from ${str(service.errorModule)}`,
-    `import * as Support from "./resourceSupport.js"`
-  ]
+    `import * as Support from "./resourceSupport.js"`,
+    ...service.injectedImports
+  ].sort(byImport)
   const skippedNote = model.skipped.length === 0
     ? "// Every part of the model is generated; nothing is skipped.\n"
     : `// Skipped (the installed SDK lacks what they need):\n${model.skipped.map((x) => `//   ${x}\n`).join("")}`

@@ -36,7 +36,13 @@
  * - batch actions: `bucket.objects.filter({ Prefix }).delete()` and `bucket.objectVersions.delete()`
  *   send one DeleteObjects per page; keys S3 could not delete fail the action with
  *   `PartialBatchFailure` unless `{ collectErrors: true }`;
- * - waiters: `bucket.waitUntilExists()`, `object.waitUntilNotExists()`, … (the client's waiters).
+ * - waiters: `bucket.waitUntilExists()`, `object.waitUntilNotExists()`, … (the client's waiters);
+ * - managed transfers, boto3's injected methods: `bucket.uploadFile({ Key, path })`,
+ *   `bucket.downloadFile({ Key, path })`, `bucket.upload({ Key, body })`, `bucket.download({ Key })`,
+ *   `bucket.copy(source, { Key })`, and on `Object` / `ObjectSummary` the same without `Key`
+ *   (`object.uploadFile({ path })`, `object.download()`, `object.copy(source)`, …): `S3Transfer`'s
+ *   functions with the resource's own client (never the `S3Client` in context), `Bucket` / `Key`
+ *   filled from the identifiers; the file variants need `FileSystem`.
  *
  * An unusable identifier (an empty key, a malformed bucket name) fails with
  * `Resource.InvalidIdentifier` before any request. Two resources are `Equal` when they have the same
@@ -74,6 +80,18 @@ export type {
 } from "./internal/resources.generated.js"
 export type { BatchDeleteInput, BatchDeleteOptions, BatchDeleteResult } from "./internal/resourceSupport.js"
 export { PartialBatchFailure } from "./internal/resourceSupport.js"
+export type {
+  BucketCopyInput,
+  BucketDownloadFileInput,
+  BucketDownloadInput,
+  BucketUploadFileInput,
+  BucketUploadInput,
+  ObjectCopyOptions,
+  ObjectDownloadFileInput,
+  ObjectDownloadInput,
+  ObjectUploadFileInput,
+  ObjectUploadInput
+} from "./internal/resourceTransfer.js"
 
 /**
  * The S3 service resource: `buckets`, `createBucket`, and a constructor for every resource type

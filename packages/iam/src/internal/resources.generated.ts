@@ -134,7 +134,7 @@ class AccessKeyImpl<D extends AccessKey.Data | undefined>
   get status(): AccessKey.Data["Status"] | undefined {
     return this.resourceData?.Status
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("AccessKey", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -318,7 +318,7 @@ class AccessKeyPairImpl<D extends AccessKeyPair.Data | undefined>
   get status(): AccessKeyPair.Data["Status"] | undefined {
     return this.resourceData?.Status
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("AccessKeyPair", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -542,7 +542,7 @@ class AccountPasswordPolicyImpl<D extends AccountPasswordPolicy.Data | undefined
   get requireUppercaseCharacters(): AccountPasswordPolicy.Data["RequireUppercaseCharacters"] | undefined {
     return this.resourceData?.RequireUppercaseCharacters
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("AccountPasswordPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -663,7 +663,7 @@ class AccountSummaryImpl<D extends AccountSummary.Data | undefined>
   get summaryMap(): AccountSummary.Data["SummaryMap"] | undefined {
     return this.resourceData?.SummaryMap
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("AccountSummary", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -751,7 +751,7 @@ class AssumeRolePolicyImpl<D extends undefined>
   protected describe(): Resource.Descriptor<AssumeRolePolicy.Identifiers> {
     return { serviceName: "iam", resourceName: "AssumeRolePolicy", identifiers: { RoleName: this.roleName } }
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("AssumeRolePolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -963,7 +963,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
   get userName(): CurrentUser.Data["UserName"] | undefined {
     return this.resourceData?.UserName
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1396,7 +1396,7 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
   get path(): Group.Data["Path"] | undefined {
     return this.resourceData?.Path
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1738,7 +1738,7 @@ class GroupPolicyImpl<D extends GroupPolicy.Data | undefined>
   get policyDocument(): GroupPolicy.Data["PolicyDocument"] | undefined {
     return this.resourceData?.PolicyDocument
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("GroupPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1954,7 +1954,7 @@ class InstanceProfileImpl<D extends InstanceProfile.Data | undefined>
   get tags(): InstanceProfile.Data["Tags"] | undefined {
     return this.resourceData?.Tags
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("InstanceProfile", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -2179,7 +2179,7 @@ class LoginProfileImpl<D extends LoginProfile.Data | undefined>
   get passwordResetRequired(): LoginProfile.Data["PasswordResetRequired"] | undefined {
     return this.resourceData?.PasswordResetRequired
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("LoginProfile", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -2357,7 +2357,7 @@ class MfaDeviceImpl<D extends MfaDevice.Data | undefined>
   get enableDate(): MfaDevice.Data["EnableDate"] | undefined {
     return this.resourceData?.EnableDate
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("MfaDevice", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -2723,7 +2723,7 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
   get updateDate(): Policy.Data["UpdateDate"] | undefined {
     return this.resourceData?.UpdateDate
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -3094,7 +3094,7 @@ class PolicyVersionImpl<D extends PolicyVersion.Data | undefined>
   get isDefaultVersion(): PolicyVersion.Data["IsDefaultVersion"] | undefined {
     return this.resourceData?.IsDefaultVersion
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("PolicyVersion", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -3393,7 +3393,7 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
   get tags(): Role.Data["Tags"] | undefined {
     return this.resourceData?.Tags
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -3698,7 +3698,7 @@ class RolePolicyImpl<D extends RolePolicy.Data | undefined>
   get policyDocument(): RolePolicy.Data["PolicyDocument"] | undefined {
     return this.resourceData?.PolicyDocument
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("RolePolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -3885,7 +3885,7 @@ class SamlProviderImpl<D extends SamlProvider.Data | undefined>
   get validUntil(): SamlProvider.Data["ValidUntil"] | undefined {
     return this.resourceData?.ValidUntil
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("SamlProvider", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -4044,7 +4044,7 @@ class ServerCertificateImpl<D extends ServerCertificate.Data | undefined>
   get tags(): ServerCertificate.Data["Tags"] | undefined {
     return this.resourceData?.Tags
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("ServerCertificate", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -4238,7 +4238,7 @@ class SigningCertificateImpl<D extends SigningCertificate.Data | undefined>
   get uploadDate(): SigningCertificate.Data["UploadDate"] | undefined {
     return this.resourceData?.UploadDate
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("SigningCertificate", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -4654,7 +4654,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
   get userId(): User.Data["UserId"] | undefined {
     return this.resourceData?.UserId
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("User", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -5216,7 +5216,7 @@ class UserPolicyImpl<D extends UserPolicy.Data | undefined>
   get policyDocument(): UserPolicy.Data["PolicyDocument"] | undefined {
     return this.resourceData?.PolicyDocument
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("UserPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -5388,7 +5388,7 @@ class VirtualMfaDeviceImpl<D extends VirtualMfaDevice.Data | undefined>
   get userAttribute(): VirtualMfaDevice.Data["User"] | undefined {
     return this.resourceData?.User
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("VirtualMfaDevice", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }

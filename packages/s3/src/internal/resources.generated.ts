@@ -11,12 +11,16 @@ import * as Collection from "@effect-boto/core/Collection"
 import type * as Paginator from "@effect-boto/core/Paginator"
 import * as Resource from "@effect-boto/core/Resource"
 import type * as Waiter from "@effect-boto/core/Waiter"
+import type * as PlatformError from "@effect/platform/Error"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Error from "../S3Error.js"
+import type * as S3Transfer from "../S3Transfer.js"
 import * as Support from "./resourceSupport.js"
+import * as Transfer from "./resourceTransfer.js"
 
 const checkIdentifiers = Support.checkIdentifiers
 
@@ -117,6 +121,51 @@ export interface Bucket extends Resource.Resource<S3Client.Service, Bucket.Ident
   waitUntilExists(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>
   /** Waiter `NotExists`: polls with `client.waitFor.bucketNotExists` until it succeeds (boto3 `wait_until_not_exists`). */
   waitUntilNotExists(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>
+  /** boto3's injected `upload_fileobj`: `S3Transfer.upload` of a stream, bytes or a string, with this resource's client; it supplies `Bucket`. */
+  upload<E = never, R = never>(
+    input: Transfer.BucketUploadInput<E, R>
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
+    R
+  >
+  /** boto3's injected `upload_file`: `S3Transfer.uploadFile` with this resource's client; it supplies `Bucket`. */
+  uploadFile(
+    input: Transfer.BucketUploadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3UploadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  >
+  /** boto3's injected `download_fileobj`: `S3Transfer.download` as a stream, with this resource's client; it supplies `Bucket`. */
+  download(
+    input: Transfer.BucketDownloadInput
+  ): Stream.Stream<
+    Uint8Array,
+    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  >
+  /** boto3's injected `download_file`: `S3Transfer.downloadFile` with this resource's client; it supplies `Bucket`. */
+  downloadFile(
+    input: Transfer.BucketDownloadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3DownloadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  >
+  /** boto3's injected `copy`: the managed `S3Transfer.copy` of `source` into this bucket (CopyObject, or UploadPartCopy in parallel above the threshold), with this resource's client for every request; it supplies `Bucket`. */
+  copy(
+    source: S3Transfer.CopySource,
+    input: Transfer.BucketCopyInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  >
 }
 
 /**
@@ -251,7 +300,7 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
   get creationDate(): Bucket.Data["CreationDate"] | undefined {
     return this.resourceData?.CreationDate
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -468,6 +517,58 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
   waitUntilNotExists(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.bucketNotExists({ Bucket: this.name }, options))
   }
+  upload<E = never, R = never>(
+    input: Transfer.BucketUploadInput<E, R>
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
+    R
+  > {
+    return this.guard(Transfer.upload(this.resourceClient, { ...input, Bucket: this.name }))
+  }
+  uploadFile(
+    input: Transfer.BucketUploadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3UploadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  > {
+    return this.guard(Transfer.uploadFile(this.resourceClient, { ...input, Bucket: this.name }))
+  }
+  download(
+    input: Transfer.BucketDownloadInput
+  ): Stream.Stream<
+    Uint8Array,
+    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  > {
+    return Stream.unwrap(
+      this.guard(Effect.sync(() => Transfer.download(this.resourceClient, { ...input, Bucket: this.name })))
+    )
+  }
+  downloadFile(
+    input: Transfer.BucketDownloadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3DownloadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  > {
+    return this.guard(Transfer.downloadFile(this.resourceClient, { ...input, Bucket: this.name }))
+  }
+  copy(
+    source: S3Transfer.CopySource,
+    input: Transfer.BucketCopyInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  > {
+    return this.guard(Transfer.copy(this.resourceClient, { ...input, CopySource: source, Bucket: this.name }))
+  }
 }
 
 class BucketLoadedImpl extends BucketImpl<Bucket.Data> {
@@ -580,7 +681,7 @@ class BucketAclImpl<D extends BucketAcl.Data | undefined>
   get owner(): BucketAcl.Data["Owner"] | undefined {
     return this.resourceData?.Owner
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketAcl", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -714,7 +815,7 @@ class BucketCorsImpl<D extends BucketCors.Data | undefined>
   get corsRules(): BucketCors.Data["CORSRules"] | undefined {
     return this.resourceData?.CORSRules
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketCors", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -813,7 +914,7 @@ class BucketLifecycleImpl<D extends undefined> extends Resource.Base<S3Client.Se
   protected describe(): Resource.Descriptor<BucketLifecycle.Identifiers> {
     return { serviceName: "s3", resourceName: "BucketLifecycle", identifiers: { BucketName: this.bucketName } }
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketLifecycle", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -955,7 +1056,7 @@ class BucketLifecycleConfigurationImpl<D extends BucketLifecycleConfiguration.Da
   {
     return this.resourceData?.TransitionDefaultMinimumObjectSize
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketLifecycleConfiguration", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1092,7 +1193,7 @@ class BucketLoggingImpl<D extends BucketLogging.Data | undefined>
   get loggingEnabled(): BucketLogging.Data["LoggingEnabled"] | undefined {
     return this.resourceData?.LoggingEnabled
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketLogging", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1248,7 +1349,7 @@ class BucketNotificationImpl<D extends BucketNotification.Data | undefined>
   get topicConfigurations(): BucketNotification.Data["TopicConfigurations"] | undefined {
     return this.resourceData?.TopicConfigurations
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketNotification", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1383,7 +1484,7 @@ class BucketPolicyImpl<D extends BucketPolicy.Data | undefined>
   get policy(): BucketPolicy.Data["Policy"] | undefined {
     return this.resourceData?.Policy
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketPolicy", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1519,7 +1620,7 @@ class BucketRequestPaymentImpl<D extends BucketRequestPayment.Data | undefined>
   get payer(): BucketRequestPayment.Data["Payer"] | undefined {
     return this.resourceData?.Payer
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketRequestPayment", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1653,7 +1754,7 @@ class BucketTaggingImpl<D extends BucketTagging.Data | undefined>
   get tagSet(): BucketTagging.Data["TagSet"] | undefined {
     return this.resourceData?.TagSet
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketTagging", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -1821,7 +1922,7 @@ class BucketVersioningImpl<D extends BucketVersioning.Data | undefined>
   get status(): BucketVersioning.Data["Status"] | undefined {
     return this.resourceData?.Status
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketVersioning", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -2005,7 +2106,7 @@ class BucketWebsiteImpl<D extends BucketWebsite.Data | undefined>
   get routingRules(): BucketWebsite.Data["RoutingRules"] | undefined {
     return this.resourceData?.RoutingRules
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("BucketWebsite", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -2226,7 +2327,7 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
   get versionId(): MultipartUpload.Data["VersionId"] | undefined {
     return this.resourceData?.VersionId
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("MultipartUpload", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -2517,7 +2618,7 @@ class MultipartUploadPartImpl<D extends MultipartUploadPart.Data | undefined>
   get size(): MultipartUploadPart.Data["Size"] | undefined {
     return this.resourceData?.Size
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("MultipartUploadPart", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -2748,6 +2849,51 @@ export interface S3Object extends Resource.Resource<S3Client.Service, S3Object.I
   waitUntilExists(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>
   /** Waiter `NotExists`: polls with `client.waitFor.objectNotExists` until it succeeds (boto3 `wait_until_not_exists`). */
   waitUntilNotExists(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>
+  /** boto3's injected `upload_fileobj`: `S3Transfer.upload` of a stream, bytes or a string, with this resource's client; it supplies `Bucket` and `Key`. */
+  upload<E = never, R = never>(
+    input: Transfer.ObjectUploadInput<E, R>
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
+    R
+  >
+  /** boto3's injected `upload_file`: `S3Transfer.uploadFile` with this resource's client; it supplies `Bucket` and `Key`. */
+  uploadFile(
+    input: Transfer.ObjectUploadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3UploadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  >
+  /** boto3's injected `download_fileobj`: `S3Transfer.download` as a stream, with this resource's client; it supplies `Bucket` and `Key`. */
+  download(
+    input?: Transfer.ObjectDownloadInput
+  ): Stream.Stream<
+    Uint8Array,
+    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  >
+  /** boto3's injected `download_file`: `S3Transfer.downloadFile` with this resource's client; it supplies `Bucket` and `Key`. */
+  downloadFile(
+    input: Transfer.ObjectDownloadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3DownloadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  >
+  /** boto3's injected `copy`: the managed `S3Transfer.copy` of `source` into this object (CopyObject, or UploadPartCopy in parallel above the threshold), with this resource's client for every request; it supplies `Bucket` and `Key`. */
+  copy(
+    source: S3Transfer.CopySource,
+    options?: Transfer.ObjectCopyOptions
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  >
 }
 
 /**
@@ -3002,7 +3148,7 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   get websiteRedirectLocation(): S3Object.Data["WebsiteRedirectLocation"] | undefined {
     return this.resourceData?.WebsiteRedirectLocation
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("Object", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -3071,6 +3217,62 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   }
   waitUntilNotExists(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
+  }
+  upload<E = never, R = never>(
+    input: Transfer.ObjectUploadInput<E, R>
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
+    R
+  > {
+    return this.guard(Transfer.upload(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+  }
+  uploadFile(
+    input: Transfer.ObjectUploadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3UploadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  > {
+    return this.guard(Transfer.uploadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+  }
+  download(
+    input?: Transfer.ObjectDownloadInput
+  ): Stream.Stream<
+    Uint8Array,
+    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  > {
+    return Stream.unwrap(
+      this.guard(
+        Effect.sync(() => Transfer.download(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+      )
+    )
+  }
+  downloadFile(
+    input: Transfer.ObjectDownloadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3DownloadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  > {
+    return this.guard(Transfer.downloadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+  }
+  copy(
+    source: S3Transfer.CopySource,
+    options?: Transfer.ObjectCopyOptions
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  > {
+    return this.guard(
+      Transfer.copy(this.resourceClient, { ...options, CopySource: source, Bucket: this.bucketName, Key: this.key })
+    )
   }
 }
 
@@ -3203,7 +3405,7 @@ class ObjectAclImpl<D extends ObjectAcl.Data | undefined>
   get requestCharged(): ObjectAcl.Data["RequestCharged"] | undefined {
     return this.resourceData?.RequestCharged
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("ObjectAcl", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -3341,6 +3543,51 @@ export interface ObjectSummary
   waitUntilExists(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>
   /** Waiter `NotExists`: polls with `client.waitFor.objectNotExists` until it succeeds (boto3 `wait_until_not_exists`). */
   waitUntilNotExists(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>
+  /** boto3's injected `upload_fileobj`: `S3Transfer.upload` of a stream, bytes or a string, with this resource's client; it supplies `Bucket` and `Key`. */
+  upload<E = never, R = never>(
+    input: Transfer.ObjectUploadInput<E, R>
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
+    R
+  >
+  /** boto3's injected `upload_file`: `S3Transfer.uploadFile` with this resource's client; it supplies `Bucket` and `Key`. */
+  uploadFile(
+    input: Transfer.ObjectUploadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3UploadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  >
+  /** boto3's injected `download_fileobj`: `S3Transfer.download` as a stream, with this resource's client; it supplies `Bucket` and `Key`. */
+  download(
+    input?: Transfer.ObjectDownloadInput
+  ): Stream.Stream<
+    Uint8Array,
+    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  >
+  /** boto3's injected `download_file`: `S3Transfer.downloadFile` with this resource's client; it supplies `Bucket` and `Key`. */
+  downloadFile(
+    input: Transfer.ObjectDownloadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3DownloadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  >
+  /** boto3's injected `copy`: the managed `S3Transfer.copy` of `source` into this object (CopyObject, or UploadPartCopy in parallel above the threshold), with this resource's client for every request; it supplies `Bucket` and `Key`. */
+  copy(
+    source: S3Transfer.CopySource,
+    options?: Transfer.ObjectCopyOptions
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  >
 }
 
 /**
@@ -3445,7 +3692,7 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   get storageClass(): ObjectSummary.Data["StorageClass"] | undefined {
     return this.resourceData?.StorageClass
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("ObjectSummary", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
@@ -3518,6 +3765,62 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   }
   waitUntilNotExists(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
+  }
+  upload<E = never, R = never>(
+    input: Transfer.ObjectUploadInput<E, R>
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
+    R
+  > {
+    return this.guard(Transfer.upload(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+  }
+  uploadFile(
+    input: Transfer.ObjectUploadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3UploadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  > {
+    return this.guard(Transfer.uploadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+  }
+  download(
+    input?: Transfer.ObjectDownloadInput
+  ): Stream.Stream<
+    Uint8Array,
+    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  > {
+    return Stream.unwrap(
+      this.guard(
+        Effect.sync(() => Transfer.download(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+      )
+    )
+  }
+  downloadFile(
+    input: Transfer.ObjectDownloadFileInput
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    | S3Transfer.S3DownloadFailed
+    | S3Transfer.InvalidTransferInput
+    | PlatformError.PlatformError
+    | Resource.InvalidIdentifier,
+    FileSystem.FileSystem
+  > {
+    return this.guard(Transfer.downloadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
+  }
+  copy(
+    source: S3Transfer.CopySource,
+    options?: Transfer.ObjectCopyOptions
+  ): Effect.Effect<
+    S3Transfer.TransferResult,
+    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
+  > {
+    return this.guard(
+      Transfer.copy(this.resourceClient, { ...options, CopySource: source, Bucket: this.bucketName, Key: this.key })
+    )
   }
 }
 
@@ -3735,7 +4038,7 @@ class ObjectVersionImpl<D extends ObjectVersion.Data | undefined>
   get versionId(): ObjectVersion.Data["VersionId"] | undefined {
     return this.resourceData?.VersionId
   }
-  private guard<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | Resource.InvalidIdentifier> {
+  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
     const invalid = checkIdentifiers("ObjectVersion", this.meta.identifiers)
     return invalid === undefined ? effect : Effect.fail(invalid)
   }
