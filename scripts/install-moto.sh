@@ -26,7 +26,7 @@ fi
 mkdir -p "$MOTO_HOME"
 
 install_debian() {
-  local sources_file uri suite root
+  local sources_file uri root
   sources_file=""
   for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
     [[ -f "$f" ]] && sources_file="$f" && break
@@ -39,20 +39,38 @@ install_debian() {
   fi
   [[ -n "$uri" ]] || { say "could not read the Debian mirror URI from $sources_file"; return 1; }
 
+  # Two private apt states under $MOTO_HOME/apt: "trixie" (the machine's mirror, suite trixie) and
+  # "own" (a copy of the machine's own Debian sources). The system's lists stay untouched.
   root="$MOTO_HOME/apt"
-  mkdir -p "$root/etc/sources.list.d" "$root/lists/partial" "$root/cache/archives/partial" "$root/debs"
-  printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s trixie main\n' "$uri" >"$root/etc/sources.list"
-  local -a trixie_apt=(-o "Dir::Etc::SourceList=$root/etc/sources.list" -o "Dir::Etc::SourceParts=$root/etc/sources.list.d"
-    -o "Dir::State::Lists=$root/lists" -o "Dir::Cache=$root/cache" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
-
-  say "updating the private trixie package list ($uri)"
-  apt-get "${trixie_apt[@]}" -qq update
-
-  # The machine's own lists: refresh them only when they are empty (a fresh image).
-  if ! apt-cache show python3-flask >/dev/null 2>&1; then
-    say "apt lists are empty; running apt-get update"
-    apt-get -qq update
+  local own="$root/own" trixie="$root/trixie"
+  mkdir -p "$root/debs"
+  for state in "$own" "$trixie"; do
+    mkdir -p "$state/etc/sources.list.d" "$state/lists/partial" "$state/cache/archives/partial"
+    : >"$state/etc/sources.list"
+  done
+  printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s trixie main\n' "$uri" >"$trixie/etc/sources.list"
+  if [[ "$sources_file" == *.sources ]]; then
+    cp "$sources_file" "$own/etc/sources.list.d/$(basename "$sources_file")"
+  else
+    cp "$sources_file" "$own/etc/sources.list"
   fi
+  apt_in() {
+    local state="$1"
+    shift
+    apt-get -o "Dir::Etc::SourceList=$state/etc/sources.list" -o "Dir::Etc::SourceParts=$state/etc/sources.list.d" \
+      -o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache" -o "Debug::NoLocking=1" \
+      -o "APT::Sandbox::User=root" "$@"
+  }
+  cache_in() {
+    local state="$1"
+    shift
+    apt-cache -o "Dir::Etc::SourceList=$state/etc/sources.list" -o "Dir::Etc::SourceParts=$state/etc/sources.list.d" \
+      -o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache" "$@"
+  }
+
+  say "updating the private package lists (the machine's suite, and trixie from $uri)"
+  apt_in "$own" -qq update
+  apt_in "$trixie" -qq update
 
   # Dependencies from the machine's own suite: the direct ones DESIGN.md names plus their
   # python3-* closure, minus what is already installed.
@@ -60,7 +78,7 @@ install_debian() {
     python3-xmltodict python3-jinja2 python3-cryptography python3-dateutil python3-werkzeug
     python3-requests python3-yaml)
   local -a closure
-  mapfile -t closure < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+  mapfile -t closure < <(cache_in "$own" depends --recurse --no-recommends --no-suggests --no-conflicts \
       --no-breaks --no-replaces --no-enhances --no-pre-depends "${direct[@]}" 2>/dev/null \
     | grep -E '^python3-[a-z0-9.+-]+$' | sort -u)
   local -a wanted=()
@@ -73,9 +91,9 @@ install_debian() {
   cd "$root/debs"
   rm -f ./*.deb
   say "downloading ${#wanted[@]} packages from the machine's suite"
-  apt-get -o APT::Sandbox::User=root -qq download "${wanted[@]}"
+  apt_in "$own" -qq download "${wanted[@]}"
   say "downloading python3-moto and python3-antlr4 from trixie"
-  apt-get "${trixie_apt[@]}" -qq download python3-moto python3-antlr4
+  apt_in "$trixie" -qq download python3-moto python3-antlr4
 
   rm -rf "$MOTO_HOME/root"
   mkdir -p "$MOTO_HOME/root"
