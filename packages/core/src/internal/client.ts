@@ -335,6 +335,9 @@ export class CallSignal {
   }
 }
 
+// The tracer every fiber has unless the program installs its own (see `makeOperation`).
+const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
+
 /** @internal */
 export const makeOperation = <
   I,
@@ -361,7 +364,8 @@ export const makeOperation = <
   const annotate = binding.annotate
   const validate = binding.validate
 
-  const markFailed = (span: Tracer.Span, error: E): void => {
+  const markFailed = (span: Tracer.Span | undefined, error: E): void => {
+    if (span === undefined) return
     span.attribute("error.type", error._tag)
     const code = Predicate.hasProperty(error, "code") && typeof error.code === "string"
       ? error.code
@@ -371,20 +375,20 @@ export const makeOperation = <
     if (code !== undefined) span.attribute("aws.error.code", code)
   }
 
-  const failure = (thrown: unknown, span: Tracer.Span): Effect.Effect<never, E> => {
+  const failure = (thrown: unknown, span: Tracer.Span | undefined): Effect.Effect<never, E> => {
     // A defect or interruption inside the session's credentials effect stays what it was.
     if (thrown instanceof CredentialsFailure && !Cause.isFailType(thrown.failure)) {
       return Effect.failCause(thrown.failure)
     }
     const error = AwsError.fromSdkError(thrown, context)
-    if (Predicate.hasProperty(error, "requestId") && typeof error.requestId === "string") {
+    if (span !== undefined && Predicate.hasProperty(error, "requestId") && typeof error.requestId === "string") {
       span.attribute("aws.request_id", error.requestId)
     }
     markFailed(span, error)
     return Effect.fail(error)
   }
 
-  const invalid = (problem: ClientRuntime.ParamProblem, span: Tracer.Span): Effect.Effect<never, E> => {
+  const invalid = (problem: ClientRuntime.ParamProblem, span: Tracer.Span | undefined): Effect.Effect<never, E> => {
     const error = new AwsError.ParamValidationError({
       message:
         `Invalid parameter ${problem.parameter} when calling the ${binding.service} ${operation} operation: ${problem.message}`,
@@ -397,7 +401,7 @@ export const makeOperation = <
     return Effect.fail(error)
   }
 
-  const call = (input: I, span: Tracer.Span): Effect.Effect<O, E> =>
+  const call = (input: I, span: Tracer.Span | undefined): Effect.Effect<O, E> =>
     Effect.async<O, E>((resume) => {
       const signal = new CallSignal()
       let promise: Promise<O>
@@ -410,7 +414,7 @@ export const makeOperation = <
       promise.then(
         (output) => {
           const requestId = output.$metadata.requestId
-          if (requestId !== undefined) span.attribute("aws.request_id", requestId)
+          if (span !== undefined && requestId !== undefined) span.attribute("aws.request_id", requestId)
           resume(Effect.succeed(output))
         },
         (thrown: unknown) => resume(failure(thrown, span))
@@ -430,16 +434,25 @@ export const makeOperation = <
       retryable: true
     })
 
+  const run = (input: I, options: ClientRuntime.CallOptions | undefined, span: Tracer.Span | undefined) => {
+    if (span !== undefined && annotate !== undefined) annotate(span, input)
+    const problem = validate !== undefined ? validate(operation, input) : undefined
+    if (problem !== undefined) return invalid(problem, span)
+    const effect = call(input, span)
+    return options?.timeout === undefined
+      ? effect
+      : Effect.timeoutFail(effect, { duration: options.timeout, onTimeout: timeoutError })
+  }
+
   return (input, options) =>
-    Effect.useSpan(spanName, spanOptions, (span) => {
-      if (annotate !== undefined) annotate(span, input)
-      const problem = validate !== undefined ? validate(operation, input) : undefined
-      if (problem !== undefined) return invalid(problem, span)
-      const effect = call(input, span)
-      return options?.timeout === undefined
-        ? effect
-        : Effect.timeoutFail(effect, { duration: options.timeout, onTimeout: timeoutError })
-    })
+    Effect.tracerWith((tracer) =>
+      // Effect's built-in tracer keeps spans in memory and exports nothing. Without a tracer of the
+      // program's own (OpenTelemetry, DevTools, a test tracer) a span per call would only cost time,
+      // so the call runs without one; with one, every call gets its span.
+      tracer === builtInTracer
+        ? run(input, options, undefined)
+        : Effect.useSpan(spanName, spanOptions, (span) => run(input, options, span))
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
