@@ -19,6 +19,7 @@ import type * as Effect from "effect/Effect"
 import type * as LogLevel from "effect/LogLevel"
 import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type * as AwsError from "./AwsError.js"
 import * as internal from "./internal/client.js"
@@ -207,6 +208,22 @@ export const makeOperation: <
   errors: Errors,
   send: (input: I, options: HttpHandlerOptions) => Promise<O>
 ) => Operation<I, O, InstanceType<Errors[number]>> = internal.makeOperation
+
+/**
+ * Builds a service's SDK client in the current scope and destroys it when the scope closes. `prepare`
+ * adds the service's middleware (e.g. `guardRetries`); with `regionOverridden` (the `sdk` overrides
+ * set a region) the region is read back from the client, else it is the resolved one.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const acquireSdkClient: <Client extends { destroy(): void; readonly config: { readonly region?: unknown } }>(
+  resolved: Resolved,
+  build: () => Client,
+  prepare: (client: Client) => void,
+  regionOverridden: boolean
+) => Effect.Effect<{ readonly client: Client; readonly regionName: string }, never, Scope.Scope> =
+  internal.acquireSdkClient
 
 /**
  * Reads the region an SDK client was configured with, for clients built outside effect-boto.

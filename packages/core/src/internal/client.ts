@@ -19,6 +19,7 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
+import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import * as AwsError from "../AwsError.js"
 import type * as ClientRuntime from "../ClientRuntime.js"
@@ -294,6 +295,21 @@ export const sdkRegion = (
     Effect.orElseSucceed(() => undefined)
   )
 }
+
+/** @internal */
+export const acquireSdkClient = <Client extends { destroy(): void; readonly config: { readonly region?: unknown } }>(
+  resolved: ClientRuntime.Resolved,
+  build: () => Client,
+  prepare: (client: Client) => void,
+  regionOverridden: boolean
+): Effect.Effect<{ readonly client: Client; readonly regionName: string }, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const client = yield* Effect.acquireRelease(Effect.sync(build), (client) => Effect.sync(() => client.destroy()))
+    prepare(client)
+    // `sdk` overrides may change the region; then the client knows the one it uses.
+    const regionName = regionOverridden ? yield* sdkRegion(client) : undefined
+    return { client, regionName: regionName ?? resolved.regionName }
+  })
 
 /**
  * The abort signal handed to the SDK for one call. The SDK subscribes to it several times per call

@@ -33,16 +33,18 @@ const acquire = (
   resolved: ClientRuntime.Resolved,
   build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient,
   overrides: Sdk.IAMClientConfig | undefined
-): Effect.Effect<IAMClient.Service, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const config: Sdk.IAMClientConfig = { ...resolved.sdkConfig, ...overrides }
-    const client = yield* Effect.acquireRelease(Effect.sync(() => build(config)), (client) =>
-      Effect.sync(() => client.destroy()))
-    ClientRuntime.guardRetries(client)
-    // `sdk` overrides may change the region; the client knows the one it uses.
-    const regionName = overrides?.region !== undefined ? yield* ClientRuntime.sdkRegion(client) : resolved.regionName
-    return fromSdk(client, regionName ?? resolved.regionName, resolved.endpointUrl)
-  })
+): Effect.Effect<IAMClient.Service, never, Scope.Scope> => {
+  const config: Sdk.IAMClientConfig = { ...resolved.sdkConfig, ...overrides }
+  return Effect.map(
+    ClientRuntime.acquireSdkClient(
+      resolved,
+      () => build(config),
+      (client) => ClientRuntime.guardRetries(client),
+      overrides?.region !== undefined
+    ),
+    ({ client, regionName }) => fromSdk(client, regionName, resolved.endpointUrl)
+  )
+}
 
 const construct = (config: Sdk.IAMClientConfig): Sdk.IAMClient => new Sdk.IAMClient(config)
 

@@ -87,22 +87,21 @@ const acquire = (
   resolved: ClientRuntime.Resolved,
   build: (config: Sdk.S3ClientConfig) => Sdk.S3Client,
   overrides: Sdk.S3ClientConfig | undefined
-): Effect.Effect<S3Client.Service, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const pathStyle = forcePathStyle(resolved)
-    const config: Sdk.S3ClientConfig = {
-      ...resolved.sdkConfig,
-      ...(pathStyle !== undefined ? { forcePathStyle: pathStyle } : {}),
-      ...overrides
-    }
-    const client = yield* Effect.acquireRelease(Effect.sync(() => build(config)), (client) =>
-      Effect.sync(() => client.destroy()))
-    ClientRuntime.guardRetries(client)
-    decodeListings(client)
-    // `sdk` overrides may change the region; the client knows the one it uses.
-    const regionName = overrides?.region !== undefined ? yield* ClientRuntime.sdkRegion(client) : resolved.regionName
-    return fromSdk(client, regionName ?? resolved.regionName, resolved.endpointUrl)
-  })
+): Effect.Effect<S3Client.Service, never, Scope.Scope> => {
+  const pathStyle = forcePathStyle(resolved)
+  const config: Sdk.S3ClientConfig = {
+    ...resolved.sdkConfig,
+    ...(pathStyle !== undefined ? { forcePathStyle: pathStyle } : {}),
+    ...overrides
+  }
+  return Effect.map(
+    ClientRuntime.acquireSdkClient(resolved, () => build(config), (client) => {
+      ClientRuntime.guardRetries(client)
+      decodeListings(client)
+    }, overrides?.region !== undefined),
+    ({ client, regionName }) => fromSdk(client, regionName, resolved.endpointUrl)
+  )
+}
 
 const construct = (config: Sdk.S3ClientConfig): Sdk.S3Client => new Sdk.S3Client(config)
 
