@@ -210,6 +210,19 @@ export const makeOperation: <
 ) => Operation<I, O, InstanceType<Errors[number]>> = internal.makeOperation
 
 /**
+ * What `acquireSdkClient` needs of an SDK client: every AWS SDK v3 client has it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DestroyableSdkClient {
+  /** Closes the client's HTTP connections. */
+  readonly destroy: () => void
+  /** The client's resolved configuration; only `region` is read. */
+  readonly config: { readonly region?: unknown }
+}
+
+/**
  * Builds a service's SDK client in the current scope and destroys it when the scope closes. `prepare`
  * adds the service's middleware (e.g. `guardRetries`); with `regionOverridden` (the `sdk` overrides
  * set a region) the region is read back from the client, else it is the resolved one.
@@ -217,7 +230,7 @@ export const makeOperation: <
  * @since 0.1.0
  * @category constructors
  */
-export const acquireSdkClient: <Client extends { destroy(): void; readonly config: { readonly region?: unknown } }>(
+export const acquireSdkClient: <Client extends DestroyableSdkClient>(
   resolved: Resolved,
   build: () => Client,
   prepare: (client: Client) => void,
