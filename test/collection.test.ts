@@ -51,6 +51,10 @@ const source = (total: number, options: { readonly paginated?: boolean; readonly
   })
 
 const settle = Effect.repeatN(Effect.yieldNow(), 100)
+// The read-ahead starts once the consumer has held its page for a millisecond of real time (a
+// plain timer, independent of the TestClock): a consumer that works on its page this long has the
+// next pages fetched meanwhile.
+const holdPage = Effect.zipRight(Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20))), settle)
 
 describe("Collection", () => {
   it.effect("is lazy: building, filtering and limiting request nothing", () =>
@@ -113,19 +117,42 @@ describe("Collection", () => {
         const pull = yield* Stream.toPull(manager.pageSize(10).prefetch(ahead).pages())
         const first = yield* pull
         assert.strictEqual(Chunk.unsafeHead(first).length, 10)
-        yield* settle
+        yield* holdPage
         // the page being consumed, plus `ahead` more requested in the background
         assert.strictEqual(yield* requests, 1 + ahead, `prefetch(${ahead})`)
         yield* pull
-        yield* settle
+        yield* holdPage
         assert.strictEqual(yield* requests, 2 + ahead, `prefetch(${ahead}) after a second page`)
       }
       // the default is one page ahead
       const { manager, requests } = yield* source(100)
       const pull = yield* Stream.toPull(manager.pageSize(10).pages())
       yield* pull
-      yield* settle
+      yield* holdPage
       assert.strictEqual(yield* requests, 1 + Collection.defaultPrefetch)
+    }))
+
+  it.scoped("a consumer that asks again at once is served in line, with nothing read ahead", () =>
+    Effect.gen(function*() {
+      const { manager, requests } = yield* source(100)
+      const pull = yield* Stream.toPull(manager.pageSize(10).prefetch(3).pages())
+      yield* pull
+      yield* pull
+      yield* pull
+      assert.strictEqual(yield* requests, 3)
+      // holding the third page lets the reader run ahead, up to three pages
+      yield* holdPage
+      assert.strictEqual(yield* requests, 6)
+      const pages = yield* Effect.all(Array.from({ length: 7 }, () => pull))
+      assert.deepStrictEqual(pages.map((page) => Chunk.unsafeHead(Chunk.unsafeHead(page))), [
+        30,
+        40,
+        50,
+        60,
+        70,
+        80,
+        90
+      ])
     }))
 
   it.effect("a failing page fails the stream, with or without prefetch", () =>

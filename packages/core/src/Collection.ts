@@ -12,8 +12,10 @@
  * - `limit(n)` counts items across pages and cuts the last page; no page after it is requested.
  * - `pageSize(n)` is the page size asked of the service (boto3's `PaginationConfig.PageSize`).
  * - `prefetch(n)` lets the listing request up to `n` pages ahead of its consumer (default 1), so
- *   the next page is on its way while the current one is being processed; `prefetch(0)` requests
- *   a page only when the consumer asks for it.
+ *   the next page is on its way while the current one is being processed. Reading ahead starts
+ *   once the consumer has held its page for a millisecond: a consumer that comes back sooner gains
+ *   nothing from it, and gets its next page fetched in line. `prefetch(0)` requests a page only
+ *   when the consumer asks for it.
  * - Batch actions (e.g. S3's `bucket.objects.filter({ Prefix }).delete()`) are extra methods
  *   attached by the resource layer; they work page by page on the collection's own pages.
  *
@@ -148,7 +150,8 @@ export const make: <A, E, P, X>(definition: Definition<A, E, P, X>) => Collectio
 
 /**
  * Runs a stream of pages ahead of its consumer by at most `ahead` pages (the mechanism behind
- * `Collection.prefetch`). Each element of the input is one page. `ahead <= 0` returns the input.
+ * `Collection.prefetch`), once the consumer has held its page for a millisecond; a consumer that
+ * asks sooner pulls in line. Each element of the input is one page. `ahead <= 0` returns the input.
  *
  * @since 0.1.0
  * @category combinators

@@ -1,10 +1,12 @@
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import { dual } from "effect/Function"
 import type * as Option from "effect/Option"
 import { hasProperty } from "effect/Predicate"
-import * as Queue from "effect/Queue"
+import * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import type * as Collection from "../Collection.js"
 
@@ -63,8 +65,17 @@ const truncatePages = <A, E>(pages: Stream.Stream<Chunk.Chunk<A>, E>, limit: num
     )
 
 /**
- * Runs the page stream ahead of its consumer by at most `ahead` pages: a page is requested only
- * when fewer than `ahead` pages are fetched-but-not-yet-taken. Each element of `pages` is one page.
+ * How long (ms) the consumer may hold a page before the next one is fetched for it. A consumer that
+ * comes back sooner gets its next page fetched on demand, in its own fiber: on a fast listing,
+ * reading ahead in a second fiber gains nothing and costs measurably more (garbage collection);
+ * a consumer that works on a page for longer has the next one fetched meanwhile.
+ */
+const readAheadAfter = 1
+
+/**
+ * Runs the page stream ahead of its consumer by at most `ahead` pages: once the consumer has held
+ * its page for `readAheadAfter`, pages are fetched in the background until `ahead` of them wait;
+ * a consumer that asks sooner fetches in line. Each element of `pages` is one page.
  *
  * @internal
  */
@@ -75,27 +86,76 @@ export const prefetch: {
   ahead <= 0
     ? pages
     : Stream.unwrapScoped(Effect.gen(function*() {
+      type Pulled = Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>
       // Every element of the upstream is a page; rechunking to one makes each pull exactly one page.
       const pull = yield* Stream.toPull(Stream.rechunk(pages, 1))
-      const queue = yield* Effect.acquireRelease(
-        Queue.unbounded<Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>>(),
-        Queue.shutdown
+      const runFork = Runtime.runFork(yield* Effect.runtime<never>())
+      // Pages fetched ahead, oldest first; the last may be the end or a failure.
+      const ready: Array<Pulled> = []
+      let ended = false
+      // The timer that starts the background reader; the reader, `active` from its start until it
+      // stops (which may be before `runFork` returns). While it is active only it pulls.
+      let timer: ReturnType<typeof setTimeout> | undefined
+      let reader: Fiber.RuntimeFiber<void> | undefined
+      let active = false
+      // Completed when the reader adds a page the consumer is waiting for.
+      let arrival: Deferred.Deferred<void> | undefined
+      yield* Effect.addFinalizer(() =>
+        Effect.suspend(() => {
+          if (timer !== undefined) clearTimeout(timer)
+          timer = undefined
+          ended = true
+          return reader === undefined || !active ? Effect.void : Fiber.interrupt(reader)
+        })
       )
-      // The permits bound the queue plus the request in flight; the consumer returns one per page taken.
-      const permits = yield* Effect.makeSemaphore(ahead)
-      const produce: Effect.Effect<void> = permits.take(1).pipe(
-        Effect.zipRight(Effect.exit(pull)),
-        Effect.flatMap((exit) =>
-          Queue.offer(queue, exit).pipe(Effect.zipRight(Exit.isSuccess(exit) ? produce : Effect.void))
-        )
-      )
-      yield* Effect.forkScoped(produce)
-      return Stream.repeatEffectChunkOption(
-        Queue.take(queue).pipe(
-          Effect.tap(permits.release(1)),
-          Effect.flatMap((exit) => exit)
-        )
-      )
+
+      const readAhead: Effect.Effect<void> = Effect.suspend(() => {
+        if (ended || ready.length >= ahead) {
+          active = false
+          return Effect.void
+        }
+        return Effect.flatMap(Effect.exit(pull), (pulled) => {
+          ready.push(pulled)
+          if (Exit.isFailure(pulled)) ended = true
+          const waiting = arrival
+          arrival = undefined
+          return waiting === undefined ? readAhead : Effect.zipRight(Deferred.succeed(waiting, undefined), readAhead)
+        })
+      })
+      // A plain timer rather than a sleeping fiber: it is set and cleared once per page.
+      const scheduleReadAhead = () => {
+        if (ended || active || timer !== undefined) return
+        timer = setTimeout(() => {
+          timer = undefined
+          if (ended) return
+          active = true
+          reader = runFork(readAhead)
+        }, readAheadAfter)
+      }
+      const next: Effect.Effect<Pulled> = Effect.suspend(() => {
+        if (timer !== undefined) {
+          // The consumer came back before the read-ahead started: it fetches in line.
+          clearTimeout(timer)
+          timer = undefined
+        }
+        const first = ready.shift()
+        if (first !== undefined) {
+          scheduleReadAhead()
+          return Effect.succeed(first)
+        }
+        if (reader !== undefined && active) {
+          // An active reader with nothing ready is fetching the next page.
+          const waiting = Deferred.unsafeMake<void>(reader.id())
+          arrival = waiting
+          return Effect.zipRight(Deferred.await(waiting), next)
+        }
+        return Effect.map(Effect.exit(pull), (pulled) => {
+          if (Exit.isFailure(pulled)) ended = true
+          else scheduleReadAhead()
+          return pulled
+        })
+      })
+      return Stream.repeatEffectChunkOption(Effect.flatten(next))
     })))
 
 const makeMethods = <A, E, P, X>(
