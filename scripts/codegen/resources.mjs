@@ -1248,9 +1248,32 @@ ${
           }
           return Effect.succeed(Chunk.unsafeFromArray(out))
         }`
+    // Paginated listings check each page inside the paginator's own request and build the
+    // resources with a plain Stream.map: a stage that maps pages through an Effect keeps the last
+    // page alive while the next is fetched and parsed, which costs the garbage collector dearly.
+    const checkPage = itemChecks.length === 0
+      ? "Effect.succeed"
+      : `(page: Sdk.${o.name}CommandOutput): Effect.Effect<Sdk.${o.name}CommandOutput, Resource.IncompleteResponse> => {
+          for (const item of ${items}) {
+            ${checksCode}${onMissing}
+          }
+          return Effect.succeed(page)
+        }`
+    const buildPage = `(page: Sdk.${o.name}CommandOutput): Chunk.Chunk<${itemType}> => {
+          const out: Array<${itemType}> = []
+          for (const item of ${items}) {
+            ${checksCode}${
+      itemChecks.length === 0 ? "" : `
+            // Never true: \`checkPage\` has failed any page with an item like this.
+            if (${cond}) continue`
+    }
+            out.push(${built})
+          }
+          return Chunk.unsafeFromArray(out)
+        }`
     const request = params.build("params")
     const source = pag
-      ? `client.paginate.${o.method}(${request}, { pageSize }).pipe(Stream.mapEffect(toChunk))`
+      ? `Paginator.make(Paginators.${o.name}, (request: Sdk.${o.name}CommandInput) => Effect.flatMap(client.${o.method}(request), checkPage), ${request}, { pageSize }).pipe(Stream.map(buildPage))`
       : `Stream.fromEffect(client.${o.method}(${request}).pipe(Effect.flatMap(toChunk)))`
     const guardStream = isService
       ? source
@@ -1260,7 +1283,8 @@ ${
     const client = ${isService ? "this.meta.client" : "this.resourceClient"}
     ${usesParent ? `const parent = { ${r.identifiers.map((i) => `${i.prop}: this.${i.prop}`).join(", ")} }` : ""}
     ${isService ? "" : `const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)`}
-    const toChunk = ${toChunk}
+    ${pag ? `const checkPage = ${checkPage}
+    const buildPage = ${buildPage}` : `const toChunk = ${toChunk}`}
     return Collection.make<${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}>({
       name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
       params: {},
@@ -1404,7 +1428,12 @@ ${
     `import type * as Sdk from ${str(service.sdk)}`,
     `import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"`,
     `import * as Collection from "@effect-boto/core/Collection"`,
-    ...(body.includes("Paginator.") ? [`import type * as Paginator from "@effect-boto/core/Paginator"`] : []),
+    ...(body.includes("Paginator.make(")
+      ? [`import * as Paginator from "@effect-boto/core/Paginator"`]
+      : body.includes("Paginator.")
+      ? [`import type * as Paginator from "@effect-boto/core/Paginator"`]
+      : []),
+    ...(body.includes("Paginators.") ? [`import * as Paginators from "./paginators.js"`] : []),
     `import * as Resource from "@effect-boto/core/Resource"`,
     ...(body.includes("Waiter.") ? [`import type * as Waiter from "@effect-boto/core/Waiter"`] : []),
     `import * as Chunk from "effect/Chunk"`,

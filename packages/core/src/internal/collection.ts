@@ -7,6 +7,7 @@ import { dual } from "effect/Function"
 import type * as Option from "effect/Option"
 import { hasProperty } from "effect/Predicate"
 import * as Runtime from "effect/Runtime"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as Collection from "../Collection.js"
 
@@ -73,9 +74,103 @@ const truncatePages = <A, E>(pages: Stream.Stream<Chunk.Chunk<A>, E>, limit: num
 const readAheadAfter = 1
 
 /**
- * Runs the page stream ahead of its consumer by at most `ahead` pages: once the consumer has held
- * its page for `readAheadAfter`, pages are fetched in the background until `ahead` of them wait;
- * a consumer that asks sooner fetches in line. Each element of `pages` is one page.
+ * Pulls one page at a time from `pages`, at most `ahead` pages ahead of the consumer: once the
+ * consumer has held its page for `readAheadAfter`, pages are fetched in the background until
+ * `ahead` of them wait; a consumer that asks sooner fetches in line. Each element of `pages` is one
+ * page; each success of the returned effect is one page (a chunk of one), a failure with `None`
+ * is the end.
+ */
+const pagePuller = <A, E>(
+  pages: Stream.Stream<A, E>,
+  ahead: number
+): Effect.Effect<Effect.Effect<Chunk.Chunk<A>, Option.Option<E>>, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    type Pulled = Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>
+    const pullChunk = yield* Stream.toPull(pages)
+    // Pages pulled but not handed out yet, oldest first; the last may be the end or a failure.
+    const ready: Array<Pulled> = []
+    let ended = false
+    // Sources emit a page per chunk; should one emit several, the others wait in `ready`.
+    const pull: Effect.Effect<Pulled> = Effect.map(Effect.exit(pullChunk), (pulled) => {
+      if (Exit.isFailure(pulled)) {
+        ended = true
+        return pulled
+      }
+      const chunk = pulled.value
+      if (chunk.length <= 1) return pulled
+      for (let i = 1; i < chunk.length; i++) ready.push(Exit.succeed(Chunk.of(Chunk.unsafeGet(chunk, i))))
+      return Exit.succeed(Chunk.of(Chunk.unsafeGet(chunk, 0)))
+    })
+    if (ahead <= 0) {
+      const inLine: Effect.Effect<Pulled> = Effect.suspend(() => {
+        const first = ready.shift()
+        return first === undefined ? pull : Effect.succeed(first)
+      })
+      return Effect.flatten(inLine)
+    }
+    const runFork = Runtime.runFork(yield* Effect.runtime<never>())
+    // The timer that starts the background reader; the reader, `active` from its start until it
+    // stops (which may be before `runFork` returns). While it is active only it pulls.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let reader: Fiber.RuntimeFiber<void> | undefined
+    let active = false
+    // Completed when the reader adds a page the consumer is waiting for.
+    let arrival: Deferred.Deferred<void> | undefined
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        if (timer !== undefined) clearTimeout(timer)
+        timer = undefined
+        ended = true
+        return reader === undefined || !active ? Effect.void : Fiber.interrupt(reader)
+      })
+    )
+
+    const readAhead: Effect.Effect<void> = Effect.suspend(() => {
+      if (ended || ready.length >= ahead) {
+        active = false
+        return Effect.void
+      }
+      return Effect.flatMap(pull, (pulled) => {
+        ready.push(pulled)
+        const waiting = arrival
+        arrival = undefined
+        return waiting === undefined ? readAhead : Effect.zipRight(Deferred.succeed(waiting, undefined), readAhead)
+      })
+    })
+    // A plain timer rather than a sleeping fiber: it is set and cleared once per page.
+    const scheduleReadAhead = () => {
+      if (ended || active || timer !== undefined) return
+      timer = setTimeout(() => {
+        timer = undefined
+        if (ended) return
+        active = true
+        reader = runFork(readAhead)
+      }, readAheadAfter)
+    }
+    const next: Effect.Effect<Pulled> = Effect.suspend(() => {
+      if (timer !== undefined) {
+        // The consumer came back before the read-ahead started: it fetches in line.
+        clearTimeout(timer)
+        timer = undefined
+      }
+      const first = ready.shift()
+      if (first !== undefined) {
+        scheduleReadAhead()
+        return Effect.succeed(first)
+      }
+      if (reader !== undefined && active) {
+        // An active reader with nothing ready is fetching the next page.
+        const waiting = Deferred.unsafeMake<void>(reader.id())
+        arrival = waiting
+        return Effect.zipRight(Deferred.await(waiting), next)
+      }
+      return Effect.tap(pull, scheduleReadAhead)
+    })
+    return Effect.flatten(next)
+  })
+
+/**
+ * Runs the page stream ahead of its consumer by at most `ahead` pages (see `pagePuller`).
  *
  * @internal
  */
@@ -85,78 +180,7 @@ export const prefetch: {
 } = dual(2, <A, E>(pages: Stream.Stream<A, E>, ahead: number): Stream.Stream<A, E> =>
   ahead <= 0
     ? pages
-    : Stream.unwrapScoped(Effect.gen(function*() {
-      type Pulled = Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>
-      // Every element of the upstream is a page; rechunking to one makes each pull exactly one page.
-      const pull = yield* Stream.toPull(Stream.rechunk(pages, 1))
-      const runFork = Runtime.runFork(yield* Effect.runtime<never>())
-      // Pages fetched ahead, oldest first; the last may be the end or a failure.
-      const ready: Array<Pulled> = []
-      let ended = false
-      // The timer that starts the background reader; the reader, `active` from its start until it
-      // stops (which may be before `runFork` returns). While it is active only it pulls.
-      let timer: ReturnType<typeof setTimeout> | undefined
-      let reader: Fiber.RuntimeFiber<void> | undefined
-      let active = false
-      // Completed when the reader adds a page the consumer is waiting for.
-      let arrival: Deferred.Deferred<void> | undefined
-      yield* Effect.addFinalizer(() =>
-        Effect.suspend(() => {
-          if (timer !== undefined) clearTimeout(timer)
-          timer = undefined
-          ended = true
-          return reader === undefined || !active ? Effect.void : Fiber.interrupt(reader)
-        })
-      )
-
-      const readAhead: Effect.Effect<void> = Effect.suspend(() => {
-        if (ended || ready.length >= ahead) {
-          active = false
-          return Effect.void
-        }
-        return Effect.flatMap(Effect.exit(pull), (pulled) => {
-          ready.push(pulled)
-          if (Exit.isFailure(pulled)) ended = true
-          const waiting = arrival
-          arrival = undefined
-          return waiting === undefined ? readAhead : Effect.zipRight(Deferred.succeed(waiting, undefined), readAhead)
-        })
-      })
-      // A plain timer rather than a sleeping fiber: it is set and cleared once per page.
-      const scheduleReadAhead = () => {
-        if (ended || active || timer !== undefined) return
-        timer = setTimeout(() => {
-          timer = undefined
-          if (ended) return
-          active = true
-          reader = runFork(readAhead)
-        }, readAheadAfter)
-      }
-      const next: Effect.Effect<Pulled> = Effect.suspend(() => {
-        if (timer !== undefined) {
-          // The consumer came back before the read-ahead started: it fetches in line.
-          clearTimeout(timer)
-          timer = undefined
-        }
-        const first = ready.shift()
-        if (first !== undefined) {
-          scheduleReadAhead()
-          return Effect.succeed(first)
-        }
-        if (reader !== undefined && active) {
-          // An active reader with nothing ready is fetching the next page.
-          const waiting = Deferred.unsafeMake<void>(reader.id())
-          arrival = waiting
-          return Effect.zipRight(Deferred.await(waiting), next)
-        }
-        return Effect.map(Effect.exit(pull), (pulled) => {
-          if (Exit.isFailure(pulled)) ended = true
-          else scheduleReadAhead()
-          return pulled
-        })
-      })
-      return Stream.repeatEffectChunkOption(Effect.flatten(next))
-    })))
+    : Stream.unwrapScoped(Effect.map(pagePuller(pages, ahead), Stream.repeatEffectChunkOption)))
 
 const makeMethods = <A, E, P, X>(
   def: Collection.Definition<A, E, P, X>,
@@ -176,26 +200,40 @@ const makeMethods = <A, E, P, X>(
   }
 }
 
+const sourceOf = <A, E, P, X>(
+  def: Collection.Definition<A, E, P, X>,
+  state: State<P>
+): Stream.Stream<Chunk.Chunk<A>, E> => {
+  const source = def.pages(state.params, {
+    // A listing that is not paginated is always one page; a page size means nothing to it.
+    pageSize: def.paginated ? state.pageSize : undefined,
+    maxItems: state.limit
+  })
+  return state.limit === undefined ? source : truncatePages(source, state.limit)
+}
+
 const pagesOf = <A, E, P, X>(
   def: Collection.Definition<A, E, P, X>,
   state: State<P>
-): Stream.Stream<Chunk.Chunk<A>, E> =>
-  Stream.suspend(() => {
-    const source = def.pages(state.params, {
-      // A listing that is not paginated is always one page; a page size means nothing to it.
-      pageSize: def.paginated ? state.pageSize : undefined,
-      maxItems: state.limit
-    })
-    const limited = state.limit === undefined ? source : truncatePages(source, state.limit)
-    return prefetch(limited, state.prefetch)
-  })
+): Stream.Stream<Chunk.Chunk<A>, E> => Stream.suspend(() => prefetch(sourceOf(def, state), state.prefetch))
+
+// The items, one chunk per page: the pages are pulled directly rather than through a second
+// stream that flattens them (each stage costs on every page).
+const itemsOf = <A, E, P, X>(
+  def: Collection.Definition<A, E, P, X>,
+  state: State<P>
+): Stream.Stream<A, E> =>
+  Stream.unwrapScoped(Effect.map(
+    Effect.suspend(() => pagePuller(sourceOf(def, state), state.prefetch)),
+    (next) => Stream.repeatEffectChunkOption(Effect.map(next, Chunk.flatten))
+  ))
 
 /** @internal */
 export const makeCollection = <A, E, P, X>(
   def: Collection.Definition<A, E, P, X>,
   state: State<P>
 ): Collection.Collection<A, E, P, X> => {
-  const stream: Stream.Stream<A, E> = Stream.flattenChunks(pagesOf(def, state))
+  const stream: Stream.Stream<A, E> = itemsOf(def, state)
   return Object.assign(stream, makeMethods(def, state), def.batchActions(pagesOf(def, state)))
 }
 

@@ -210,12 +210,17 @@ type State<Input> =
   }
   | { readonly _tag: "Fail"; readonly error: PaginationError }
 
-const pagesWithToken = <Input extends object, Page extends object, Item, E, R>(
+/**
+ * The run's pages, each passed through `emit` with the token that resumes after it (`emit` is
+ * applied in the paginating step itself: a separate `Stream.map` stage would cost on every page).
+ */
+const paginate = <Input extends object, Page extends object, Item, E, R, Out>(
   spec: Spec<Page, Item>,
   call: (input: Input) => Effect.Effect<Page, E, R>,
   input: Input,
-  options: Options | undefined
-): Stream.Stream<PageWithToken<Page>, E | PaginationError, R> =>
+  options: Options | undefined,
+  emit: (page: Page, resumeToken: Option.Option<string>) => Out
+): Stream.Stream<Out, E | PaginationError, R> =>
   Stream.suspend(() => {
     const compiled = compileSpec(spec)
     if (typeof compiled === "string") return Stream.die(new Error(`Invalid paginator spec: ${compiled}`))
@@ -254,7 +259,7 @@ const pagesWithToken = <Input extends object, Page extends object, Item, E, R>(
 
     const step = (
       state: State<Input>
-    ): Effect.Effect<readonly [PageWithToken<Page>, Option.Option<State<Input>>], E | PaginationError, R> => {
+    ): Effect.Effect<readonly [Out, Option.Option<State<Input>>], E | PaginationError, R> => {
       if (state._tag === "Fail") return Effect.fail(state.error)
       return Effect.map(call(state.input), (response) => {
         let page = response
@@ -274,14 +279,14 @@ const pagesWithToken = <Input extends object, Page extends object, Item, E, R>(
           const keep = count - truncateAmount
           page = setMemberPath(page, primary, current.slice(0, keep))
           const resumeToken = encodeToken(state.tokens, keep + startingTruncation)
-          return [{ page, resumeToken: Option.some(resumeToken) }, Option.none()] as const
+          return [emit(page, Option.some(resumeToken)), Option.none()] as const
         }
         const totalItems = state.totalItems + count
         const tokens = nextTokens(page)
-        if (tokens === undefined) return [{ page, resumeToken: Option.none() }, Option.none()] as const
+        if (tokens === undefined) return [emit(page, Option.none()), Option.none()] as const
         const resumeToken = Option.some(encodeToken(tokens))
         if (prepared.maxItems !== undefined && totalItems === prepared.maxItems) {
-          return [{ page, resumeToken }, Option.none()] as const
+          return [emit(page, resumeToken), Option.none()] as const
         }
         const key = tokenKey(tokens)
         if (seen.has(key)) {
@@ -292,11 +297,11 @@ const pagesWithToken = <Input extends object, Page extends object, Item, E, R>(
             message: `${spec.operation}: the same next token was received twice: ${key}`
           })
           // Like botocore, the page that carried the repeated token is still delivered.
-          return [{ page, resumeToken }, Option.some<State<Input>>({ _tag: "Fail", error })] as const
+          return [emit(page, resumeToken), Option.some<State<Input>>({ _tag: "Fail", error })] as const
         }
         seen.add(key)
         return [
-          { page, resumeToken },
+          emit(page, resumeToken),
           Option.some<State<Input>>({
             _tag: "Request",
             input: withTokens(state.input, tokens),
@@ -308,7 +313,7 @@ const pagesWithToken = <Input extends object, Page extends object, Item, E, R>(
       })
     }
 
-    return Stream.paginateEffect<State<Input>, PageWithToken<Page>, E | PaginationError, R>(
+    return Stream.paginateEffect<State<Input>, Out, E | PaginationError, R>(
       { _tag: "Request", input: prepared.input, tokens: prepared.tokens, first: true, totalItems: 0 },
       step
     )
@@ -384,8 +389,15 @@ export const make = <Input extends object, Page extends object, Item, E, R>(
       ...(options?.maxItems === undefined ? {} : { "aws.paginator.max_items": options.maxItems })
     }
   }
-  const steps = pagesWithToken(spec, call, input, options).pipe(Stream.withSpan(spanName, spanOptions))
-  const pages = Stream.map(steps, (step) => step.page)
+  const steps = paginate(
+    spec,
+    call,
+    input,
+    options,
+    (page, resumeToken): PageWithToken<Page> => ({ page, resumeToken })
+  )
+    .pipe(Stream.withSpan(spanName, spanOptions))
+  const pages = paginate(spec, call, input, options, (page) => page).pipe(Stream.withSpan(spanName, spanOptions))
   return Object.assign(pages, {
     items: (): Stream.Stream<Item, E | PaginationError, R> =>
       Stream.mapConcatChunk(pages, (page) => Chunk.unsafeFromArray(spec.items(page) ?? [])),

@@ -5,7 +5,7 @@
 import type * as Sdk from "@aws-sdk/client-iam"
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Collection from "@effect-boto/core/Collection"
-import type * as Paginator from "@effect-boto/core/Paginator"
+import * as Paginator from "@effect-boto/core/Paginator"
 import * as Resource from "@effect-boto/core/Resource"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -13,6 +13,7 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import type * as IAMClient from "../IAMClient.js"
 import type * as IAMError from "../IAMError.js"
+import * as Paginators from "./paginators.js"
 import * as Support from "./resourceSupport.js"
 
 const checkIdentifiers = Support.checkIdentifiers
@@ -1004,10 +1005,9 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     const client = this.resourceClient
 
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListAccessKeysCommandOutput
-    ): Effect.Effect<Chunk.Chunk<AccessKey.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<AccessKey.Loaded> = []
+    ): Effect.Effect<Sdk.ListAccessKeysCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.AccessKeyMetadata ?? []) {
         const id0 = item.UserName
         const id1 = item.AccessKeyId
@@ -1016,9 +1016,19 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
             incomplete("AccessKey", "ListAccessKeys", "AccessKeyMetadata[].UserName, AccessKeyMetadata[].AccessKeyId")
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListAccessKeysCommandOutput): Chunk.Chunk<AccessKey.Loaded> => {
+      const out: Array<AccessKey.Loaded> = []
+      for (const item of page.AccessKeyMetadata ?? []) {
+        const id0 = item.UserName
+        const id1 = item.AccessKeyId
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined || id1 === undefined) continue
         out.push(makeAccessKeyLoaded(client, id0, id1, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       AccessKey.Loaded,
@@ -1036,7 +1046,12 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
         params: CurrentUser.AccessKeysFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listAccessKeys({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListAccessKeys,
+          (request: Sdk.ListAccessKeysCommandInput) => Effect.flatMap(client.listAccessKeys(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -1045,10 +1060,9 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     const client = this.resourceClient
 
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListMFADevicesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<MfaDevice.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<MfaDevice.Loaded> = []
+    ): Effect.Effect<Sdk.ListMFADevicesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.MFADevices ?? []) {
         const id0 = item.UserName
         const id1 = item.SerialNumber
@@ -1057,6 +1071,16 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
             incomplete("MfaDevice", "ListMFADevices", "MFADevices[].UserName, MFADevices[].SerialNumber")
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListMFADevicesCommandOutput): Chunk.Chunk<MfaDevice.Loaded> => {
+      const out: Array<MfaDevice.Loaded> = []
+      for (const item of page.MFADevices ?? []) {
+        const id0 = item.UserName
+        const id1 = item.SerialNumber
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined || id1 === undefined) continue
         out.push(
           makeMfaDeviceLoaded(
             client,
@@ -1066,7 +1090,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       MfaDevice.Loaded,
@@ -1084,7 +1108,12 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
         params: CurrentUser.MfaDevicesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listMFADevices({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListMFADevices,
+          (request: Sdk.ListMFADevicesCommandInput) => Effect.flatMap(client.listMFADevices(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -1093,10 +1122,9 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     const client = this.resourceClient
 
     const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListSigningCertificatesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<SigningCertificate.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<SigningCertificate.Loaded> = []
+    ): Effect.Effect<Sdk.ListSigningCertificatesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Certificates ?? []) {
         const id0 = item.UserName
         const id1 = item.CertificateId
@@ -1109,6 +1137,16 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
             )
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListSigningCertificatesCommandOutput): Chunk.Chunk<SigningCertificate.Loaded> => {
+      const out: Array<SigningCertificate.Loaded> = []
+      for (const item of page.Certificates ?? []) {
+        const id0 = item.UserName
+        const id1 = item.CertificateId
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined || id1 === undefined) continue
         out.push(
           makeSigningCertificateLoaded(
             client,
@@ -1120,7 +1158,7 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       SigningCertificate.Loaded,
@@ -1138,7 +1176,13 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
         params: CurrentUser.SigningCertificatesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listSigningCertificates({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListSigningCertificates,
+          (request: Sdk.ListSigningCertificatesCommandInput) =>
+            Effect.flatMap(client.listSigningCertificates(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -1488,18 +1532,26 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListAttachedGroupPoliciesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Policy>, Resource.IncompleteResponse> => {
-      const out: Array<Policy> = []
+    ): Effect.Effect<Sdk.ListAttachedGroupPoliciesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.AttachedPolicies ?? []) {
         const id0 = item.PolicyArn
         if (id0 === undefined) {
           return Effect.fail(incomplete("Policy", "ListAttachedGroupPolicies", "AttachedPolicies[].PolicyArn"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListAttachedGroupPoliciesCommandOutput): Chunk.Chunk<Policy> => {
+      const out: Array<Policy> = []
+      for (const item of page.AttachedPolicies ?? []) {
+        const id0 = item.PolicyArn
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makePolicy(client, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Policy,
@@ -1517,9 +1569,13 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
         params: Group.AttachedPoliciesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listAttachedGroupPolicies({ ...params, GroupName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListAttachedGroupPolicies,
+          (request: Sdk.ListAttachedGroupPoliciesCommandInput) =>
+            Effect.flatMap(client.listAttachedGroupPolicies(request), checkPage),
+          { ...params, GroupName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -1528,16 +1584,24 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListGroupPoliciesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<GroupPolicy>, Resource.IncompleteResponse> => {
-      const out: Array<GroupPolicy> = []
+    ): Effect.Effect<Sdk.ListGroupPoliciesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.PolicyNames ?? []) {
         const id0 = item
         if (id0 === undefined) return Effect.fail(incomplete("GroupPolicy", "ListGroupPolicies", "PolicyNames[]"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListGroupPoliciesCommandOutput): Chunk.Chunk<GroupPolicy> => {
+      const out: Array<GroupPolicy> = []
+      for (const item of page.PolicyNames ?? []) {
+        const id0 = item
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeGroupPolicy(client, parent.name, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       GroupPolicy,
@@ -1555,9 +1619,12 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
         params: Group.PoliciesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listGroupPolicies({ ...params, GroupName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListGroupPolicies,
+          (request: Sdk.ListGroupPoliciesCommandInput) => Effect.flatMap(client.listGroupPolicies(request), checkPage),
+          { ...params, GroupName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -1566,13 +1633,21 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Group", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.GetGroupCommandOutput
-    ): Effect.Effect<Chunk.Chunk<User.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<User.Loaded> = []
+    ): Effect.Effect<Sdk.GetGroupCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Users ?? []) {
         const id0 = item.UserName
         if (id0 === undefined) return Effect.fail(incomplete("User", "GetGroup", "Users[].UserName"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.GetGroupCommandOutput): Chunk.Chunk<User.Loaded> => {
+      const out: Array<User.Loaded> = []
+      for (const item of page.Users ?? []) {
+        const id0 = item.UserName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeUserLoaded(
             client,
@@ -1581,7 +1656,7 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       User.Loaded,
@@ -1596,7 +1671,12 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
         params: Group.UsersFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.getGroup({ ...params, GroupName: parent.name }, { pageSize }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.GetGroup,
+          (request: Sdk.GetGroupCommandInput) => Effect.flatMap(client.getGroup(request), checkPage),
+          { ...params, GroupName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -2803,18 +2883,26 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListEntitiesForPolicyCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Group>, Resource.IncompleteResponse> => {
-      const out: Array<Group> = []
+    ): Effect.Effect<Sdk.ListEntitiesForPolicyCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.PolicyGroups ?? []) {
         const id0 = item.GroupName
         if (id0 === undefined) {
           return Effect.fail(incomplete("Group", "ListEntitiesForPolicy", "PolicyGroups[].GroupName"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListEntitiesForPolicyCommandOutput): Chunk.Chunk<Group> => {
+      const out: Array<Group> = []
+      for (const item of page.PolicyGroups ?? []) {
+        const id0 = item.GroupName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeGroup(client, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Group,
@@ -2832,9 +2920,13 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
         params: Policy.AttachedGroupsFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listEntitiesForPolicy({ ...params, EntityFilter: "Group", PolicyArn: parent.arn }, {
-          pageSize
-        }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListEntitiesForPolicy,
+          (request: Sdk.ListEntitiesForPolicyCommandInput) =>
+            Effect.flatMap(client.listEntitiesForPolicy(request), checkPage),
+          { ...params, EntityFilter: "Group", PolicyArn: parent.arn },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -2843,16 +2935,24 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListEntitiesForPolicyCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Role>, Resource.IncompleteResponse> => {
-      const out: Array<Role> = []
+    ): Effect.Effect<Sdk.ListEntitiesForPolicyCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.PolicyRoles ?? []) {
         const id0 = item.RoleName
         if (id0 === undefined) return Effect.fail(incomplete("Role", "ListEntitiesForPolicy", "PolicyRoles[].RoleName"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListEntitiesForPolicyCommandOutput): Chunk.Chunk<Role> => {
+      const out: Array<Role> = []
+      for (const item of page.PolicyRoles ?? []) {
+        const id0 = item.RoleName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeRole(client, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Role,
@@ -2870,9 +2970,13 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
         params: Policy.AttachedRolesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listEntitiesForPolicy({ ...params, EntityFilter: "Role", PolicyArn: parent.arn }, {
-          pageSize
-        }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListEntitiesForPolicy,
+          (request: Sdk.ListEntitiesForPolicyCommandInput) =>
+            Effect.flatMap(client.listEntitiesForPolicy(request), checkPage),
+          { ...params, EntityFilter: "Role", PolicyArn: parent.arn },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -2881,16 +2985,24 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListEntitiesForPolicyCommandOutput
-    ): Effect.Effect<Chunk.Chunk<User>, Resource.IncompleteResponse> => {
-      const out: Array<User> = []
+    ): Effect.Effect<Sdk.ListEntitiesForPolicyCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.PolicyUsers ?? []) {
         const id0 = item.UserName
         if (id0 === undefined) return Effect.fail(incomplete("User", "ListEntitiesForPolicy", "PolicyUsers[].UserName"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListEntitiesForPolicyCommandOutput): Chunk.Chunk<User> => {
+      const out: Array<User> = []
+      for (const item of page.PolicyUsers ?? []) {
+        const id0 = item.UserName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeUser(client, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       User,
@@ -2908,9 +3020,13 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
         params: Policy.AttachedUsersFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listEntitiesForPolicy({ ...params, EntityFilter: "User", PolicyArn: parent.arn }, {
-          pageSize
-        }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListEntitiesForPolicy,
+          (request: Sdk.ListEntitiesForPolicyCommandInput) =>
+            Effect.flatMap(client.listEntitiesForPolicy(request), checkPage),
+          { ...params, EntityFilter: "User", PolicyArn: parent.arn },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -2919,18 +3035,26 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     const client = this.resourceClient
     const parent = { arn: this.arn }
     const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListPolicyVersionsCommandOutput
-    ): Effect.Effect<Chunk.Chunk<PolicyVersion.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<PolicyVersion.Loaded> = []
+    ): Effect.Effect<Sdk.ListPolicyVersionsCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Versions ?? []) {
         const id0 = item.VersionId
         if (id0 === undefined) {
           return Effect.fail(incomplete("PolicyVersion", "ListPolicyVersions", "Versions[].VersionId"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListPolicyVersionsCommandOutput): Chunk.Chunk<PolicyVersion.Loaded> => {
+      const out: Array<PolicyVersion.Loaded> = []
+      for (const item of page.Versions ?? []) {
+        const id0 = item.VersionId
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makePolicyVersionLoaded(client, parent.arn, id0, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       PolicyVersion.Loaded,
@@ -2948,9 +3072,13 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
         params: Policy.VersionsFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listPolicyVersions({ ...params, PolicyArn: parent.arn }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListPolicyVersions,
+          (request: Sdk.ListPolicyVersionsCommandInput) =>
+            Effect.flatMap(client.listPolicyVersions(request), checkPage),
+          { ...params, PolicyArn: parent.arn },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -3440,18 +3568,26 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListAttachedRolePoliciesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Policy>, Resource.IncompleteResponse> => {
-      const out: Array<Policy> = []
+    ): Effect.Effect<Sdk.ListAttachedRolePoliciesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.AttachedPolicies ?? []) {
         const id0 = item.PolicyArn
         if (id0 === undefined) {
           return Effect.fail(incomplete("Policy", "ListAttachedRolePolicies", "AttachedPolicies[].PolicyArn"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListAttachedRolePoliciesCommandOutput): Chunk.Chunk<Policy> => {
+      const out: Array<Policy> = []
+      for (const item of page.AttachedPolicies ?? []) {
+        const id0 = item.PolicyArn
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makePolicy(client, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Policy,
@@ -3469,9 +3605,13 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
         params: Role.AttachedPoliciesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listAttachedRolePolicies({ ...params, RoleName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListAttachedRolePolicies,
+          (request: Sdk.ListAttachedRolePoliciesCommandInput) =>
+            Effect.flatMap(client.listAttachedRolePolicies(request), checkPage),
+          { ...params, RoleName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -3480,10 +3620,9 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListInstanceProfilesForRoleCommandOutput
-    ): Effect.Effect<Chunk.Chunk<InstanceProfile.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<InstanceProfile.Loaded> = []
+    ): Effect.Effect<Sdk.ListInstanceProfilesForRoleCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.InstanceProfiles ?? []) {
         const id0 = item.InstanceProfileName
         if (id0 === undefined) {
@@ -3491,6 +3630,15 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
             incomplete("InstanceProfile", "ListInstanceProfilesForRole", "InstanceProfiles[].InstanceProfileName")
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListInstanceProfilesForRoleCommandOutput): Chunk.Chunk<InstanceProfile.Loaded> => {
+      const out: Array<InstanceProfile.Loaded> = []
+      for (const item of page.InstanceProfiles ?? []) {
+        const id0 = item.InstanceProfileName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeInstanceProfileLoaded(
             client,
@@ -3502,7 +3650,7 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       InstanceProfile.Loaded,
@@ -3520,9 +3668,13 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
         params: Role.InstanceProfilesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listInstanceProfilesForRole({ ...params, RoleName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListInstanceProfilesForRole,
+          (request: Sdk.ListInstanceProfilesForRoleCommandInput) =>
+            Effect.flatMap(client.listInstanceProfilesForRole(request), checkPage),
+          { ...params, RoleName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -3531,16 +3683,24 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Role", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListRolePoliciesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<RolePolicy>, Resource.IncompleteResponse> => {
-      const out: Array<RolePolicy> = []
+    ): Effect.Effect<Sdk.ListRolePoliciesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.PolicyNames ?? []) {
         const id0 = item
         if (id0 === undefined) return Effect.fail(incomplete("RolePolicy", "ListRolePolicies", "PolicyNames[]"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListRolePoliciesCommandOutput): Chunk.Chunk<RolePolicy> => {
+      const out: Array<RolePolicy> = []
+      for (const item of page.PolicyNames ?? []) {
+        const id0 = item
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeRolePolicy(client, parent.name, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       RolePolicy,
@@ -3558,9 +3718,12 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
         params: Role.PoliciesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listRolePolicies({ ...params, RoleName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListRolePolicies,
+          (request: Sdk.ListRolePoliciesCommandInput) => Effect.flatMap(client.listRolePolicies(request), checkPage),
+          { ...params, RoleName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -4827,18 +4990,26 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListAccessKeysCommandOutput
-    ): Effect.Effect<Chunk.Chunk<AccessKey.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<AccessKey.Loaded> = []
+    ): Effect.Effect<Sdk.ListAccessKeysCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.AccessKeyMetadata ?? []) {
         const id0 = item.AccessKeyId
         if (id0 === undefined) {
           return Effect.fail(incomplete("AccessKey", "ListAccessKeys", "AccessKeyMetadata[].AccessKeyId"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListAccessKeysCommandOutput): Chunk.Chunk<AccessKey.Loaded> => {
+      const out: Array<AccessKey.Loaded> = []
+      for (const item of page.AccessKeyMetadata ?? []) {
+        const id0 = item.AccessKeyId
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeAccessKeyLoaded(client, parent.name, id0, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       AccessKey.Loaded,
@@ -4856,9 +5027,12 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
         params: User.AccessKeysFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listAccessKeys({ ...params, UserName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListAccessKeys,
+          (request: Sdk.ListAccessKeysCommandInput) => Effect.flatMap(client.listAccessKeys(request), checkPage),
+          { ...params, UserName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -4867,18 +5041,26 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListAttachedUserPoliciesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Policy>, Resource.IncompleteResponse> => {
-      const out: Array<Policy> = []
+    ): Effect.Effect<Sdk.ListAttachedUserPoliciesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.AttachedPolicies ?? []) {
         const id0 = item.PolicyArn
         if (id0 === undefined) {
           return Effect.fail(incomplete("Policy", "ListAttachedUserPolicies", "AttachedPolicies[].PolicyArn"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListAttachedUserPoliciesCommandOutput): Chunk.Chunk<Policy> => {
+      const out: Array<Policy> = []
+      for (const item of page.AttachedPolicies ?? []) {
+        const id0 = item.PolicyArn
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makePolicy(client, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Policy,
@@ -4896,9 +5078,13 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
         params: User.AttachedPoliciesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listAttachedUserPolicies({ ...params, UserName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListAttachedUserPolicies,
+          (request: Sdk.ListAttachedUserPoliciesCommandInput) =>
+            Effect.flatMap(client.listAttachedUserPolicies(request), checkPage),
+          { ...params, UserName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -4907,13 +5093,21 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListGroupsForUserCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Group.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<Group.Loaded> = []
+    ): Effect.Effect<Sdk.ListGroupsForUserCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Groups ?? []) {
         const id0 = item.GroupName
         if (id0 === undefined) return Effect.fail(incomplete("Group", "ListGroupsForUser", "Groups[].GroupName"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListGroupsForUserCommandOutput): Chunk.Chunk<Group.Loaded> => {
+      const out: Array<Group.Loaded> = []
+      for (const item of page.Groups ?? []) {
+        const id0 = item.GroupName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeGroupLoaded(
             client,
@@ -4922,7 +5116,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Group.Loaded,
@@ -4940,9 +5134,12 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
         params: User.GroupsFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listGroupsForUser({ ...params, UserName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListGroupsForUser,
+          (request: Sdk.ListGroupsForUserCommandInput) => Effect.flatMap(client.listGroupsForUser(request), checkPage),
+          { ...params, UserName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -4951,15 +5148,23 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListMFADevicesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<MfaDevice.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<MfaDevice.Loaded> = []
+    ): Effect.Effect<Sdk.ListMFADevicesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.MFADevices ?? []) {
         const id0 = item.SerialNumber
         if (id0 === undefined) {
           return Effect.fail(incomplete("MfaDevice", "ListMFADevices", "MFADevices[].SerialNumber"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListMFADevicesCommandOutput): Chunk.Chunk<MfaDevice.Loaded> => {
+      const out: Array<MfaDevice.Loaded> = []
+      for (const item of page.MFADevices ?? []) {
+        const id0 = item.SerialNumber
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeMfaDeviceLoaded(
             client,
@@ -4969,7 +5174,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       MfaDevice.Loaded,
@@ -4987,9 +5192,12 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
         params: User.MfaDevicesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listMFADevices({ ...params, UserName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListMFADevices,
+          (request: Sdk.ListMFADevicesCommandInput) => Effect.flatMap(client.listMFADevices(request), checkPage),
+          { ...params, UserName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -4998,16 +5206,24 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListUserPoliciesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<UserPolicy>, Resource.IncompleteResponse> => {
-      const out: Array<UserPolicy> = []
+    ): Effect.Effect<Sdk.ListUserPoliciesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.PolicyNames ?? []) {
         const id0 = item
         if (id0 === undefined) return Effect.fail(incomplete("UserPolicy", "ListUserPolicies", "PolicyNames[]"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListUserPoliciesCommandOutput): Chunk.Chunk<UserPolicy> => {
+      const out: Array<UserPolicy> = []
+      for (const item of page.PolicyNames ?? []) {
+        const id0 = item
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeUserPolicy(client, parent.name, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       UserPolicy,
@@ -5025,9 +5241,12 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
         params: User.PoliciesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listUserPolicies({ ...params, UserName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListUserPolicies,
+          (request: Sdk.ListUserPoliciesCommandInput) => Effect.flatMap(client.listUserPolicies(request), checkPage),
+          { ...params, UserName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -5036,10 +5255,9 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListSigningCertificatesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<SigningCertificate.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<SigningCertificate.Loaded> = []
+    ): Effect.Effect<Sdk.ListSigningCertificatesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Certificates ?? []) {
         const id0 = item.CertificateId
         if (id0 === undefined) {
@@ -5047,6 +5265,15 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
             incomplete("SigningCertificate", "ListSigningCertificates", "Certificates[].CertificateId")
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListSigningCertificatesCommandOutput): Chunk.Chunk<SigningCertificate.Loaded> => {
+      const out: Array<SigningCertificate.Loaded> = []
+      for (const item of page.Certificates ?? []) {
+        const id0 = item.CertificateId
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeSigningCertificateLoaded(
             client,
@@ -5058,7 +5285,7 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       SigningCertificate.Loaded,
@@ -5076,9 +5303,13 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
         params: User.SigningCertificatesFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listSigningCertificates({ ...params, UserName: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListSigningCertificates,
+          (request: Sdk.ListSigningCertificatesCommandInput) =>
+            Effect.flatMap(client.listSigningCertificates(request), checkPage),
+          { ...params, UserName: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -6027,13 +6258,21 @@ class ServiceResourceImpl implements ServiceResource {
   get groups(): ServiceResource.GroupsCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListGroupsCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Group.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<Group.Loaded> = []
+    ): Effect.Effect<Sdk.ListGroupsCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Groups ?? []) {
         const id0 = item.GroupName
         if (id0 === undefined) return Effect.fail(incomplete("Group", "ListGroups", "Groups[].GroupName"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListGroupsCommandOutput): Chunk.Chunk<Group.Loaded> => {
+      const out: Array<Group.Loaded> = []
+      for (const item of page.Groups ?? []) {
+        const id0 = item.GroupName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeGroupLoaded(
             client,
@@ -6042,7 +6281,7 @@ class ServiceResourceImpl implements ServiceResource {
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Group.Loaded,
@@ -6054,17 +6293,21 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.GroupsFilter, { pageSize }) =>
-        client.paginate.listGroups({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListGroups,
+          (request: Sdk.ListGroupsCommandInput) => Effect.flatMap(client.listGroups(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }
   get instanceProfiles(): ServiceResource.InstanceProfilesCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListInstanceProfilesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<InstanceProfile.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<InstanceProfile.Loaded> = []
+    ): Effect.Effect<Sdk.ListInstanceProfilesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.InstanceProfiles ?? []) {
         const id0 = item.InstanceProfileName
         if (id0 === undefined) {
@@ -6072,6 +6315,15 @@ class ServiceResourceImpl implements ServiceResource {
             incomplete("InstanceProfile", "ListInstanceProfiles", "InstanceProfiles[].InstanceProfileName")
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListInstanceProfilesCommandOutput): Chunk.Chunk<InstanceProfile.Loaded> => {
+      const out: Array<InstanceProfile.Loaded> = []
+      for (const item of page.InstanceProfiles ?? []) {
+        const id0 = item.InstanceProfileName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeInstanceProfileLoaded(
             client,
@@ -6083,7 +6335,7 @@ class ServiceResourceImpl implements ServiceResource {
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       InstanceProfile.Loaded,
@@ -6098,23 +6350,37 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.InstanceProfilesFilter, { pageSize }) =>
-        client.paginate.listInstanceProfiles({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListInstanceProfiles,
+          (request: Sdk.ListInstanceProfilesCommandInput) =>
+            Effect.flatMap(client.listInstanceProfiles(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }
   get policies(): ServiceResource.PoliciesCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListPoliciesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Policy.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<Policy.Loaded> = []
+    ): Effect.Effect<Sdk.ListPoliciesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Policies ?? []) {
         const id0 = item.Arn
         if (id0 === undefined) return Effect.fail(incomplete("Policy", "ListPolicies", "Policies[].Arn"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListPoliciesCommandOutput): Chunk.Chunk<Policy.Loaded> => {
+      const out: Array<Policy.Loaded> = []
+      for (const item of page.Policies ?? []) {
+        const id0 = item.Arn
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makePolicyLoaded(client, id0, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Policy.Loaded,
@@ -6126,20 +6392,33 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.PoliciesFilter, { pageSize }) =>
-        client.paginate.listPolicies({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListPolicies,
+          (request: Sdk.ListPoliciesCommandInput) => Effect.flatMap(client.listPolicies(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }
   get roles(): ServiceResource.RolesCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListRolesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Role.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<Role.Loaded> = []
+    ): Effect.Effect<Sdk.ListRolesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Roles ?? []) {
         const id0 = item.RoleName
         if (id0 === undefined) return Effect.fail(incomplete("Role", "ListRoles", "Roles[].RoleName"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListRolesCommandOutput): Chunk.Chunk<Role.Loaded> => {
+      const out: Array<Role.Loaded> = []
+      for (const item of page.Roles ?? []) {
+        const id0 = item.RoleName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeRoleLoaded(
             client,
@@ -6148,7 +6427,7 @@ class ServiceResourceImpl implements ServiceResource {
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Role.Loaded,
@@ -6160,7 +6439,12 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.RolesFilter, { pageSize }) =>
-        client.paginate.listRoles({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListRoles,
+          (request: Sdk.ListRolesCommandInput) => Effect.flatMap(client.listRoles(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }
@@ -6197,10 +6481,9 @@ class ServiceResourceImpl implements ServiceResource {
   get serverCertificates(): ServiceResource.ServerCertificatesCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListServerCertificatesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<ServerCertificate>, Resource.IncompleteResponse> => {
-      const out: Array<ServerCertificate> = []
+    ): Effect.Effect<Sdk.ListServerCertificatesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.ServerCertificateMetadataList ?? []) {
         const id0 = item.ServerCertificateName
         if (id0 === undefined) {
@@ -6212,9 +6495,18 @@ class ServiceResourceImpl implements ServiceResource {
             )
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListServerCertificatesCommandOutput): Chunk.Chunk<ServerCertificate> => {
+      const out: Array<ServerCertificate> = []
+      for (const item of page.ServerCertificateMetadataList ?? []) {
+        const id0 = item.ServerCertificateName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeServerCertificate(client, id0))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       ServerCertificate,
@@ -6229,20 +6521,34 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.ServerCertificatesFilter, { pageSize }) =>
-        client.paginate.listServerCertificates({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListServerCertificates,
+          (request: Sdk.ListServerCertificatesCommandInput) =>
+            Effect.flatMap(client.listServerCertificates(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }
   get users(): ServiceResource.UsersCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListUsersCommandOutput
-    ): Effect.Effect<Chunk.Chunk<User.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<User.Loaded> = []
+    ): Effect.Effect<Sdk.ListUsersCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Users ?? []) {
         const id0 = item.UserName
         if (id0 === undefined) return Effect.fail(incomplete("User", "ListUsers", "Users[].UserName"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListUsersCommandOutput): Chunk.Chunk<User.Loaded> => {
+      const out: Array<User.Loaded> = []
+      for (const item of page.Users ?? []) {
+        const id0 = item.UserName
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(
           makeUserLoaded(
             client,
@@ -6251,7 +6557,7 @@ class ServiceResourceImpl implements ServiceResource {
           )
         )
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       User.Loaded,
@@ -6263,17 +6569,21 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.UsersFilter, { pageSize }) =>
-        client.paginate.listUsers({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListUsers,
+          (request: Sdk.ListUsersCommandInput) => Effect.flatMap(client.listUsers(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }
   get virtualMfaDevices(): ServiceResource.VirtualMfaDevicesCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListVirtualMFADevicesCommandOutput
-    ): Effect.Effect<Chunk.Chunk<VirtualMfaDevice.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<VirtualMfaDevice.Loaded> = []
+    ): Effect.Effect<Sdk.ListVirtualMFADevicesCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.VirtualMFADevices ?? []) {
         const id0 = item.SerialNumber
         if (id0 === undefined) {
@@ -6281,9 +6591,18 @@ class ServiceResourceImpl implements ServiceResource {
             incomplete("VirtualMfaDevice", "ListVirtualMFADevices", "VirtualMFADevices[].SerialNumber")
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListVirtualMFADevicesCommandOutput): Chunk.Chunk<VirtualMfaDevice.Loaded> => {
+      const out: Array<VirtualMfaDevice.Loaded> = []
+      for (const item of page.VirtualMFADevices ?? []) {
+        const id0 = item.SerialNumber
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeVirtualMfaDeviceLoaded(client, id0, redactVirtualMfaDevice(item)))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       VirtualMfaDevice.Loaded,
@@ -6298,7 +6617,13 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.VirtualMfaDevicesFilter, { pageSize }) =>
-        client.paginate.listVirtualMFADevices({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListVirtualMFADevices,
+          (request: Sdk.ListVirtualMFADevicesCommandInput) =>
+            Effect.flatMap(client.listVirtualMFADevices(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }

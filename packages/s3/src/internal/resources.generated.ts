@@ -8,7 +8,7 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Collection from "@effect-boto/core/Collection"
-import type * as Paginator from "@effect-boto/core/Paginator"
+import * as Paginator from "@effect-boto/core/Paginator"
 import * as Resource from "@effect-boto/core/Resource"
 import type * as Waiter from "@effect-boto/core/Waiter"
 import type * as PlatformError from "@effect/platform/Error"
@@ -19,6 +19,7 @@ import * as Stream from "effect/Stream"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Error from "../S3Error.js"
 import type * as S3Transfer from "../S3Transfer.js"
+import * as Paginators from "./paginators.js"
 import * as Support from "./resourceSupport.js"
 import * as Transfer from "./resourceTransfer.js"
 
@@ -387,19 +388,28 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListMultipartUploadsCommandOutput
-    ): Effect.Effect<Chunk.Chunk<MultipartUpload.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<MultipartUpload.Loaded> = []
+    ): Effect.Effect<Sdk.ListMultipartUploadsCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Uploads ?? []) {
         const id0 = item.Key
         const id1 = item.UploadId
         if (id0 === undefined || id1 === undefined) {
           return Effect.fail(incomplete("MultipartUpload", "ListMultipartUploads", "Uploads[].Key, Uploads[].UploadId"))
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListMultipartUploadsCommandOutput): Chunk.Chunk<MultipartUpload.Loaded> => {
+      const out: Array<MultipartUpload.Loaded> = []
+      for (const item of page.Uploads ?? []) {
+        const id0 = item.Key
+        const id1 = item.UploadId
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined || id1 === undefined) continue
         out.push(makeMultipartUploadLoaded(client, parent.name, id0, id1, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       MultipartUpload.Loaded,
@@ -417,9 +427,13 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
         params: Bucket.MultipartUploadsFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listMultipartUploads({ ...params, Bucket: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListMultipartUploads,
+          (request: Sdk.ListMultipartUploadsCommandInput) =>
+            Effect.flatMap(client.listMultipartUploads(request), checkPage),
+          { ...params, Bucket: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -428,10 +442,9 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListObjectVersionsCommandOutput
-    ): Effect.Effect<Chunk.Chunk<ObjectVersion.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<ObjectVersion.Loaded> = []
+    ): Effect.Effect<Sdk.ListObjectVersionsCommandOutput, Resource.IncompleteResponse> => {
       for (const item of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
         const id0 = item.Key
         const id1 = item.VersionId
@@ -444,9 +457,19 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
             )
           )
         }
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListObjectVersionsCommandOutput): Chunk.Chunk<ObjectVersion.Loaded> => {
+      const out: Array<ObjectVersion.Loaded> = []
+      for (const item of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+        const id0 = item.Key
+        const id1 = item.VersionId
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined || id1 === undefined) continue
         out.push(makeObjectVersionLoaded(client, parent.name, id0, id1, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       ObjectVersion.Loaded,
@@ -469,9 +492,13 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
         params: Bucket.ObjectVersionsFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listObjectVersions({ ...params, Bucket: parent.name }, { pageSize }).pipe(
-          Stream.mapEffect(toChunk)
-        )
+        ? Paginator.make(
+          Paginators.ListObjectVersions,
+          (request: Sdk.ListObjectVersionsCommandInput) =>
+            Effect.flatMap(client.listObjectVersions(request), checkPage),
+          { ...params, Bucket: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: (pages) => batchObjectVersion(client, pages)
     })
@@ -480,16 +507,24 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     const client = this.resourceClient
     const parent = { name: this.name }
     const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListObjectsCommandOutput
-    ): Effect.Effect<Chunk.Chunk<ObjectSummary.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<ObjectSummary.Loaded> = []
+    ): Effect.Effect<Sdk.ListObjectsCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Contents ?? []) {
         const id0 = item.Key
         if (id0 === undefined) return Effect.fail(incomplete("ObjectSummary", "ListObjects", "Contents[].Key"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListObjectsCommandOutput): Chunk.Chunk<ObjectSummary.Loaded> => {
+      const out: Array<ObjectSummary.Loaded> = []
+      for (const item of page.Contents ?? []) {
+        const id0 = item.Key
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeObjectSummaryLoaded(client, parent.name, id0, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       ObjectSummary.Loaded,
@@ -506,7 +541,12 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
         params: Bucket.ObjectsFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listObjects({ ...params, Bucket: parent.name }, { pageSize }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListObjects,
+          (request: Sdk.ListObjectsCommandInput) => Effect.flatMap(client.listObjects(request), checkPage),
+          { ...params, Bucket: parent.name },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: (pages) => batchObjectSummary(client, pages)
     })
@@ -2371,16 +2411,24 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
     const client = this.resourceClient
     const parent = { bucketName: this.bucketName, objectKey: this.objectKey, id: this.id }
     const invalid = checkIdentifiers("MultipartUpload", this.meta.identifiers)
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListPartsCommandOutput
-    ): Effect.Effect<Chunk.Chunk<MultipartUploadPart.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<MultipartUploadPart.Loaded> = []
+    ): Effect.Effect<Sdk.ListPartsCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Parts ?? []) {
         const id0 = item.PartNumber
         if (id0 === undefined) return Effect.fail(incomplete("MultipartUploadPart", "ListParts", "Parts[].PartNumber"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListPartsCommandOutput): Chunk.Chunk<MultipartUploadPart.Loaded> => {
+      const out: Array<MultipartUploadPart.Loaded> = []
+      for (const item of page.Parts ?? []) {
+        const id0 = item.PartNumber
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeMultipartUploadPartLoaded(client, parent.bucketName, parent.objectKey, parent.id, id0, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       MultipartUploadPart.Loaded,
@@ -2395,12 +2443,12 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
         params: MultipartUpload.PartsFilter,
         { pageSize }
       ) => (invalid === undefined
-        ? client.paginate.listParts({
-          ...params,
-          Bucket: parent.bucketName,
-          Key: parent.objectKey,
-          UploadId: parent.id
-        }, { pageSize }).pipe(Stream.mapEffect(toChunk))
+        ? Paginator.make(
+          Paginators.ListParts,
+          (request: Sdk.ListPartsCommandInput) => Effect.flatMap(client.listParts(request), checkPage),
+          { ...params, Bucket: parent.bucketName, Key: parent.objectKey, UploadId: parent.id },
+          { pageSize }
+        ).pipe(Stream.map(buildPage))
         : Stream.fail(invalid)),
       batchActions: () => ({})
     })
@@ -4274,16 +4322,24 @@ class ServiceResourceImpl implements ServiceResource {
   get buckets(): ServiceResource.BucketsCollection {
     const client = this.meta.client
 
-    const toChunk = (
+    const checkPage = (
       page: Sdk.ListBucketsCommandOutput
-    ): Effect.Effect<Chunk.Chunk<Bucket.Loaded>, Resource.IncompleteResponse> => {
-      const out: Array<Bucket.Loaded> = []
+    ): Effect.Effect<Sdk.ListBucketsCommandOutput, Resource.IncompleteResponse> => {
       for (const item of page.Buckets ?? []) {
         const id0 = item.Name
         if (id0 === undefined) return Effect.fail(incomplete("Bucket", "ListBuckets", "Buckets[].Name"))
+      }
+      return Effect.succeed(page)
+    }
+    const buildPage = (page: Sdk.ListBucketsCommandOutput): Chunk.Chunk<Bucket.Loaded> => {
+      const out: Array<Bucket.Loaded> = []
+      for (const item of page.Buckets ?? []) {
+        const id0 = item.Name
+        // Never true: `checkPage` has failed any page with an item like this.
+        if (id0 === undefined) continue
         out.push(makeBucketLoaded(client, id0, item))
       }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
+      return Chunk.unsafeFromArray(out)
     }
     return Collection.make<
       Bucket.Loaded,
@@ -4295,7 +4351,12 @@ class ServiceResourceImpl implements ServiceResource {
       params: {},
       paginated: true,
       pages: (params: ServiceResource.BucketsFilter, { pageSize }) =>
-        client.paginate.listBuckets({ ...params }, { pageSize }).pipe(Stream.mapEffect(toChunk)),
+        Paginator.make(
+          Paginators.ListBuckets,
+          (request: Sdk.ListBucketsCommandInput) => Effect.flatMap(client.listBuckets(request), checkPage),
+          { ...params },
+          { pageSize }
+        ).pipe(Stream.map(buildPage)),
       batchActions: () => ({})
     })
   }
