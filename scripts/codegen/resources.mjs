@@ -1283,8 +1283,12 @@ ${
     const client = ${isService ? "this.meta.client" : "this.resourceClient"}
     ${usesParent ? `const parent = { ${r.identifiers.map((i) => `${i.prop}: this.${i.prop}`).join(", ")} }` : ""}
     ${isService ? "" : `const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)`}
-    ${pag ? `const checkPage = ${checkPage}
-    const buildPage = ${buildPage}` : `const toChunk = ${toChunk}`}
+    ${
+      pag ?
+        `const checkPage = ${checkPage}
+    const buildPage = ${buildPage}` :
+        `const toChunk = ${toChunk}`
+    }
     return Collection.make<${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}>({
       name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
       params: {},
