@@ -351,8 +351,14 @@ export class CallSignal {
   }
 }
 
-// The tracer every fiber has unless the program installs its own (see `makeOperation`).
-const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
+/**
+ * The tracer every fiber has unless the program installs its own. It keeps spans in memory and
+ * exports nothing, so without a tracer of the program's own (OpenTelemetry, DevTools, a test
+ * tracer) calls and paginators make no spans: they would only cost time.
+ *
+ * @internal
+ */
+export const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
 
 /** @internal */
 export const makeOperation = <
@@ -462,9 +468,8 @@ export const makeOperation = <
 
   return (input, options) =>
     Effect.tracerWith((tracer) =>
-      // Effect's built-in tracer keeps spans in memory and exports nothing. Without a tracer of the
-      // program's own (OpenTelemetry, DevTools, a test tracer) a span per call would only cost time,
-      // so the call runs without one; with one, every call gets its span.
+      // No span under Effect's built-in tracer (see `builtInTracer`); with a tracer of the program's
+      // own, every call gets its span.
       tracer === builtInTracer
         ? run(input, options, undefined)
         : Effect.useSpan(spanName, spanOptions, (span) => run(input, options, span))

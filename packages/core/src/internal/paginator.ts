@@ -4,6 +4,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { FullResult, Options, PageWithToken, Paginator, Spec } from "../Paginator.js"
 import { PaginationError } from "../Paginator.js"
+import { builtInTracer } from "./client.js"
 import * as JmesPath from "./jmespath.js"
 
 // botocore's key for "items of this page already returned" inside a token.
@@ -389,15 +390,16 @@ export const make = <Input extends object, Page extends object, Item, E, R>(
       ...(options?.maxItems === undefined ? {} : { "aws.paginator.max_items": options.maxItems })
     }
   }
-  const steps = paginate(
-    spec,
-    call,
-    input,
-    options,
-    (page, resumeToken): PageWithToken<Page> => ({ page, resumeToken })
+  // A stream's span costs on every page: it is made only when the program has a tracer of its own.
+  const traced = <A, E2, R2>(stream: Stream.Stream<A, E2, R2>): Stream.Stream<A, E2, R2> =>
+    Stream.unwrap(Effect.map(
+      Effect.tracer,
+      (tracer) => tracer === builtInTracer ? stream : Stream.withSpan(stream, spanName, spanOptions)
+    ))
+  const steps = traced(
+    paginate(spec, call, input, options, (page, resumeToken): PageWithToken<Page> => ({ page, resumeToken }))
   )
-    .pipe(Stream.withSpan(spanName, spanOptions))
-  const pages = paginate(spec, call, input, options, (page) => page).pipe(Stream.withSpan(spanName, spanOptions))
+  const pages = traced(paginate(spec, call, input, options, (page) => page))
   return Object.assign(pages, {
     items: (): Stream.Stream<Item, E | PaginationError, R> =>
       Stream.mapConcatChunk(pages, (page) => Chunk.unsafeFromArray(spec.items(page) ?? [])),
