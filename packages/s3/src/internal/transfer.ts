@@ -327,9 +327,11 @@ const prematureClose = (operation: string) =>
   bodyError(operation, new Error("the connection closed before the body ended"))
 
 /**
- * A Node Readable as a Stream that emits, per pull, everything the Readable has buffered (one
- * Chunk of several buffers rather than one pull per buffer). Its listeners are attached once, not
- * per pull. Closing the Stream before the body ended destroys the Readable, which closes its
+ * A Node Readable as a Stream that emits, per pull, a batch of the buffers received (one Chunk of
+ * several buffers rather than one pull per buffer). The Readable flows ('data' events hand over
+ * its buffers as they are; `read()` in paused mode would concatenate, copying every byte) and is
+ * paused while a full batch waits for the consumer. Its listeners are attached once, not per
+ * pull. Closing the Stream before the body ended destroys the Readable, which closes its
  * connection.
  */
 const batchBytes = 256 * 1024
@@ -342,32 +344,24 @@ const readableStream = (readable: Readable, operation: string): Stream.Stream<Ui
       : undefined
     let waiting: ((pulled: Pulled) => void) | undefined
 
-    // The buffers taken for the current pull: a pull waits for `batchBytes` (or the end) so that
+    // The buffers received for the next pull: a pull waits for `batchBytes` (or the end) so that
     // the Stream's per-pull work is paid once per batch, not once per socket read.
     let batch: Array<Uint8Array> = []
     let batched = 0
-    const emit = (): Pulled => {
-      const chunk = Chunk.unsafeFromArray(batch)
-      batch = []
-      batched = 0
-      return Effect.succeed(chunk)
-    }
+    const ended = () => readable.readableEnded
 
     // What a pull gets now, if anything: a batch, a failure (after the bytes before it), the end.
     const take = (): Pulled | undefined => {
-      let chunk: unknown
-      while (batched < batchBytes && (chunk = readable.read()) !== null) {
-        if (!(chunk instanceof Uint8Array)) {
-          failure ??= notBytes(operation)
-          break
-        }
-        batch.push(chunk)
-        batched += chunk.length
+      const over = failure !== undefined || ended()
+      if (batched >= batchBytes || (over && batched > 0)) {
+        const chunk = Chunk.unsafeFromArray(batch)
+        batch = []
+        batched = 0
+        if (!over) readable.resume()
+        return Effect.succeed(chunk)
       }
-      const over = failure !== undefined || readable.readableEnded
-      if (batched >= batchBytes || (over && batched > 0)) return emit()
       if (failure !== undefined) return Effect.fail(Option.some(failure))
-      if (readable.readableEnded) return Effect.fail(Option.none())
+      if (over) return Effect.fail(Option.none())
       return undefined
     }
     const wake = () => {
@@ -378,15 +372,28 @@ const readableStream = (readable: Readable, operation: string): Stream.Stream<Ui
       waiting = undefined
       resume(pulled)
     }
+    const onData = (chunk: unknown) => {
+      if (!(chunk instanceof Uint8Array)) {
+        failure ??= notBytes(operation)
+        readable.pause()
+        return wake()
+      }
+      batch.push(chunk)
+      batched += chunk.length
+      if (batched < batchBytes) return
+      // A full batch: hold the rest back until the consumer takes it.
+      readable.pause()
+      wake()
+    }
     const onError = (cause: unknown) => {
       failure ??= bodyError(operation, cause)
       wake()
     }
     const onClose = () => {
-      if (!readable.readableEnded) failure ??= prematureClose(operation)
+      if (!ended()) failure ??= prematureClose(operation)
       wake()
     }
-    readable.on("readable", wake)
+    readable.on("data", onData)
     readable.on("end", wake)
     readable.on("error", onError)
     readable.on("close", onClose)
@@ -401,11 +408,11 @@ const readableStream = (readable: Readable, operation: string): Stream.Stream<Ui
     )
     return Stream.repeatEffectChunkOption(pull).pipe(
       Stream.ensuring(Effect.sync(() => {
-        readable.off("readable", wake)
+        readable.off("data", onData)
         readable.off("end", wake)
         readable.off("error", onError)
         readable.off("close", onClose)
-        if (!readable.readableEnded) readable.destroy()
+        if (!ended()) readable.destroy()
       }))
     )
   })
