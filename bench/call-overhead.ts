@@ -12,10 +12,13 @@
  * floor for any Effect wrapper (one async step per call, no abort, no span, untyped errors): it
  * shows how much of the difference is the Effect runtime itself.
  *
+ * With `--breakdown`, two more sides step from the floor towards the wrapper: the floor with an
+ * abort signal handed to the SDK, then an `Effect.async` whose canceler aborts it.
+ *
  * Run: `npx tsx bench/call-overhead.ts` (after `npm run build`). Options: `--rounds N`,
- * `--per-round N`.
+ * `--per-round N`, `--breakdown`.
  */
-import { HeadBucketCommand } from "@aws-sdk/client-s3"
+import { HeadBucketCommand, type HeadBucketCommandOutput } from "@aws-sdk/client-s3"
 import { Session } from "@effect-boto/core"
 import { S3Client } from "@effect-boto/s3"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
@@ -33,6 +36,20 @@ const option = (name: string, fallback: number): number => {
 const rounds = option("rounds", 40)
 const perRound = option("per-round", 250)
 const warmupRounds = 6
+const breakdown = process.argv.includes("--breakdown")
+
+// What the SDK reads of an abort signal (`aborted`, `reason`, `onabort`), as a plain object:
+// Node's `AbortController` would add its own cost (the wrapper avoids it the same way).
+class MinimalAbortSignal {
+  aborted = false
+  reason: unknown = undefined
+  onabort: ((this: MinimalAbortSignal, event: { readonly type: "abort" }) => void) | null = null
+  abort(): void {
+    if (this.aborted) return
+    this.aborted = true
+    this.onabort?.call(this, { type: "abort" })
+  }
+}
 
 // Answers every request at once: 200, no body, a request id like S3's.
 const loopback = Effect.acquireRelease(
@@ -114,23 +131,56 @@ const program = Effect.gen(function*() {
     return measured(start, cpu)
   })
 
-  const wrapper: Array<Round> = []
-  const raw: Array<Round> = []
-  const floor: Array<Round> = []
-  const sides = [
-    (r: Round) => wrapper.push(r),
-    (r: Round) => raw.push(r),
-    (r: Round) => floor.push(r)
-  ] as const
-  const runs = [wrapperRound, rawRound, floorRound] as const
+  // With `--breakdown`, two steps between the floor and the wrapper: the same `Effect.promise`
+  // with an abort signal handed to the SDK, then `Effect.async` whose canceler aborts the signal
+  // (what makes interrupting the fiber abort the request).
+  const abortSignal = () => new MinimalAbortSignal()
+  const signalRound = Effect.gen(function*() {
+    const cpu = process.cpuUsage()
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < perRound; i++) {
+      yield* Effect.promise(() => s3.sdk.send(new HeadBucketCommand(input), { abortSignal: abortSignal() }))
+    }
+    return measured(start, cpu)
+  })
+  const cancelerRound = Effect.gen(function*() {
+    const cpu = process.cpuUsage()
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < perRound; i++) {
+      yield* Effect.async<HeadBucketCommandOutput>((resume) => {
+        const signal = abortSignal()
+        s3.sdk.send(new HeadBucketCommand(input), { abortSignal: signal }).then(
+          (output) => resume(Effect.succeed(output)),
+          (error: unknown) => resume(Effect.die(error))
+        )
+        return Effect.sync(() => signal.abort())
+      })
+    }
+    return measured(start, cpu)
+  })
+
+  const sides: Array<
+    { readonly label: string; readonly round: Effect.Effect<Round, unknown>; readonly rounds: Array<Round> }
+  > = [
+    { label: "S3Client.headBucket", round: wrapperRound, rounds: [] },
+    { label: "raw client.send", round: rawRound, rounds: [] },
+    { label: "Effect.promise(send)", round: floorRound, rounds: [] },
+    ...(breakdown
+      ? [
+        { label: "  + abort signal", round: signalRound, rounds: [] },
+        { label: "  + async canceler", round: cancelerRound, rounds: [] }
+      ]
+      : [])
+  ]
   for (let round = 0; round < warmupRounds + rounds; round++) {
     // Rotate the order too, so that no side always runs after the same other one.
-    for (let j = 0; j < runs.length; j++) {
-      const k = (round + j) % runs.length
-      const result = yield* runs[k]!
-      if (round >= warmupRounds) sides[k]!(result)
+    for (let j = 0; j < sides.length; j++) {
+      const side = sides[(round + j) % sides.length]!
+      const result = yield* side.round
+      if (round >= warmupRounds) side.rounds.push(result)
     }
   }
+  const [wrapper, raw, floor] = [sides[0]!.rounds, sides[1]!.rounds, sides[2]!.rounds]
 
   const wall = (rs: ReadonlyArray<Round>) => median(rs.map((x) => x.wall))
   const cpu = (rs: ReadonlyArray<Round>) => median(rs.map((x) => x.cpu))
@@ -151,6 +201,9 @@ const program = Effect.gen(function*() {
     `   (target ≤ 1.05; median of per-round wall ratios ${median(roundRatios).toFixed(3)})`
   )
   yield* ratio("ratio floor/raw", wall(floor) / wall(raw), cpu(floor) / cpu(raw))
+  for (const side of sides.slice(3)) {
+    yield* ratio(`${side.label.trim()} / raw`, wall(side.rounds) / wall(raw), cpu(side.rounds) / cpu(raw))
+  }
   yield* Console.log(`  load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs`)
 })
 
