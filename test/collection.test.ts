@@ -9,6 +9,7 @@ import { Collection } from "@effect-boto/core"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 
@@ -130,6 +131,48 @@ describe("Collection", () => {
       yield* pull
       yield* holdPage
       assert.strictEqual(yield* requests, 1 + Collection.defaultPrefetch)
+    }))
+
+  it.scoped("a page that fails while read ahead fails the consumer's next pull", () =>
+    Effect.gen(function*() {
+      const { manager, requests } = yield* source(30, { failAt: 1 })
+      const pull = yield* Stream.toPull(manager.pageSize(10).prefetch(2).pages())
+      yield* pull
+      yield* holdPage
+      // the reader stopped at the failing page: nothing after it is requested
+      assert.strictEqual(yield* requests, 2)
+      const failure = yield* Effect.flip(pull)
+      assert.deepStrictEqual(failure, Option.some("page failed"))
+    }))
+
+  it.effect("closing the stream while a page is read ahead interrupts that request", () =>
+    Effect.gen(function*() {
+      const interrupted = yield* Ref.make(false)
+      const started = yield* Ref.make(false)
+      const manager = Collection.make({
+        name: "test.stalled",
+        params: noParams,
+        paginated: true,
+        pages: () =>
+          Stream.concat(
+            Stream.succeed(Chunk.make(1, 2, 3)),
+            Stream.fromEffect(
+              Ref.set(started, true).pipe(
+                Effect.zipRight(Effect.never),
+                Effect.onInterrupt(() => Ref.set(interrupted, true)),
+                Effect.as(Chunk.make(4))
+              )
+            )
+          ),
+        batchActions: () => ({})
+      })
+      yield* Effect.scoped(Effect.gen(function*() {
+        const pull = yield* Stream.toPull(manager.pages())
+        yield* pull
+        yield* holdPage
+        assert.isTrue(yield* Ref.get(started), "the second page is being read ahead")
+      }))
+      assert.isTrue(yield* Ref.get(interrupted), "closing the stream interrupted the read-ahead")
     }))
 
   it.scoped("a consumer that asks again at once is served in line, with nothing read ahead", () =>
