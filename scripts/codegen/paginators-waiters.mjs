@@ -4,7 +4,7 @@
 //                                               `makePaginate`, which builds it over the operations
 //   packages/<pkg>/src/internal/waiters.ts      one Waiter.Spec per waiter, the `<Svc>WaitFor`
 //                                               interface (client.waitFor.*) and `makeWaitFor`
-// The models are read from $BOTO3_MODELS_DIR, else <repo>/../shared/reference/boto3, as
+// The models are read from $BOTO3_MODELS_DIR, else the vendored scripts/models/boto3, as
 // <service>-paginators-1.json and <service>-waiters-2.json (an optional
 // <service>-paginators-1.sdk-extras.json overrides the built-in non_aggregate_keys below).
 // Method names, input optionality and error types come from the operations interface that
@@ -48,7 +48,7 @@ const snake = (name) => {
 }
 
 const modelsDir = async () => {
-  const dir = process.env.BOTO3_MODELS_DIR ?? path.resolve(root, "..", "shared", "reference", "boto3")
+  const dir = process.env.BOTO3_MODELS_DIR ?? path.join(root, "scripts", "models", "boto3")
   for (const service of services) {
     for (const file of [`${service.model}-paginators-1.json`, `${service.model}-waiters-2.json`]) {
       try {

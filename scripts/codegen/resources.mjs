@@ -10,7 +10,7 @@
 // boto3's clash rule: load > identifiers > actions > sub-resources > references > collections >
 // waiters > attributes; the loser gets its category as a suffix (`rolesAttribute`).
 //
-// The models are read from $BOTO3_MODELS_DIR, else <repo>/../shared/reference/boto3, as
+// The models are read from $BOTO3_MODELS_DIR, else the vendored scripts/models/boto3, as
 // <service>-resources-1.json and <service>-paginators-1.json. The SDK types are read through the
 // TypeScript compiler API (member names and which members are required). Output is formatted with
 // dprint using the lint settings, so generated files pass the lint unchanged.
@@ -170,7 +170,7 @@ const services = [
 ]
 
 const modelsDir = async () => {
-  const dir = process.env.BOTO3_MODELS_DIR ?? path.resolve(root, "..", "shared", "reference", "boto3")
+  const dir = process.env.BOTO3_MODELS_DIR ?? path.join(root, "scripts", "models", "boto3")
   for (const service of services) {
     for (const file of [`${service.model}-resources-1.json`, `${service.model}-paginators-1.json`]) {
       try {
