@@ -173,7 +173,7 @@ describe("S3Client against moto", () => {
         assert.strictEqual(result, "NoSuchBucket 404")
       }))
 
-    it.effect("NotFound from headObject and headBucket (a HEAD 404 has no body)", () =>
+    it.effect("NotFound from headObject and headBucket (a HEAD 404 has no body), code \"404\" as boto3's", () =>
       Effect.gen(function*() {
         const s3 = yield* S3Client.S3Client
         const bucket = unique("head")
@@ -182,11 +182,13 @@ describe("S3Client against moto", () => {
         assert.instanceOf(object, S3Error.NotFound)
         assert.strictEqual(object._tag, "NotFound")
         assert.strictEqual(object.statusCode, 404)
+        assert.strictEqual(object._tag === "NotFound" ? object.code : undefined, "404")
+        assert.include(object.message, "An error occurred (404) when calling the HeadObject operation")
         const missingBucket = yield* s3.headBucket({ Bucket: unique("absent") }).pipe(
           Effect.as("exists"),
-          Effect.catchTag("NotFound", (e) => Effect.succeed(`${e._tag} ${e.operation}`))
+          Effect.catchTag("NotFound", (e) => Effect.succeed(`${e._tag} ${e.code} ${e.operation}`))
         )
-        assert.strictEqual(missingBucket, "NotFound HeadBucket")
+        assert.strictEqual(missingBucket, "NotFound 404 HeadBucket")
       }))
 
     it.effect("a modelled exception the operation does not declare is AwsUnknownError with its code", () =>

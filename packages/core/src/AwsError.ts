@@ -512,8 +512,10 @@ const serviceError = (
       ? stringField(error.Error, "Code")
       : undefined)
   // A body-less answer (S3 HEAD, a 403 from a proxy) has no code: the SDK names 404 `NotFound` and
-  // the rest `Unknown`; boto3 uses the status as the code, and so do we.
-  const bare = wireCode === undefined && (name === undefined || name === "Unknown" || name === "UnknownError")
+  // the rest `Unknown`; boto3 uses the status as the code ("404", "403"), and so do we. The class
+  // (`_tag`) still follows the SDK's name, so a HEAD 404 is `NotFound` with code "404".
+  const bare = wireCode === undefined &&
+    (name === undefined || name === "Unknown" || name === "UnknownError" || (name === "NotFound" && statusCode === 404))
   const code = bare ? (statusCode !== undefined ? String(statusCode) : "Unknown") : (wireCode ?? name ?? "Unknown")
   const sdkName = name ?? code
   const requestId = metadata !== undefined ? stringField(metadata, "requestId") : undefined
