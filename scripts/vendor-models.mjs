@@ -22,7 +22,19 @@ const pick = (object, keys) => {
 }
 
 const memberKeys = ["shape", "hostLabel", "streaming", "idempotencyToken", "location", "locationName"]
-const shapeKeys = ["type", "required", "min", "max", "member", "key", "value", "union", "exception", "error"]
+const shapeKeys = [
+  "type",
+  "required",
+  "min",
+  "max",
+  "member",
+  "key",
+  "value",
+  "union",
+  "streaming",
+  "exception",
+  "error"
+]
 
 const trim = (model) => {
   const operations = {}

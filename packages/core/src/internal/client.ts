@@ -26,6 +26,7 @@ import type * as ClientRuntime from "../ClientRuntime.js"
 import * as Credentials from "../Credentials.js"
 import * as Session from "../Session.js"
 import { CredentialsFailure, NotRetried } from "./error.js"
+import { compileOperation, type InputCheck } from "./validation.js"
 
 const noopLogger: Logger = {
   trace: () => {},
@@ -385,6 +386,9 @@ export const makeOperation = <
   const spanOptions: Tracer.SpanOptions = { kind: "client", attributes, captureStackTrace: false }
   const annotate = binding.annotate
   const validate = binding.validate
+  const rules = binding.rules
+  // Compiled on the first call: building a client compiles nothing.
+  let checkInput: InputCheck | undefined
 
   const markFailed = (span: Tracer.Span | undefined, error: E): void => {
     if (span === undefined) return
@@ -460,6 +464,11 @@ export const makeOperation = <
     if (span !== undefined && annotate !== undefined) annotate(span, input)
     const problem = validate !== undefined ? validate(operation, input) : undefined
     if (problem !== undefined) return invalid(problem, span)
+    if (rules !== undefined) {
+      checkInput ??= compileOperation(rules, operation)
+      const ruleProblem = checkInput(input)
+      if (ruleProblem !== undefined) return invalid(ruleProblem, span)
+    }
     const effect = call(input, span)
     return options?.timeout === undefined
       ? effect

@@ -13,6 +13,7 @@ import { S3Client as Tag } from "../S3Client.js"
 import { decodeListings } from "./listEncoding.js"
 import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
+import { rules } from "./validation.generated.js"
 import { makeWaitFor } from "./waiters.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
@@ -59,7 +60,7 @@ export const fromSdk = (
   regionName: string | undefined,
   endpointUrl: Option.Option<string>
 ): S3Client.Service => {
-  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate })
+  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate, rules })
   return {
     ...operations,
     paginate: makePaginate(operations),
