@@ -1429,7 +1429,8 @@ ${
   const usesRedacted = Object.keys(service.sensitive).length > 0
   const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n")
   const imports = [
-    `import type * as Sdk from ${str(service.sdk)}`,
+    // IAM: the SDK's types with policy documents decoded (scripts/codegen/validation.mjs).
+    `import type * as Sdk from ${str(service.id === "IAM" ? "./sdkTypes.generated.js" : service.sdk)}`,
     `import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"`,
     `import * as Collection from "@effect-boto/core/Collection"`,
     ...(body.includes("Paginator.make(")

@@ -282,6 +282,157 @@ export async function generate() {
       throw new Error(`${rel}: lint errors: ${problems.map((p) => `${p.line}: ${p.message}`).join("; ")}`)
     }
     outputs.push({ path: rel, content: result.output ?? content })
+    if (service.id === "IAM") {
+      const rendered = renderPolicies(service, version, sdkVersion, policies(model, sdk))
+      for (
+        const [file, text] of [["policies.generated.ts", rendered.data], ["sdkTypes.generated.ts", rendered.types]]
+      ) {
+        const target = `packages/${service.pkg}/src/internal/${file}`
+        const [formatted] = await eslint.lintText(text, { filePath: path.join(root, target) })
+        const errors = formatted.messages.filter((m) => m.severity === 2)
+        if (errors.length > 0) {
+          throw new Error(`${target}: lint errors: ${errors.map((p) => `${p.line}: ${p.message}`).join("; ")}`)
+        }
+        outputs.push({ path: target, content: formatted.output ?? text })
+      }
+    }
   }
   return outputs
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM policy documents (decoded as boto3's json_decode_policies does): where they are in each
+// operation's output and input, and the SDK types with those members decoded / encodable.
+
+// The member names PolicyDocument.DecodedOutput / EncodableInput map by name; checked below to be
+// exactly the policy documents of the model.
+const outputMemberNames = ["AssumeRolePolicyDocument", "Document", "PolicyDocument"]
+const inputMemberNames = ["AssumeRolePolicyDocument", "PolicyDocument", "ResourcePolicy"]
+const inputListNames = ["PermissionsBoundaryPolicyInputList", "PolicyInputList"]
+
+const isPolicy = (model, shapeName) => policyDocumentShapes.includes(shapeName)
+const isPolicyList = (model, shapeName) =>
+  model.shapes[shapeName].type === "list" && isPolicy(model, model.shapes[shapeName].member.shape)
+
+// The paths (segments; "[]" for list items) to every policy document under an output shape.
+const policyPaths = (model, shapeName, seen = new Set()) => {
+  const shape = model.shapes[shapeName]
+  if (seen.has(shapeName)) return []
+  const inner = new Set(seen).add(shapeName)
+  if (shape.type === "list") return policyPaths(model, shape.member.shape, inner).map((p) => ["[]", ...p])
+  if (shape.type !== "structure") return []
+  const paths = []
+  for (const name of Object.keys(shape.members ?? {}).sort(byName)) {
+    const member = shape.members[name].shape
+    if (isPolicy(model, member)) {
+      if (!outputMemberNames.includes(name)) throw new Error(`${generator}: ${shapeName}.${name} is a policy document`)
+      paths.push([name])
+    } else {
+      if (outputMemberNames.includes(name)) {
+        throw new Error(`${generator}: ${shapeName}.${name} is not a policy document`)
+      }
+      for (const p of policyPaths(model, member, inner)) paths.push([name, ...p])
+    }
+  }
+  return paths
+}
+
+const policies = (model, sdk) => {
+  const outputs = {}
+  const inputs = {}
+  const decodedTypes = new Set()
+  const encodableTypes = new Set()
+  for (const name of Object.keys(model.operations).sort(byName)) {
+    const op = model.operations[name]
+    if (!sdk.commands.has(name)) continue
+    const output = op.output?.shape
+    if (output !== undefined) {
+      const paths = policyPaths(model, output)
+      if (paths.length > 0) {
+        outputs[name] = paths
+        decodedTypes.add(`${name}CommandOutput`)
+      }
+    }
+    const input = op.input?.shape
+    if (input === undefined) continue
+    const members = []
+    for (const [member, spec] of Object.entries(model.shapes[input].members ?? {})) {
+      if (isPolicy(model, spec.shape)) {
+        if (!inputMemberNames.includes(member)) throw new Error(`${generator}: ${input}.${member} is a policy document`)
+        members.push(member)
+      } else if (isPolicyList(model, spec.shape)) {
+        if (!inputListNames.includes(member)) throw new Error(`${generator}: ${input}.${member} lists policies`)
+        members.push(member)
+      } else if (inputMemberNames.includes(member) || inputListNames.includes(member)) {
+        throw new Error(`${generator}: ${input}.${member} is not a policy document`)
+      }
+    }
+    if (members.length > 0) {
+      inputs[name] = members.sort(byName)
+      encodableTypes.add(`${name}CommandInput`)
+      if (sdk.interfaces.has(input)) encodableTypes.add(input)
+    }
+  }
+  // Every SDK interface of a shape that holds a policy document somewhere below it.
+  for (const name of Object.keys(model.shapes).sort(byName)) {
+    if (model.shapes[name].type !== "structure" || model.shapes[name].exception) continue
+    if (Object.values(model.operations).some((op) => op.input?.shape === name)) continue
+    if (policyPaths(model, name).length > 0 && sdk.interfaces.has(name)) decodedTypes.add(name)
+  }
+  return {
+    outputs,
+    inputs,
+    decodedTypes: [...decodedTypes].sort(byName),
+    encodableTypes: [...encodableTypes].sort(byName)
+  }
+}
+
+const renderPolicies = (service, version, sdkVersion, found) => {
+  const source =
+    `// Source: ${version.split("\n")[0].replace(/ service models.*/, "")} ${service.model}-service-2.json ` +
+    `(vendored in scripts/models/botocore), ${service.sdk} ${sdkVersion}`
+  const data = [
+    `// This file is generated by ${generator}. Do not edit.`,
+    source,
+    ``,
+    `/**`,
+    ` * Where each operation's output holds policy documents (member paths; "[]" steps into a list).`,
+    ` *`,
+    ` * @internal`,
+    ` */`,
+    `export const outputs: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>> = ${
+      JSON.stringify(found.outputs)
+    }`,
+    ``,
+    `/**`,
+    ` * The input members of each operation that take a policy document (or a list of them).`,
+    ` *`,
+    ` * @internal`,
+    ` */`,
+    `export const inputs: Readonly<Record<string, ReadonlyArray<string>>> = ${JSON.stringify(found.inputs)}`,
+    ``
+  ].join("\n")
+  const types = [
+    `// This file is generated by ${generator}. Do not edit.`,
+    source,
+    `// The SDK's module, with the types that hold policy documents decoded (outputs) or taking an`,
+    `// object too (inputs); the generated IAM modules import it as \`Sdk\`.`,
+    `import type * as Base from "${service.sdk}"`,
+    `import type * as PolicyDocument from "../PolicyDocument.js"`,
+    ``,
+    `export * from "${service.sdk}"`,
+    ``,
+    ...found.decodedTypes.map((t) => `/** @internal */\nexport type ${t} = PolicyDocument.DecodedOutput<Base.${t}>\n`),
+    ...found.encodableTypes.map((t) =>
+      `/** @internal */\nexport type ${t} = PolicyDocument.EncodableInput<Base.${t}>\n`
+    )
+  ].join("\n")
+  return { data, types }
+}
+
+export const policyOutputs = async () => {
+  const service = services.find((s) => s.id === "IAM")
+  const model = JSON.parse(await readFile(path.join(modelsDir, `${service.model}-service-2.json`), "utf8"))
+  const sdk = await readSdkInterfaces(service)
+  return { service, model, sdk, found: policies(model, sdk) }
 }
