@@ -231,7 +231,34 @@ const build = (service, model, sdk) => {
     if (input === undefined || command === undefined) continue
     operations[name] = rule(input, command.members, `${name}Input`, false)
   }
-  return { shapes, operations, relaxed }
+  return { ...dedupe(shapes, operations), relaxed }
+}
+
+// Rules built for different SDK interfaces often come out the same: keep one of each, renumbering
+// the references, until nothing merges any more.
+const dedupe = (shapes, operations) => {
+  let current = shapes
+  let ops = operations
+  for (;;) {
+    const first = new Map()
+    const target = current.map((rule, i) => {
+      const text = JSON.stringify(rule)
+      if (!first.has(text)) first.set(text, i)
+      return first.get(text)
+    })
+    if (target.every((t, i) => t === i)) return { shapes: current, operations: ops }
+    const kept = current.map((_, i) => i).filter((i) => target[i] === i)
+    const renumber = new Map(kept.map((old, i) => [old, i]))
+    const ref = (i) => renumber.get(target[i])
+    current = kept.map((i) => {
+      const rule = current[i]
+      if (rule.type === "list") return { ...rule, member: ref(rule.member) }
+      if (rule.type === "map") return { ...rule, key: ref(rule.key), value: ref(rule.value) }
+      if (rule.type === "structure") return { ...rule, members: rule.members.map(([n, m]) => [n, ref(m)]) }
+      return rule
+    })
+    ops = Object.fromEntries(Object.entries(ops).map(([name, i]) => [name, ref(i)]))
+  }
 }
 
 const render = (service, version, sdkVersion, built) => {

@@ -5,7 +5,27 @@
 import type * as ClientRuntime from "../ClientRuntime.js"
 
 type Problems = Array<ClientRuntime.ParamProblem>
-type Check = (value: unknown, path: string, problems: Problems) => void
+
+// Where a value sits, built only as deep as the checks descend and turned into text (`Tags[0].Key`)
+// only for a problem: the success path makes no strings.
+interface Path {
+  readonly parent: Path | undefined
+  readonly key: Key
+}
+type Key = string | number | MapKey
+class MapKey {
+  constructor(readonly name: string) {}
+}
+
+const render = (parent: Path | undefined, key: Key | undefined): string => {
+  if (key === undefined) return ""
+  const base = parent === undefined ? "" : render(parent.parent, parent.key)
+  if (typeof key === "number") return `${base}[${key}]`
+  if (key instanceof MapKey) return `${base} (key: ${key.name})`
+  return base === "" ? key : `${base}.${key}`
+}
+
+type Check = (value: unknown, parent: Path | undefined, key: Key | undefined, problems: Problems) => void
 
 /** @internal */
 export type InputCheck = (input: unknown) => ClientRuntime.ParamProblem | undefined
@@ -63,60 +83,41 @@ const isWellFormed: (s: string) => boolean = typeof (String.prototype as WellFor
   ? (s) => (s as unknown as Required<WellFormedString>).isWellFormed()
   : (s) => !loneSurrogate.test(s)
 
-const checkLength = (
+// boto3's wording: "Invalid length for parameter X, value: 0, valid min length: 1", and the same
+// with "value" for numbers.
+const checkBounds = (
   problems: Problems,
   path: string,
-  length: number,
-  min: number | undefined,
-  max: number | undefined
-): void => {
-  if (min !== undefined && length < min) {
-    problems.push({
-      parameter: path,
-      message: `Invalid length for parameter ${path}, value: ${length}, valid min length: ${min}`
-    })
-  } else if (max !== undefined && length > max) {
-    problems.push({
-      parameter: path,
-      message: `Invalid length for parameter ${path}, value: ${length}, valid max length: ${max}`
-    })
-  }
-}
-
-const checkRange = (
-  problems: Problems,
-  path: string,
+  kind: "length" | "value",
   value: number,
   min: number | undefined,
   max: number | undefined
 ): void => {
-  if (min !== undefined && value < min) {
-    problems.push({
-      parameter: path,
-      message: `Invalid value for parameter ${path}, value: ${value}, valid min value: ${min}`
-    })
-  } else if (max !== undefined && value > max) {
-    problems.push({
-      parameter: path,
-      message: `Invalid value for parameter ${path}, value: ${value}, valid max value: ${max}`
-    })
-  }
+  const [bound, limit] = min !== undefined && value < min ? ["min", min] : ["max", max]
+  problems.push({
+    parameter: path,
+    message: `Invalid ${kind} for parameter ${path}, value: ${value}, valid ${bound} ${kind}: ${limit}`
+  })
 }
 
 const checkString = (min: number | undefined, max: number | undefined, orObject: boolean): Check => {
   const valid = orObject ? "string, JSON object" : "string"
-  return (value, path, problems) => {
+  return (value, parent, key, problems) => {
     if (typeof value !== "string") {
       // A policy document may be given as an object; the client serialises it.
       if (orObject && typeof value === "object" && value !== null && !Array.isArray(value)) return
-      return badType(problems, path, value, valid)
+      return badType(problems, render(parent, key), value, valid)
     }
     const units = value.length
     // Code points lie between half the UTF-16 units and all of them: count only when it matters.
     if ((min !== undefined && units < min * 2) || (max !== undefined && units > max)) {
-      checkLength(problems, path, codePoints(value), min, max)
+      const length = codePoints(value)
+      if ((min !== undefined && length < min) || (max !== undefined && length > max)) {
+        checkBounds(problems, render(parent, key), "length", length, min, max)
+      }
     }
     if (!isWellFormed(value)) {
+      const path = render(parent, key)
       problems.push({
         parameter: path,
         message: `Invalid value for parameter ${path}: it contains a lone UTF-16 surrogate, which has no UTF-8 encoding`
@@ -128,35 +129,39 @@ const checkString = (min: number | undefined, max: number | undefined, orObject:
 const checkNumber = (integer: boolean, min: number | undefined, max: number | undefined): Check =>
 (
   value,
-  path,
+  parent,
+  key,
   problems
 ) => {
   if (typeof value !== "number" || (integer && !Number.isInteger(value))) {
-    return badType(problems, path, value, integer ? "integer" : "number")
+    return badType(problems, render(parent, key), value, integer ? "integer" : "number")
   }
-  if (min !== undefined || max !== undefined) checkRange(problems, path, value, min, max)
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    checkBounds(problems, render(parent, key), "value", value, min, max)
+  }
 }
 
-const checkBoolean: Check = (value, path, problems) => {
-  if (typeof value !== "boolean") badType(problems, path, value, "boolean")
+const checkBoolean: Check = (value, parent, key, problems) => {
+  if (typeof value !== "boolean") badType(problems, render(parent, key), value, "boolean")
 }
 
 // The SDK serialises a Date; a string or epoch number is passed on as boto3 passes them on.
-const checkTimestamp: Check = (value, path, problems) => {
+const checkTimestamp: Check = (value, parent, key, problems) => {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) {
+      const path = render(parent, key)
       problems.push({ parameter: path, message: `Invalid value for parameter ${path}: the Date is invalid` })
     }
   } else if (typeof value !== "string" && typeof value !== "number") {
-    badType(problems, path, value, "Date, string, number")
+    badType(problems, render(parent, key), value, "Date, string, number")
   }
 }
 
 // Bytes in any form the SDK takes: a string, a Uint8Array / Buffer, a Blob, a stream.
-const checkBlob: Check = (value, path, problems) => {
+const checkBlob: Check = (value, parent, key, problems) => {
   if (typeof value === "string") return
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    badType(problems, path, value, "string, Uint8Array, Blob, stream")
+    badType(problems, render(parent, key), value, "string, Uint8Array, Blob, stream")
   }
 }
 
@@ -173,7 +178,7 @@ const compileShapes = (rules: ClientRuntime.ValidationRules): (index: number) =>
     if (existing !== undefined) return existing
     // A recursive shape reaches itself through this forwarder while it is being built.
     const slot: { check?: Check } = {}
-    compiled[index] = (value, path, problems) => slot.check!(value, path, problems)
+    compiled[index] = (value, parent, key, problems) => slot.check!(value, parent, key, problems)
     const built = build(rules.shapes[index]!)
     slot.check = built
     compiled[index] = built
@@ -199,24 +204,28 @@ const compileShapes = (rules: ClientRuntime.ValidationRules): (index: number) =>
       case "list": {
         const member = compile(rule.member)
         const { max, min } = rule
-        return (value, path, problems) => {
-          if (!Array.isArray(value)) return badType(problems, path, value, "array")
-          if (min !== undefined || max !== undefined) checkLength(problems, path, value.length, min, max)
+        return (value, parent, key, problems) => {
+          if (!Array.isArray(value)) return badType(problems, render(parent, key), value, "array")
+          if ((min !== undefined && value.length < min) || (max !== undefined && value.length > max)) {
+            checkBounds(problems, render(parent, key), "length", value.length, min, max)
+          }
+          const at: Path | undefined = key === undefined ? parent : { parent, key }
           for (let i = 0; i < value.length; i++) {
             const item: unknown = value[i]
-            if (item !== undefined && item !== null) member(item, `${path}[${i}]`, problems)
+            if (item !== undefined && item !== null) member(item, at, i, problems)
           }
         }
       }
       case "map": {
-        const key = compile(rule.key)
+        const keyCheck = compile(rule.key)
         const entry = compile(rule.value)
-        return (value, path, problems) => {
-          if (!isRecord(value)) return badType(problems, path, value, "object")
+        return (value, parent, key, problems) => {
+          if (!isRecord(value)) return badType(problems, render(parent, key), value, "object")
+          const at: Path | undefined = key === undefined ? parent : { parent, key }
           for (const name in value) {
-            key(name, `${path} (key: ${name})`, problems)
+            keyCheck(name, at, new MapKey(name), problems)
             const item = value[name]
-            if (item !== undefined && item !== null) entry(item, `${path}.${name}`, problems)
+            if (item !== undefined && item !== null) entry(item, at, name, problems)
           }
         }
       }
@@ -225,14 +234,18 @@ const compileShapes = (rules: ClientRuntime.ValidationRules): (index: number) =>
         for (const [name, index] of rule.members) members[name] = compile(index)
         const required = rule.required ?? []
         const union = rule.union === true
-        return (value, path, problems) => {
-          if (!isRecord(value)) return badType(problems, path === "" ? "input" : path, value, "object")
+        return (value, parent, key, problems) => {
+          if (!isRecord(value)) {
+            return badType(problems, key === undefined ? "input" : render(parent, key), value, "object")
+          }
+          const at: Path | undefined = key === undefined ? parent : { parent, key }
           for (let i = 0; i < required.length; i++) {
             const name = required[i]!
             if (value[name] === undefined || value[name] === null) {
+              const where = key === undefined ? "input" : render(parent, key)
               problems.push({
-                parameter: path === "" ? name : `${path}.${name}`,
-                message: `Missing required parameter in ${path === "" ? "input" : path}: "${name}"`
+                parameter: render(at, name),
+                message: `Missing required parameter in ${where}: "${name}"`
               })
             }
           }
@@ -243,9 +256,10 @@ const compileShapes = (rules: ClientRuntime.ValidationRules): (index: number) =>
             const member = value[name]
             if (check === undefined || member === undefined || member === null) continue
             set++
-            check(member, path === "" ? name : `${path}.${name}`, problems)
+            check(member, at, name, problems)
           }
           if (union && set !== 1) {
+            const path = render(parent, key)
             problems.push({
               parameter: path,
               message: `Invalid number of parameters set for tagged union structure ${path}: ` +
@@ -282,7 +296,7 @@ export const compileOperation = (rules: ClientRuntime.ValidationRules, operation
   const check = compile(index)
   return (input) => {
     const problems: Problems = []
-    check(input ?? {}, "", problems)
+    check(input ?? {}, undefined, undefined, problems)
     if (problems.length === 0) return undefined
     const first = problems[0]!
     if (problems.length === 1) return first

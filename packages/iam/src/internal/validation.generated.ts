@@ -29,817 +29,706 @@ export const rules: ClientRuntime.ValidationRules = {
     /* 6 */ { type: "string", min: 1, max: 128 },
     /* 7 */ { type: "string", min: 1, max: 64 },
     /* 8 */ { type: "structure", members: [["GroupName", 6], ["UserName", 6]], required: ["GroupName", "UserName"] },
-    /* 9 */ { type: "structure", members: [["DelegationRequestId", 1]], required: ["DelegationRequestId"] },
-    /* 10 */ { type: "structure", members: [["GroupName", 6], ["PolicyArn", 4]], required: ["GroupName", "PolicyArn"] },
-    /* 11 */ { type: "structure", members: [["PolicyArn", 4], ["RoleName", 7]], required: ["PolicyArn", "RoleName"] },
-    /* 12 */ { type: "structure", members: [["PolicyArn", 4], ["UserName", 7]], required: ["PolicyArn", "UserName"] },
-    /* 13 */ {
+    /* 9 */ { type: "structure", members: [["GroupName", 6], ["PolicyArn", 4]], required: ["GroupName", "PolicyArn"] },
+    /* 10 */ { type: "structure", members: [["PolicyArn", 4], ["RoleName", 7]], required: ["PolicyArn", "RoleName"] },
+    /* 11 */ { type: "structure", members: [["PolicyArn", 4], ["UserName", 7]], required: ["PolicyArn", "UserName"] },
+    /* 12 */ {
       type: "structure",
       members: [["NewPassword", 6], ["OldPassword", 6]],
       required: ["NewPassword", "OldPassword"]
     },
-    /* 14 */ { type: "structure", members: [["UserName", 6]] },
-    /* 15 */ { type: "structure", members: [["AccountAlias", 16]], required: ["AccountAlias"] },
-    /* 16 */ { type: "string", min: 3, max: 63 },
-    /* 17 */ {
+    /* 13 */ { type: "structure", members: [["UserName", 6]] },
+    /* 14 */ { type: "structure", members: [["AccountAlias", 15]], required: ["AccountAlias"] },
+    /* 15 */ { type: "string", min: 3, max: 63 },
+    /* 16 */ {
       type: "structure",
       members: [
-        ["Description", 18],
-        ["NotificationChannel", 19],
-        ["OnlySendByOwner", 20],
-        ["OwnerAccountId", 21],
-        ["Permissions", 22],
+        ["Description", 17],
+        ["NotificationChannel", 18],
+        ["OnlySendByOwner", 19],
+        ["OwnerAccountId", 20],
+        ["Permissions", 21],
         ["RedirectUrl", 3],
-        ["RequestMessage", 27],
-        ["RequestorWorkflowId", 28],
-        ["SessionDuration", 29]
+        ["RequestMessage", 26],
+        ["RequestorWorkflowId", 27],
+        ["SessionDuration", 28]
       ],
       required: ["Description", "NotificationChannel", "Permissions", "RequestorWorkflowId", "SessionDuration"]
     },
-    /* 18 */ { type: "string", max: 1000 },
-    /* 19 */ { type: "string", min: 2, max: 400 },
-    /* 20 */ { type: "boolean" },
-    /* 21 */ { type: "string" },
-    /* 22 */ { type: "structure", members: [["Parameters", 23], ["PolicyTemplateArn", 4]] },
-    /* 23 */ { type: "list", member: 24, max: 50 },
-    /* 24 */ { type: "structure", members: [["Name", 25], ["Type", 21], ["Values", 26]] },
-    /* 25 */ { type: "string", min: 5, max: 256 },
-    /* 26 */ { type: "list", member: 21 },
-    /* 27 */ { type: "string", max: 200 },
-    /* 28 */ { type: "string", min: 5, max: 400 },
-    /* 29 */ { type: "integer", min: 300, max: 43200 },
-    /* 30 */ { type: "structure", members: [["GroupName", 6], ["Path", 31]], required: ["GroupName"] },
-    /* 31 */ { type: "string", min: 1, max: 512 },
-    /* 32 */ {
+    /* 17 */ { type: "string", max: 1000 },
+    /* 18 */ { type: "string", min: 2, max: 400 },
+    /* 19 */ { type: "boolean" },
+    /* 20 */ { type: "string" },
+    /* 21 */ { type: "structure", members: [["Parameters", 22], ["PolicyTemplateArn", 4]] },
+    /* 22 */ { type: "list", member: 23, max: 50 },
+    /* 23 */ { type: "structure", members: [["Name", 24], ["Type", 20], ["Values", 25]] },
+    /* 24 */ { type: "string", min: 5, max: 256 },
+    /* 25 */ { type: "list", member: 20 },
+    /* 26 */ { type: "string", max: 200 },
+    /* 27 */ { type: "string", min: 5, max: 400 },
+    /* 28 */ { type: "integer", min: 300, max: 43200 },
+    /* 29 */ { type: "structure", members: [["GroupName", 6], ["Path", 30]], required: ["GroupName"] },
+    /* 30 */ { type: "string", min: 1, max: 512 },
+    /* 31 */ {
       type: "structure",
-      members: [["InstanceProfileName", 6], ["Path", 31], ["Tags", 33]],
+      members: [["InstanceProfileName", 6], ["Path", 30], ["Tags", 32]],
       required: ["InstanceProfileName"]
     },
-    /* 33 */ { type: "list", member: 34, max: 50 },
-    /* 34 */ { type: "structure", members: [["Key", 6], ["Value", 35]], required: ["Key", "Value"] },
-    /* 35 */ { type: "string", min: 0, max: 256 },
-    /* 36 */ { type: "structure", members: [["Password", 6], ["PasswordResetRequired", 20], ["UserName", 7]] },
-    /* 37 */ {
+    /* 32 */ { type: "list", member: 33, max: 50 },
+    /* 33 */ { type: "structure", members: [["Key", 6], ["Value", 34]], required: ["Key", "Value"] },
+    /* 34 */ { type: "string", min: 0, max: 256 },
+    /* 35 */ { type: "structure", members: [["Password", 6], ["PasswordResetRequired", 19], ["UserName", 7]] },
+    /* 36 */ {
       type: "structure",
-      members: [["ClientIDList", 38], ["Tags", 33], ["ThumbprintList", 39], ["Url", 3]],
+      members: [["ClientIDList", 37], ["Tags", 32], ["ThumbprintList", 38], ["Url", 3]],
       required: ["Url"]
     },
-    /* 38 */ { type: "list", member: 3 },
-    /* 39 */ { type: "list", member: 40 },
-    /* 40 */ { type: "string", min: 40, max: 40 },
-    /* 41 */ {
+    /* 37 */ { type: "list", member: 3 },
+    /* 38 */ { type: "list", member: 39 },
+    /* 39 */ { type: "string", min: 40, max: 40 },
+    /* 40 */ {
       type: "structure",
-      members: [["Description", 18], ["Path", 31], ["PolicyDocument", 42], ["PolicyName", 6], ["Tags", 33]],
+      members: [["Description", 17], ["Path", 30], ["PolicyDocument", 41], ["PolicyName", 6], ["Tags", 32]],
       required: ["PolicyDocument", "PolicyName"]
     },
-    /* 42 */ { type: "policyDocument", min: 1, max: 131072 },
-    /* 43 */ {
+    /* 41 */ { type: "policyDocument", min: 1, max: 131072 },
+    /* 42 */ {
       type: "structure",
-      members: [["PolicyArn", 4], ["PolicyDocument", 42], ["SetAsDefault", 20]],
+      members: [["PolicyArn", 4], ["PolicyDocument", 41], ["SetAsDefault", 19]],
       required: ["PolicyArn", "PolicyDocument"]
     },
-    /* 44 */ {
+    /* 43 */ {
       type: "structure",
       members: [
-        ["AssumeRolePolicyDocument", 42],
-        ["Description", 18],
-        ["MaxSessionDuration", 45],
-        ["Path", 31],
+        ["AssumeRolePolicyDocument", 41],
+        ["Description", 17],
+        ["MaxSessionDuration", 44],
+        ["Path", 30],
         ["PermissionsBoundary", 4],
         ["RoleName", 7],
-        ["Tags", 33]
+        ["Tags", 32]
       ],
       required: ["AssumeRolePolicyDocument", "RoleName"]
     },
-    /* 45 */ { type: "integer", min: 3600, max: 43200 },
-    /* 46 */ {
+    /* 44 */ { type: "integer", min: 3600, max: 43200 },
+    /* 45 */ {
       type: "structure",
-      members: [["AddPrivateKey", 47], ["AssertionEncryptionMode", 21], ["Name", 6], ["SAMLMetadataDocument", 48], [
+      members: [["AddPrivateKey", 46], ["AssertionEncryptionMode", 20], ["Name", 6], ["SAMLMetadataDocument", 47], [
         "Tags",
-        33
+        32
       ]],
       required: ["Name", "SAMLMetadataDocument"]
     },
-    /* 47 */ { type: "string", min: 1, max: 16384 },
-    /* 48 */ { type: "string", min: 1000, max: 10000000 },
-    /* 49 */ {
+    /* 46 */ { type: "string", min: 1, max: 16384 },
+    /* 47 */ { type: "string", min: 1000, max: 10000000 },
+    /* 48 */ {
       type: "structure",
-      members: [["AWSServiceName", 6], ["CustomSuffix", 7], ["Description", 18]],
+      members: [["AWSServiceName", 6], ["CustomSuffix", 7], ["Description", 17]],
       required: ["AWSServiceName"]
     },
-    /* 50 */ {
+    /* 49 */ {
       type: "structure",
-      members: [["CredentialAgeDays", 51], ["ServiceName", 21], ["UserName", 7]],
+      members: [["CredentialAgeDays", 50], ["ServiceName", 20], ["UserName", 7]],
       required: ["ServiceName", "UserName"]
     },
-    /* 51 */ { type: "integer", min: 1, max: 36600 },
+    /* 50 */ { type: "integer", min: 1, max: 36600 },
+    /* 51 */ {
+      type: "structure",
+      members: [["Path", 30], ["PermissionsBoundary", 4], ["Tags", 32], ["UserName", 7]],
+      required: ["UserName"]
+    },
     /* 52 */ {
       type: "structure",
-      members: [["Path", 31], ["PermissionsBoundary", 4], ["Tags", 33], ["UserName", 7]],
-      required: ["UserName"]
-    },
-    /* 53 */ {
-      type: "structure",
-      members: [["Path", 31], ["Tags", 33], ["VirtualMFADeviceName", 54]],
+      members: [["Path", 30], ["Tags", 32], ["VirtualMFADeviceName", 53]],
       required: ["VirtualMFADeviceName"]
     },
-    /* 54 */ { type: "string", min: 1 },
-    /* 55 */ { type: "structure", members: [["SerialNumber", 56], ["UserName", 6]], required: ["SerialNumber"] },
-    /* 56 */ { type: "string", min: 9, max: 256 },
-    /* 57 */ { type: "structure", members: [["AccessKeyId", 1], ["UserName", 6]], required: ["AccessKeyId"] },
-    /* 58 */ { type: "structure", members: [["AccountAlias", 16]], required: ["AccountAlias"] },
-    /* 59 */ { type: "structure", members: [["GroupName", 6]], required: ["GroupName"] },
-    /* 60 */ {
+    /* 53 */ { type: "string", min: 1 },
+    /* 54 */ { type: "structure", members: [["SerialNumber", 55], ["UserName", 6]], required: ["SerialNumber"] },
+    /* 55 */ { type: "string", min: 9, max: 256 },
+    /* 56 */ { type: "structure", members: [["AccessKeyId", 1], ["UserName", 6]], required: ["AccessKeyId"] },
+    /* 57 */ { type: "structure", members: [["GroupName", 6]], required: ["GroupName"] },
+    /* 58 */ {
       type: "structure",
       members: [["GroupName", 6], ["PolicyName", 6]],
       required: ["GroupName", "PolicyName"]
     },
-    /* 61 */ { type: "structure", members: [["InstanceProfileName", 6]], required: ["InstanceProfileName"] },
-    /* 62 */ { type: "structure", members: [["UserName", 7]] },
-    /* 63 */ { type: "structure", members: [["OpenIDConnectProviderArn", 4]], required: ["OpenIDConnectProviderArn"] },
-    /* 64 */ { type: "structure", members: [["PolicyArn", 4]], required: ["PolicyArn"] },
-    /* 65 */ {
+    /* 59 */ { type: "structure", members: [["InstanceProfileName", 6]], required: ["InstanceProfileName"] },
+    /* 60 */ { type: "structure", members: [["UserName", 7]] },
+    /* 61 */ { type: "structure", members: [["OpenIDConnectProviderArn", 4]], required: ["OpenIDConnectProviderArn"] },
+    /* 62 */ { type: "structure", members: [["PolicyArn", 4]], required: ["PolicyArn"] },
+    /* 63 */ {
       type: "structure",
-      members: [["PolicyArn", 4], ["VersionId", 21]],
+      members: [["PolicyArn", 4], ["VersionId", 20]],
       required: ["PolicyArn", "VersionId"]
     },
-    /* 66 */ { type: "structure", members: [["RoleName", 7]], required: ["RoleName"] },
-    /* 67 */ { type: "structure", members: [["RoleName", 7]], required: ["RoleName"] },
-    /* 68 */ { type: "structure", members: [["PolicyName", 6], ["RoleName", 7]], required: ["PolicyName", "RoleName"] },
-    /* 69 */ { type: "structure", members: [["SAMLProviderArn", 4]], required: ["SAMLProviderArn"] },
-    /* 70 */ {
+    /* 64 */ { type: "structure", members: [["RoleName", 7]], required: ["RoleName"] },
+    /* 65 */ { type: "structure", members: [["PolicyName", 6], ["RoleName", 7]], required: ["PolicyName", "RoleName"] },
+    /* 66 */ { type: "structure", members: [["SAMLProviderArn", 4]], required: ["SAMLProviderArn"] },
+    /* 67 */ {
       type: "structure",
-      members: [["SSHPublicKeyId", 71], ["UserName", 7]],
+      members: [["SSHPublicKeyId", 68], ["UserName", 7]],
       required: ["SSHPublicKeyId", "UserName"]
     },
-    /* 71 */ { type: "string", min: 20, max: 128 },
-    /* 72 */ { type: "structure", members: [["ServerCertificateName", 6]], required: ["ServerCertificateName"] },
-    /* 73 */ { type: "structure", members: [["RoleName", 7]], required: ["RoleName"] },
-    /* 74 */ {
+    /* 68 */ { type: "string", min: 20, max: 128 },
+    /* 69 */ { type: "structure", members: [["ServerCertificateName", 6]], required: ["ServerCertificateName"] },
+    /* 70 */ {
       type: "structure",
-      members: [["ServiceSpecificCredentialId", 71], ["UserName", 7]],
+      members: [["ServiceSpecificCredentialId", 68], ["UserName", 7]],
       required: ["ServiceSpecificCredentialId"]
     },
-    /* 75 */ { type: "structure", members: [["CertificateId", 76], ["UserName", 6]], required: ["CertificateId"] },
-    /* 76 */ { type: "string", min: 24, max: 128 },
-    /* 77 */ { type: "structure", members: [["UserName", 6]], required: ["UserName"] },
-    /* 78 */ { type: "structure", members: [["UserName", 7]], required: ["UserName"] },
-    /* 79 */ { type: "structure", members: [["PolicyName", 6], ["UserName", 6]], required: ["PolicyName", "UserName"] },
-    /* 80 */ { type: "structure", members: [["SerialNumber", 56]], required: ["SerialNumber"] },
-    /* 81 */ { type: "structure", members: [["GroupName", 6], ["PolicyArn", 4]], required: ["GroupName", "PolicyArn"] },
-    /* 82 */ { type: "structure", members: [["PolicyArn", 4], ["RoleName", 7]], required: ["PolicyArn", "RoleName"] },
-    /* 83 */ { type: "structure", members: [["PolicyArn", 4], ["UserName", 7]], required: ["PolicyArn", "UserName"] },
-    /* 84 */ { type: "structure", members: [] },
-    /* 85 */ { type: "structure", members: [] },
-    /* 86 */ {
+    /* 71 */ { type: "structure", members: [["CertificateId", 72], ["UserName", 6]], required: ["CertificateId"] },
+    /* 72 */ { type: "string", min: 24, max: 128 },
+    /* 73 */ { type: "structure", members: [["UserName", 6]], required: ["UserName"] },
+    /* 74 */ { type: "structure", members: [["UserName", 7]], required: ["UserName"] },
+    /* 75 */ { type: "structure", members: [["PolicyName", 6], ["UserName", 6]], required: ["PolicyName", "UserName"] },
+    /* 76 */ { type: "structure", members: [["SerialNumber", 55]], required: ["SerialNumber"] },
+    /* 77 */ { type: "structure", members: [] },
+    /* 78 */ {
       type: "structure",
-      members: [["AuthenticationCode1", 87], ["AuthenticationCode2", 87], ["SerialNumber", 56], ["UserName", 6]],
+      members: [["AuthenticationCode1", 79], ["AuthenticationCode2", 79], ["SerialNumber", 55], ["UserName", 6]],
       required: ["AuthenticationCode1", "AuthenticationCode2", "SerialNumber", "UserName"]
     },
-    /* 87 */ { type: "string", min: 6, max: 6 },
-    /* 88 */ { type: "structure", members: [] },
-    /* 89 */ { type: "structure", members: [] },
-    /* 90 */ {
+    /* 79 */ { type: "string", min: 6, max: 6 },
+    /* 80 */ {
       type: "structure",
-      members: [["EntityPath", 91], ["OrganizationsPolicyId", 21]],
+      members: [["EntityPath", 81], ["OrganizationsPolicyId", 20]],
       required: ["EntityPath"]
     },
-    /* 91 */ { type: "string", min: 19, max: 427 },
-    /* 92 */ { type: "structure", members: [["Arn", 4], ["Granularity", 21]], required: ["Arn"] },
-    /* 93 */ { type: "structure", members: [["AccessKeyId", 1]], required: ["AccessKeyId"] },
-    /* 94 */ { type: "structure", members: [["Filter", 95], ["Marker", 96], ["MaxItems", 97]] },
-    /* 95 */ { type: "list", member: 21 },
-    /* 96 */ { type: "string", min: 1, max: 320 },
-    /* 97 */ { type: "integer", min: 1, max: 1000 },
-    /* 98 */ { type: "structure", members: [["PolicyInputList", 99]], required: ["PolicyInputList"] },
-    /* 99 */ { type: "list", member: 100 },
-    /* 100 */ { type: "string", min: 1, max: 131072 },
-    /* 101 */ {
+    /* 81 */ { type: "string", min: 19, max: 427 },
+    /* 82 */ { type: "structure", members: [["Arn", 4], ["Granularity", 20]], required: ["Arn"] },
+    /* 83 */ { type: "structure", members: [["AccessKeyId", 1]], required: ["AccessKeyId"] },
+    /* 84 */ { type: "structure", members: [["Filter", 25], ["Marker", 85], ["MaxItems", 86]] },
+    /* 85 */ { type: "string", min: 1, max: 320 },
+    /* 86 */ { type: "integer", min: 1, max: 1000 },
+    /* 87 */ { type: "structure", members: [["PolicyInputList", 88]], required: ["PolicyInputList"] },
+    /* 88 */ { type: "list", member: 89 },
+    /* 89 */ { type: "string", min: 1, max: 131072 },
+    /* 90 */ {
       type: "structure",
-      members: [["PolicyInputList", 99], ["PolicySourceArn", 4]],
+      members: [["PolicyInputList", 88], ["PolicySourceArn", 4]],
       required: ["PolicySourceArn"]
     },
-    /* 102 */ {
+    /* 91 */ {
       type: "structure",
-      members: [["DelegationPermissionCheck", 20], ["DelegationRequestId", 1]],
+      members: [["DelegationPermissionCheck", 19], ["DelegationRequestId", 1]],
       required: ["DelegationRequestId"]
     },
-    /* 103 */ {
+    /* 92 */ {
       type: "structure",
-      members: [["GroupName", 6], ["Marker", 96], ["MaxItems", 97]],
+      members: [["GroupName", 6], ["Marker", 85], ["MaxItems", 86]],
       required: ["GroupName"]
     },
-    /* 104 */ {
+    /* 93 */ { type: "structure", members: [["EntityArn", 4], ["Locale", 94]], required: ["EntityArn"] },
+    /* 94 */ { type: "string", min: 2, max: 12 },
+    /* 95 */ { type: "structure", members: [["SerialNumber", 55], ["UserName", 7]], required: ["SerialNumber"] },
+    /* 96 */ {
       type: "structure",
-      members: [["GroupName", 6], ["PolicyName", 6]],
-      required: ["GroupName", "PolicyName"]
-    },
-    /* 105 */ { type: "structure", members: [["EntityArn", 4], ["Locale", 106]], required: ["EntityArn"] },
-    /* 106 */ { type: "string", min: 2, max: 12 },
-    /* 107 */ { type: "structure", members: [["InstanceProfileName", 6]], required: ["InstanceProfileName"] },
-    /* 108 */ { type: "structure", members: [["UserName", 7]] },
-    /* 109 */ { type: "structure", members: [["SerialNumber", 56], ["UserName", 7]], required: ["SerialNumber"] },
-    /* 110 */ { type: "structure", members: [["OpenIDConnectProviderArn", 4]], required: ["OpenIDConnectProviderArn"] },
-    /* 111 */ {
-      type: "structure",
-      members: [["JobId", 112], ["Marker", 96], ["MaxItems", 97], ["SortKey", 21]],
+      members: [["JobId", 97], ["Marker", 85], ["MaxItems", 86], ["SortKey", 20]],
       required: ["JobId"]
     },
-    /* 112 */ { type: "string", min: 36, max: 36 },
-    /* 113 */ { type: "structure", members: [["PolicyArn", 4]], required: ["PolicyArn"] },
-    /* 114 */ {
+    /* 97 */ { type: "string", min: 36, max: 36 },
+    /* 98 */ {
       type: "structure",
-      members: [["PolicyArn", 4], ["VersionId", 21]],
-      required: ["PolicyArn", "VersionId"]
-    },
-    /* 115 */ { type: "structure", members: [["RoleName", 7]], required: ["RoleName"] },
-    /* 116 */ {
-      type: "structure",
-      members: [["PolicyName", 6], ["RoleName", 7]],
-      required: ["PolicyName", "RoleName"]
-    },
-    /* 117 */ { type: "structure", members: [["SAMLProviderArn", 4]], required: ["SAMLProviderArn"] },
-    /* 118 */ {
-      type: "structure",
-      members: [["Encoding", 21], ["SSHPublicKeyId", 71], ["UserName", 7]],
+      members: [["Encoding", 20], ["SSHPublicKeyId", 68], ["UserName", 7]],
       required: ["Encoding", "SSHPublicKeyId", "UserName"]
     },
-    /* 119 */ { type: "structure", members: [["ServerCertificateName", 6]], required: ["ServerCertificateName"] },
-    /* 120 */ { type: "structure", members: [["JobId", 112], ["Marker", 96], ["MaxItems", 97]], required: ["JobId"] },
-    /* 121 */ {
+    /* 99 */ { type: "structure", members: [["JobId", 97], ["Marker", 85], ["MaxItems", 86]], required: ["JobId"] },
+    /* 100 */ {
       type: "structure",
-      members: [["JobId", 112], ["Marker", 96], ["MaxItems", 97], ["ServiceNamespace", 7]],
+      members: [["JobId", 97], ["Marker", 85], ["MaxItems", 86], ["ServiceNamespace", 7]],
       required: ["JobId", "ServiceNamespace"]
     },
-    /* 122 */ { type: "structure", members: [["DeletionTaskId", 123]], required: ["DeletionTaskId"] },
-    /* 123 */ { type: "string", min: 1, max: 1000 },
-    /* 124 */ { type: "structure", members: [["UserName", 6]] },
-    /* 125 */ {
+    /* 101 */ { type: "structure", members: [["DeletionTaskId", 102]], required: ["DeletionTaskId"] },
+    /* 102 */ { type: "string", min: 1, max: 1000 },
+    /* 103 */ { type: "structure", members: [["Marker", 85], ["MaxItems", 86], ["UserName", 6]] },
+    /* 104 */ { type: "structure", members: [["Marker", 85], ["MaxItems", 86]] },
+    /* 105 */ {
       type: "structure",
-      members: [["PolicyName", 6], ["UserName", 6]],
-      required: ["PolicyName", "UserName"]
-    },
-    /* 126 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["UserName", 6]] },
-    /* 127 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97]] },
-    /* 128 */ {
-      type: "structure",
-      members: [["GroupName", 6], ["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31]],
+      members: [["GroupName", 6], ["Marker", 85], ["MaxItems", 86], ["PathPrefix", 30]],
       required: ["GroupName"]
     },
-    /* 129 */ {
+    /* 106 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31], ["RoleName", 7]],
+      members: [["Marker", 85], ["MaxItems", 86], ["PathPrefix", 30], ["RoleName", 7]],
       required: ["RoleName"]
     },
-    /* 130 */ {
+    /* 107 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31], ["UserName", 7]],
+      members: [["Marker", 85], ["MaxItems", 86], ["PathPrefix", 30], ["UserName", 7]],
       required: ["UserName"]
     },
-    /* 131 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["OwnerId", 4]] },
-    /* 132 */ {
+    /* 108 */ { type: "structure", members: [["Marker", 85], ["MaxItems", 86], ["OwnerId", 4]] },
+    /* 109 */ {
       type: "structure",
-      members: [["EntityFilter", 21], ["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31], ["PolicyArn", 4], [
+      members: [["EntityFilter", 20], ["Marker", 85], ["MaxItems", 86], ["PathPrefix", 30], ["PolicyArn", 4], [
         "PolicyUsageFilter",
-        21
+        20
       ]],
       required: ["PolicyArn"]
     },
-    /* 133 */ {
+    /* 110 */ { type: "structure", members: [["Marker", 85], ["MaxItems", 86], ["PathPrefix", 30]] },
+    /* 111 */ {
       type: "structure",
-      members: [["GroupName", 6], ["Marker", 96], ["MaxItems", 97]],
-      required: ["GroupName"]
-    },
-    /* 134 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31]] },
-    /* 135 */ {
-      type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["UserName", 6]],
+      members: [["Marker", 85], ["MaxItems", 86], ["UserName", 6]],
       required: ["UserName"]
     },
-    /* 136 */ {
+    /* 112 */ {
       type: "structure",
-      members: [["InstanceProfileName", 6], ["Marker", 96], ["MaxItems", 97]],
+      members: [["InstanceProfileName", 6], ["Marker", 85], ["MaxItems", 86]],
       required: ["InstanceProfileName"]
     },
-    /* 137 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31]] },
-    /* 138 */ {
+    /* 113 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["RoleName", 7]],
+      members: [["Marker", 85], ["MaxItems", 86], ["RoleName", 7]],
       required: ["RoleName"]
     },
-    /* 139 */ {
+    /* 114 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["SerialNumber", 56]],
+      members: [["Marker", 85], ["MaxItems", 86], ["SerialNumber", 55]],
       required: ["SerialNumber"]
     },
-    /* 140 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["UserName", 6]] },
-    /* 141 */ {
+    /* 115 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["OpenIDConnectProviderArn", 4]],
+      members: [["Marker", 85], ["MaxItems", 86], ["OpenIDConnectProviderArn", 4]],
       required: ["OpenIDConnectProviderArn"]
     },
-    /* 142 */ { type: "structure", members: [] },
-    /* 143 */ { type: "structure", members: [] },
-    /* 144 */ {
+    /* 116 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["OnlyAttached", 20], ["PathPrefix", 31], ["PolicyUsageFilter", 21], [
+      members: [["Marker", 85], ["MaxItems", 86], ["OnlyAttached", 19], ["PathPrefix", 30], ["PolicyUsageFilter", 20], [
         "Scope",
-        21
+        20
       ]]
     },
-    /* 145 */ {
+    /* 117 */ {
       type: "structure",
-      members: [["Arn", 4], ["Marker", 96], ["ServiceNamespaces", 146]],
+      members: [["Arn", 4], ["Marker", 85], ["ServiceNamespaces", 118]],
       required: ["Arn", "ServiceNamespaces"]
     },
-    /* 146 */ { type: "list", member: 7, min: 1, max: 200 },
-    /* 147 */ {
+    /* 118 */ { type: "list", member: 7, min: 1, max: 200 },
+    /* 119 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["PolicyArn", 4]],
+      members: [["Marker", 85], ["MaxItems", 86], ["PolicyArn", 4]],
       required: ["PolicyArn"]
     },
-    /* 148 */ {
+    /* 120 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["PolicyArn", 4]],
-      required: ["PolicyArn"]
-    },
-    /* 149 */ {
-      type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["RoleName", 7]],
-      required: ["RoleName"]
-    },
-    /* 150 */ {
-      type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["RoleName", 7]],
-      required: ["RoleName"]
-    },
-    /* 151 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31]] },
-    /* 152 */ {
-      type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["SAMLProviderArn", 4]],
+      members: [["Marker", 85], ["MaxItems", 86], ["SAMLProviderArn", 4]],
       required: ["SAMLProviderArn"]
     },
-    /* 153 */ { type: "structure", members: [] },
-    /* 154 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["UserName", 7]] },
-    /* 155 */ {
+    /* 121 */ { type: "structure", members: [["Marker", 85], ["MaxItems", 86], ["UserName", 7]] },
+    /* 122 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["ServerCertificateName", 6]],
+      members: [["Marker", 85], ["MaxItems", 86], ["ServerCertificateName", 6]],
       required: ["ServerCertificateName"]
     },
-    /* 156 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31]] },
-    /* 157 */ {
+    /* 123 */ {
       type: "structure",
-      members: [["AllUsers", 20], ["Marker", 96], ["MaxItems", 97], ["ServiceName", 21], ["UserName", 7]]
+      members: [["AllUsers", 19], ["Marker", 85], ["MaxItems", 86], ["ServiceName", 20], ["UserName", 7]]
     },
-    /* 158 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["UserName", 6]] },
-    /* 159 */ {
+    /* 124 */ { type: "structure", members: [["AssignmentStatus", 20], ["Marker", 85], ["MaxItems", 86]] },
+    /* 125 */ {
       type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["UserName", 6]],
-      required: ["UserName"]
-    },
-    /* 160 */ {
-      type: "structure",
-      members: [["Marker", 96], ["MaxItems", 97], ["UserName", 6]],
-      required: ["UserName"]
-    },
-    /* 161 */ { type: "structure", members: [["Marker", 96], ["MaxItems", 97], ["PathPrefix", 31]] },
-    /* 162 */ { type: "structure", members: [["AssignmentStatus", 21], ["Marker", 96], ["MaxItems", 97]] },
-    /* 163 */ {
-      type: "structure",
-      members: [["GroupName", 6], ["PolicyDocument", 42], ["PolicyName", 6]],
+      members: [["GroupName", 6], ["PolicyDocument", 41], ["PolicyName", 6]],
       required: ["GroupName", "PolicyDocument", "PolicyName"]
     },
-    /* 164 */ {
+    /* 126 */ {
       type: "structure",
       members: [["PermissionsBoundary", 4], ["RoleName", 7]],
       required: ["PermissionsBoundary", "RoleName"]
     },
-    /* 165 */ {
+    /* 127 */ {
       type: "structure",
-      members: [["PolicyDocument", 42], ["PolicyName", 6], ["RoleName", 7]],
+      members: [["PolicyDocument", 41], ["PolicyName", 6], ["RoleName", 7]],
       required: ["PolicyDocument", "PolicyName", "RoleName"]
     },
-    /* 166 */ {
+    /* 128 */ {
       type: "structure",
       members: [["PermissionsBoundary", 4], ["UserName", 7]],
       required: ["PermissionsBoundary", "UserName"]
     },
-    /* 167 */ {
+    /* 129 */ {
       type: "structure",
-      members: [["PolicyDocument", 42], ["PolicyName", 6], ["UserName", 6]],
+      members: [["PolicyDocument", 41], ["PolicyName", 6], ["UserName", 6]],
       required: ["PolicyDocument", "PolicyName", "UserName"]
     },
-    /* 168 */ {
+    /* 130 */ {
       type: "structure",
-      members: [["DelegationRequestId", 1], ["Notes", 169]],
+      members: [["DelegationRequestId", 1], ["Notes", 131]],
       required: ["DelegationRequestId"]
     },
-    /* 169 */ { type: "string", max: 500 },
-    /* 170 */ {
+    /* 131 */ { type: "string", max: 500 },
+    /* 132 */ {
       type: "structure",
-      members: [["ClientID", 3], ["OpenIDConnectProviderArn", 4]],
-      required: ["ClientID", "OpenIDConnectProviderArn"]
-    },
-    /* 171 */ {
-      type: "structure",
-      members: [["InstanceProfileName", 6], ["RoleName", 7]],
-      required: ["InstanceProfileName", "RoleName"]
-    },
-    /* 172 */ { type: "structure", members: [["GroupName", 6], ["UserName", 6]], required: ["GroupName", "UserName"] },
-    /* 173 */ {
-      type: "structure",
-      members: [["ServiceSpecificCredentialId", 71], ["UserName", 7]],
-      required: ["ServiceSpecificCredentialId"]
-    },
-    /* 174 */ {
-      type: "structure",
-      members: [["AuthenticationCode1", 87], ["AuthenticationCode2", 87], ["SerialNumber", 56], ["UserName", 6]],
-      required: ["AuthenticationCode1", "AuthenticationCode2", "SerialNumber", "UserName"]
-    },
-    /* 175 */ { type: "structure", members: [["DelegationRequestId", 1]], required: ["DelegationRequestId"] },
-    /* 176 */ {
-      type: "structure",
-      members: [["PolicyArn", 4], ["VersionId", 21]],
-      required: ["PolicyArn", "VersionId"]
-    },
-    /* 177 */ {
-      type: "structure",
-      members: [["GlobalEndpointTokenVersion", 21]],
+      members: [["GlobalEndpointTokenVersion", 20]],
       required: ["GlobalEndpointTokenVersion"]
     },
-    /* 178 */ {
+    /* 133 */ {
       type: "structure",
       members: [
-        ["ActionNames", 179],
-        ["CallerArn", 181],
-        ["ContextEntries", 182],
-        ["Marker", 96],
-        ["MaxItems", 97],
-        ["PermissionsBoundaryPolicyInputList", 99],
-        ["PolicyInputList", 99],
-        ["ResourceArns", 185],
+        ["ActionNames", 134],
+        ["CallerArn", 136],
+        ["ContextEntries", 137],
+        ["Marker", 85],
+        ["MaxItems", 86],
+        ["PermissionsBoundaryPolicyInputList", 88],
+        ["PolicyInputList", 88],
+        ["ResourceArns", 139],
         ["ResourceHandlingOption", 7],
-        ["ResourceOwner", 181],
-        ["ResourcePolicy", 42]
+        ["ResourceOwner", 136],
+        ["ResourcePolicy", 41]
       ],
       required: ["ActionNames", "PolicyInputList"]
     },
-    /* 179 */ { type: "list", member: 180 },
-    /* 180 */ { type: "string", min: 3, max: 128 },
-    /* 181 */ { type: "string", min: 1, max: 2048 },
-    /* 182 */ { type: "list", member: 183 },
-    /* 183 */ {
+    /* 134 */ { type: "list", member: 135 },
+    /* 135 */ { type: "string", min: 3, max: 128 },
+    /* 136 */ { type: "string", min: 1, max: 2048 },
+    /* 137 */ { type: "list", member: 138 },
+    /* 138 */ {
       type: "structure",
-      members: [["ContextKeyName", 25], ["ContextKeyType", 21], ["ContextKeyValues", 184]]
+      members: [["ContextKeyName", 24], ["ContextKeyType", 20], ["ContextKeyValues", 25]]
     },
-    /* 184 */ { type: "list", member: 21 },
-    /* 185 */ { type: "list", member: 181 },
-    /* 186 */ {
+    /* 139 */ { type: "list", member: 136 },
+    /* 140 */ {
       type: "structure",
       members: [
-        ["ActionNames", 179],
-        ["CallerArn", 181],
-        ["ContextEntries", 182],
-        ["Marker", 96],
-        ["MaxItems", 97],
-        ["PermissionsBoundaryPolicyInputList", 99],
-        ["PolicyInputList", 99],
+        ["ActionNames", 134],
+        ["CallerArn", 136],
+        ["ContextEntries", 137],
+        ["Marker", 85],
+        ["MaxItems", 86],
+        ["PermissionsBoundaryPolicyInputList", 88],
+        ["PolicyInputList", 88],
         ["PolicySourceArn", 4],
-        ["ResourceArns", 185],
+        ["ResourceArns", 139],
         ["ResourceHandlingOption", 7],
-        ["ResourceOwner", 181],
-        ["ResourcePolicy", 42]
+        ["ResourceOwner", 136],
+        ["ResourcePolicy", 41]
       ],
       required: ["ActionNames", "PolicySourceArn"]
     },
-    /* 187 */ {
+    /* 141 */ {
       type: "structure",
-      members: [["InstanceProfileName", 6], ["Tags", 33]],
+      members: [["InstanceProfileName", 6], ["Tags", 32]],
       required: ["InstanceProfileName", "Tags"]
     },
-    /* 188 */ { type: "structure", members: [["SerialNumber", 56], ["Tags", 33]], required: ["SerialNumber", "Tags"] },
-    /* 189 */ {
+    /* 142 */ { type: "structure", members: [["SerialNumber", 55], ["Tags", 32]], required: ["SerialNumber", "Tags"] },
+    /* 143 */ {
       type: "structure",
-      members: [["OpenIDConnectProviderArn", 4], ["Tags", 33]],
+      members: [["OpenIDConnectProviderArn", 4], ["Tags", 32]],
       required: ["OpenIDConnectProviderArn", "Tags"]
     },
-    /* 190 */ { type: "structure", members: [["PolicyArn", 4], ["Tags", 33]], required: ["PolicyArn", "Tags"] },
-    /* 191 */ { type: "structure", members: [["RoleName", 7], ["Tags", 33]], required: ["RoleName", "Tags"] },
-    /* 192 */ {
+    /* 144 */ { type: "structure", members: [["PolicyArn", 4], ["Tags", 32]], required: ["PolicyArn", "Tags"] },
+    /* 145 */ { type: "structure", members: [["RoleName", 7], ["Tags", 32]], required: ["RoleName", "Tags"] },
+    /* 146 */ {
       type: "structure",
-      members: [["SAMLProviderArn", 4], ["Tags", 33]],
+      members: [["SAMLProviderArn", 4], ["Tags", 32]],
       required: ["SAMLProviderArn", "Tags"]
     },
-    /* 193 */ {
+    /* 147 */ {
       type: "structure",
-      members: [["ServerCertificateName", 6], ["Tags", 33]],
+      members: [["ServerCertificateName", 6], ["Tags", 32]],
       required: ["ServerCertificateName", "Tags"]
     },
-    /* 194 */ { type: "structure", members: [["Tags", 33], ["UserName", 6]], required: ["Tags", "UserName"] },
-    /* 195 */ {
+    /* 148 */ { type: "structure", members: [["Tags", 32], ["UserName", 6]], required: ["Tags", "UserName"] },
+    /* 149 */ {
       type: "structure",
-      members: [["InstanceProfileName", 6], ["TagKeys", 196]],
+      members: [["InstanceProfileName", 6], ["TagKeys", 150]],
       required: ["InstanceProfileName", "TagKeys"]
     },
-    /* 196 */ { type: "list", member: 6, max: 50 },
-    /* 197 */ {
+    /* 150 */ { type: "list", member: 6, max: 50 },
+    /* 151 */ {
       type: "structure",
-      members: [["SerialNumber", 56], ["TagKeys", 196]],
+      members: [["SerialNumber", 55], ["TagKeys", 150]],
       required: ["SerialNumber", "TagKeys"]
     },
-    /* 198 */ {
+    /* 152 */ {
       type: "structure",
-      members: [["OpenIDConnectProviderArn", 4], ["TagKeys", 196]],
+      members: [["OpenIDConnectProviderArn", 4], ["TagKeys", 150]],
       required: ["OpenIDConnectProviderArn", "TagKeys"]
     },
-    /* 199 */ { type: "structure", members: [["PolicyArn", 4], ["TagKeys", 196]], required: ["PolicyArn", "TagKeys"] },
-    /* 200 */ { type: "structure", members: [["RoleName", 7], ["TagKeys", 196]], required: ["RoleName", "TagKeys"] },
-    /* 201 */ {
+    /* 153 */ { type: "structure", members: [["PolicyArn", 4], ["TagKeys", 150]], required: ["PolicyArn", "TagKeys"] },
+    /* 154 */ { type: "structure", members: [["RoleName", 7], ["TagKeys", 150]], required: ["RoleName", "TagKeys"] },
+    /* 155 */ {
       type: "structure",
-      members: [["SAMLProviderArn", 4], ["TagKeys", 196]],
+      members: [["SAMLProviderArn", 4], ["TagKeys", 150]],
       required: ["SAMLProviderArn", "TagKeys"]
     },
-    /* 202 */ {
+    /* 156 */ {
       type: "structure",
-      members: [["ServerCertificateName", 6], ["TagKeys", 196]],
+      members: [["ServerCertificateName", 6], ["TagKeys", 150]],
       required: ["ServerCertificateName", "TagKeys"]
     },
-    /* 203 */ { type: "structure", members: [["TagKeys", 196], ["UserName", 6]], required: ["TagKeys", "UserName"] },
-    /* 204 */ {
+    /* 157 */ { type: "structure", members: [["TagKeys", 150], ["UserName", 6]], required: ["TagKeys", "UserName"] },
+    /* 158 */ {
       type: "structure",
-      members: [["AccessKeyId", 1], ["Status", 21], ["UserName", 6]],
+      members: [["AccessKeyId", 1], ["Status", 20], ["UserName", 6]],
       required: ["AccessKeyId", "Status"]
     },
-    /* 205 */ {
+    /* 159 */ {
       type: "structure",
       members: [
-        ["AllowUsersToChangePassword", 20],
-        ["HardExpiry", 20],
-        ["MaxPasswordAge", 206],
-        ["MinimumPasswordLength", 207],
-        ["PasswordReusePrevention", 208],
-        ["RequireLowercaseCharacters", 20],
-        ["RequireNumbers", 20],
-        ["RequireSymbols", 20],
-        ["RequireUppercaseCharacters", 20]
+        ["AllowUsersToChangePassword", 19],
+        ["HardExpiry", 19],
+        ["MaxPasswordAge", 160],
+        ["MinimumPasswordLength", 161],
+        ["PasswordReusePrevention", 162],
+        ["RequireLowercaseCharacters", 19],
+        ["RequireNumbers", 19],
+        ["RequireSymbols", 19],
+        ["RequireUppercaseCharacters", 19]
       ]
     },
-    /* 206 */ { type: "integer", min: 1, max: 1095 },
-    /* 207 */ { type: "integer", min: 6, max: 128 },
-    /* 208 */ { type: "integer", min: 1, max: 24 },
-    /* 209 */ {
+    /* 160 */ { type: "integer", min: 1, max: 1095 },
+    /* 161 */ { type: "integer", min: 6, max: 128 },
+    /* 162 */ { type: "integer", min: 1, max: 24 },
+    /* 163 */ {
       type: "structure",
-      members: [["PolicyDocument", 42], ["RoleName", 7]],
+      members: [["PolicyDocument", 41], ["RoleName", 7]],
       required: ["PolicyDocument", "RoleName"]
     },
-    /* 210 */ {
+    /* 164 */ {
       type: "structure",
-      members: [["DelegationRequestId", 1], ["Notes", 169]],
-      required: ["DelegationRequestId"]
-    },
-    /* 211 */ {
-      type: "structure",
-      members: [["GroupName", 6], ["NewGroupName", 6], ["NewPath", 31]],
+      members: [["GroupName", 6], ["NewGroupName", 6], ["NewPath", 30]],
       required: ["GroupName"]
     },
-    /* 212 */ {
+    /* 165 */ {
       type: "structure",
-      members: [["Password", 6], ["PasswordResetRequired", 20], ["UserName", 7]],
+      members: [["Password", 6], ["PasswordResetRequired", 19], ["UserName", 7]],
       required: ["UserName"]
     },
-    /* 213 */ {
+    /* 166 */ {
       type: "structure",
-      members: [["OpenIDConnectProviderArn", 4], ["ThumbprintList", 39]],
+      members: [["OpenIDConnectProviderArn", 4], ["ThumbprintList", 38]],
       required: ["OpenIDConnectProviderArn", "ThumbprintList"]
     },
-    /* 214 */ {
+    /* 167 */ {
       type: "structure",
-      members: [["Description", 18], ["MaxSessionDuration", 45], ["RoleName", 7]],
+      members: [["Description", 17], ["MaxSessionDuration", 44], ["RoleName", 7]],
       required: ["RoleName"]
     },
-    /* 215 */ {
+    /* 168 */ {
       type: "structure",
-      members: [["Description", 18], ["RoleName", 7]],
+      members: [["Description", 17], ["RoleName", 7]],
       required: ["Description", "RoleName"]
     },
-    /* 216 */ {
+    /* 169 */ {
       type: "structure",
-      members: [["AddPrivateKey", 47], ["AssertionEncryptionMode", 21], ["RemovePrivateKey", 217], [
+      members: [["AddPrivateKey", 46], ["AssertionEncryptionMode", 20], ["RemovePrivateKey", 170], [
         "SAMLMetadataDocument",
-        48
+        47
       ], ["SAMLProviderArn", 4]],
       required: ["SAMLProviderArn"]
     },
-    /* 217 */ { type: "string", min: 22, max: 64 },
-    /* 218 */ {
+    /* 170 */ { type: "string", min: 22, max: 64 },
+    /* 171 */ {
       type: "structure",
-      members: [["SSHPublicKeyId", 71], ["Status", 21], ["UserName", 7]],
+      members: [["SSHPublicKeyId", 68], ["Status", 20], ["UserName", 7]],
       required: ["SSHPublicKeyId", "Status", "UserName"]
     },
-    /* 219 */ {
+    /* 172 */ {
       type: "structure",
-      members: [["NewPath", 31], ["NewServerCertificateName", 6], ["ServerCertificateName", 6]],
+      members: [["NewPath", 30], ["NewServerCertificateName", 6], ["ServerCertificateName", 6]],
       required: ["ServerCertificateName"]
     },
-    /* 220 */ {
+    /* 173 */ {
       type: "structure",
-      members: [["ServiceSpecificCredentialId", 71], ["Status", 21], ["UserName", 7]],
+      members: [["ServiceSpecificCredentialId", 68], ["Status", 20], ["UserName", 7]],
       required: ["ServiceSpecificCredentialId", "Status"]
     },
-    /* 221 */ {
+    /* 174 */ {
       type: "structure",
-      members: [["CertificateId", 76], ["Status", 21], ["UserName", 6]],
+      members: [["CertificateId", 72], ["Status", 20], ["UserName", 6]],
       required: ["CertificateId", "Status"]
     },
-    /* 222 */ {
+    /* 175 */ {
       type: "structure",
-      members: [["NewPath", 31], ["NewUserName", 7], ["UserName", 6]],
+      members: [["NewPath", 30], ["NewUserName", 7], ["UserName", 6]],
       required: ["UserName"]
     },
-    /* 223 */ {
+    /* 176 */ {
       type: "structure",
-      members: [["SSHPublicKeyBody", 47], ["UserName", 7]],
+      members: [["SSHPublicKeyBody", 46], ["UserName", 7]],
       required: ["SSHPublicKeyBody", "UserName"]
     },
-    /* 224 */ {
+    /* 177 */ {
       type: "structure",
-      members: [["CertificateBody", 47], ["CertificateChain", 225], ["Path", 31], ["PrivateKey", 47], [
+      members: [["CertificateBody", 46], ["CertificateChain", 178], ["Path", 30], ["PrivateKey", 46], [
         "ServerCertificateName",
         6
-      ], ["Tags", 33]],
+      ], ["Tags", 32]],
       required: ["CertificateBody", "PrivateKey", "ServerCertificateName"]
     },
-    /* 225 */ { type: "string", min: 1, max: 2097152 },
-    /* 226 */ { type: "structure", members: [["CertificateBody", 47], ["UserName", 6]], required: ["CertificateBody"] }
+    /* 178 */ { type: "string", min: 1, max: 2097152 },
+    /* 179 */ { type: "structure", members: [["CertificateBody", 46], ["UserName", 6]], required: ["CertificateBody"] }
   ],
   operations: {
     AcceptDelegationRequest: 0,
     AddClientIDToOpenIDConnectProvider: 2,
     AddRoleToInstanceProfile: 5,
     AddUserToGroup: 8,
-    AssociateDelegationRequest: 9,
-    AttachGroupPolicy: 10,
-    AttachRolePolicy: 11,
-    AttachUserPolicy: 12,
-    ChangePassword: 13,
-    CreateAccessKey: 14,
-    CreateAccountAlias: 15,
-    CreateDelegationRequest: 17,
-    CreateGroup: 30,
-    CreateInstanceProfile: 32,
-    CreateLoginProfile: 36,
-    CreateOpenIDConnectProvider: 37,
-    CreatePolicy: 41,
-    CreatePolicyVersion: 43,
-    CreateRole: 44,
-    CreateSAMLProvider: 46,
-    CreateServiceLinkedRole: 49,
-    CreateServiceSpecificCredential: 50,
-    CreateUser: 52,
-    CreateVirtualMFADevice: 53,
-    DeactivateMFADevice: 55,
-    DeleteAccessKey: 57,
-    DeleteAccountAlias: 58,
-    DeleteGroup: 59,
-    DeleteGroupPolicy: 60,
-    DeleteInstanceProfile: 61,
-    DeleteLoginProfile: 62,
-    DeleteOpenIDConnectProvider: 63,
-    DeletePolicy: 64,
-    DeletePolicyVersion: 65,
-    DeleteRole: 66,
-    DeleteRolePermissionsBoundary: 67,
-    DeleteRolePolicy: 68,
-    DeleteSAMLProvider: 69,
-    DeleteSSHPublicKey: 70,
-    DeleteServerCertificate: 72,
-    DeleteServiceLinkedRole: 73,
-    DeleteServiceSpecificCredential: 74,
-    DeleteSigningCertificate: 75,
-    DeleteUser: 77,
-    DeleteUserPermissionsBoundary: 78,
-    DeleteUserPolicy: 79,
-    DeleteVirtualMFADevice: 80,
-    DetachGroupPolicy: 81,
-    DetachRolePolicy: 82,
-    DetachUserPolicy: 83,
-    DisableOrganizationsRootCredentialsManagement: 84,
-    DisableOrganizationsRootSessions: 85,
-    EnableMFADevice: 86,
-    EnableOrganizationsRootCredentialsManagement: 88,
-    EnableOrganizationsRootSessions: 89,
-    GenerateOrganizationsAccessReport: 90,
-    GenerateServiceLastAccessedDetails: 92,
-    GetAccessKeyLastUsed: 93,
-    GetAccountAuthorizationDetails: 94,
-    GetContextKeysForCustomPolicy: 98,
-    GetContextKeysForPrincipalPolicy: 101,
-    GetDelegationRequest: 102,
-    GetGroup: 103,
-    GetGroupPolicy: 104,
-    GetHumanReadableSummary: 105,
-    GetInstanceProfile: 107,
-    GetLoginProfile: 108,
-    GetMFADevice: 109,
-    GetOpenIDConnectProvider: 110,
-    GetOrganizationsAccessReport: 111,
-    GetPolicy: 113,
-    GetPolicyVersion: 114,
-    GetRole: 115,
-    GetRolePolicy: 116,
-    GetSAMLProvider: 117,
-    GetSSHPublicKey: 118,
-    GetServerCertificate: 119,
-    GetServiceLastAccessedDetails: 120,
-    GetServiceLastAccessedDetailsWithEntities: 121,
-    GetServiceLinkedRoleDeletionStatus: 122,
-    GetUser: 124,
-    GetUserPolicy: 125,
-    ListAccessKeys: 126,
-    ListAccountAliases: 127,
-    ListAttachedGroupPolicies: 128,
-    ListAttachedRolePolicies: 129,
-    ListAttachedUserPolicies: 130,
-    ListDelegationRequests: 131,
-    ListEntitiesForPolicy: 132,
-    ListGroupPolicies: 133,
-    ListGroups: 134,
-    ListGroupsForUser: 135,
-    ListInstanceProfileTags: 136,
-    ListInstanceProfiles: 137,
-    ListInstanceProfilesForRole: 138,
-    ListMFADeviceTags: 139,
-    ListMFADevices: 140,
-    ListOpenIDConnectProviderTags: 141,
-    ListOpenIDConnectProviders: 142,
-    ListOrganizationsFeatures: 143,
-    ListPolicies: 144,
-    ListPoliciesGrantingServiceAccess: 145,
-    ListPolicyTags: 147,
-    ListPolicyVersions: 148,
-    ListRolePolicies: 149,
-    ListRoleTags: 150,
-    ListRoles: 151,
-    ListSAMLProviderTags: 152,
-    ListSAMLProviders: 153,
-    ListSSHPublicKeys: 154,
-    ListServerCertificateTags: 155,
-    ListServerCertificates: 156,
-    ListServiceSpecificCredentials: 157,
-    ListSigningCertificates: 158,
-    ListUserPolicies: 159,
-    ListUserTags: 160,
-    ListUsers: 161,
-    ListVirtualMFADevices: 162,
-    PutGroupPolicy: 163,
-    PutRolePermissionsBoundary: 164,
-    PutRolePolicy: 165,
-    PutUserPermissionsBoundary: 166,
-    PutUserPolicy: 167,
-    RejectDelegationRequest: 168,
-    RemoveClientIDFromOpenIDConnectProvider: 170,
-    RemoveRoleFromInstanceProfile: 171,
-    RemoveUserFromGroup: 172,
-    ResetServiceSpecificCredential: 173,
-    ResyncMFADevice: 174,
-    SendDelegationToken: 175,
-    SetDefaultPolicyVersion: 176,
-    SetSecurityTokenServicePreferences: 177,
-    SimulateCustomPolicy: 178,
-    SimulatePrincipalPolicy: 186,
-    TagInstanceProfile: 187,
-    TagMFADevice: 188,
-    TagOpenIDConnectProvider: 189,
-    TagPolicy: 190,
-    TagRole: 191,
-    TagSAMLProvider: 192,
-    TagServerCertificate: 193,
-    TagUser: 194,
-    UntagInstanceProfile: 195,
-    UntagMFADevice: 197,
-    UntagOpenIDConnectProvider: 198,
-    UntagPolicy: 199,
-    UntagRole: 200,
-    UntagSAMLProvider: 201,
-    UntagServerCertificate: 202,
-    UntagUser: 203,
-    UpdateAccessKey: 204,
-    UpdateAccountPasswordPolicy: 205,
-    UpdateAssumeRolePolicy: 209,
-    UpdateDelegationRequest: 210,
-    UpdateGroup: 211,
-    UpdateLoginProfile: 212,
-    UpdateOpenIDConnectProviderThumbprint: 213,
-    UpdateRole: 214,
-    UpdateRoleDescription: 215,
-    UpdateSAMLProvider: 216,
-    UpdateSSHPublicKey: 218,
-    UpdateServerCertificate: 219,
-    UpdateServiceSpecificCredential: 220,
-    UpdateSigningCertificate: 221,
-    UpdateUser: 222,
-    UploadSSHPublicKey: 223,
-    UploadServerCertificate: 224,
-    UploadSigningCertificate: 226
+    AssociateDelegationRequest: 0,
+    AttachGroupPolicy: 9,
+    AttachRolePolicy: 10,
+    AttachUserPolicy: 11,
+    ChangePassword: 12,
+    CreateAccessKey: 13,
+    CreateAccountAlias: 14,
+    CreateDelegationRequest: 16,
+    CreateGroup: 29,
+    CreateInstanceProfile: 31,
+    CreateLoginProfile: 35,
+    CreateOpenIDConnectProvider: 36,
+    CreatePolicy: 40,
+    CreatePolicyVersion: 42,
+    CreateRole: 43,
+    CreateSAMLProvider: 45,
+    CreateServiceLinkedRole: 48,
+    CreateServiceSpecificCredential: 49,
+    CreateUser: 51,
+    CreateVirtualMFADevice: 52,
+    DeactivateMFADevice: 54,
+    DeleteAccessKey: 56,
+    DeleteAccountAlias: 14,
+    DeleteGroup: 57,
+    DeleteGroupPolicy: 58,
+    DeleteInstanceProfile: 59,
+    DeleteLoginProfile: 60,
+    DeleteOpenIDConnectProvider: 61,
+    DeletePolicy: 62,
+    DeletePolicyVersion: 63,
+    DeleteRole: 64,
+    DeleteRolePermissionsBoundary: 64,
+    DeleteRolePolicy: 65,
+    DeleteSAMLProvider: 66,
+    DeleteSSHPublicKey: 67,
+    DeleteServerCertificate: 69,
+    DeleteServiceLinkedRole: 64,
+    DeleteServiceSpecificCredential: 70,
+    DeleteSigningCertificate: 71,
+    DeleteUser: 73,
+    DeleteUserPermissionsBoundary: 74,
+    DeleteUserPolicy: 75,
+    DeleteVirtualMFADevice: 76,
+    DetachGroupPolicy: 9,
+    DetachRolePolicy: 10,
+    DetachUserPolicy: 11,
+    DisableOrganizationsRootCredentialsManagement: 77,
+    DisableOrganizationsRootSessions: 77,
+    EnableMFADevice: 78,
+    EnableOrganizationsRootCredentialsManagement: 77,
+    EnableOrganizationsRootSessions: 77,
+    GenerateOrganizationsAccessReport: 80,
+    GenerateServiceLastAccessedDetails: 82,
+    GetAccessKeyLastUsed: 83,
+    GetAccountAuthorizationDetails: 84,
+    GetContextKeysForCustomPolicy: 87,
+    GetContextKeysForPrincipalPolicy: 90,
+    GetDelegationRequest: 91,
+    GetGroup: 92,
+    GetGroupPolicy: 58,
+    GetHumanReadableSummary: 93,
+    GetInstanceProfile: 59,
+    GetLoginProfile: 60,
+    GetMFADevice: 95,
+    GetOpenIDConnectProvider: 61,
+    GetOrganizationsAccessReport: 96,
+    GetPolicy: 62,
+    GetPolicyVersion: 63,
+    GetRole: 64,
+    GetRolePolicy: 65,
+    GetSAMLProvider: 66,
+    GetSSHPublicKey: 98,
+    GetServerCertificate: 69,
+    GetServiceLastAccessedDetails: 99,
+    GetServiceLastAccessedDetailsWithEntities: 100,
+    GetServiceLinkedRoleDeletionStatus: 101,
+    GetUser: 13,
+    GetUserPolicy: 75,
+    ListAccessKeys: 103,
+    ListAccountAliases: 104,
+    ListAttachedGroupPolicies: 105,
+    ListAttachedRolePolicies: 106,
+    ListAttachedUserPolicies: 107,
+    ListDelegationRequests: 108,
+    ListEntitiesForPolicy: 109,
+    ListGroupPolicies: 92,
+    ListGroups: 110,
+    ListGroupsForUser: 111,
+    ListInstanceProfileTags: 112,
+    ListInstanceProfiles: 110,
+    ListInstanceProfilesForRole: 113,
+    ListMFADeviceTags: 114,
+    ListMFADevices: 103,
+    ListOpenIDConnectProviderTags: 115,
+    ListOpenIDConnectProviders: 77,
+    ListOrganizationsFeatures: 77,
+    ListPolicies: 116,
+    ListPoliciesGrantingServiceAccess: 117,
+    ListPolicyTags: 119,
+    ListPolicyVersions: 119,
+    ListRolePolicies: 113,
+    ListRoleTags: 113,
+    ListRoles: 110,
+    ListSAMLProviderTags: 120,
+    ListSAMLProviders: 77,
+    ListSSHPublicKeys: 121,
+    ListServerCertificateTags: 122,
+    ListServerCertificates: 110,
+    ListServiceSpecificCredentials: 123,
+    ListSigningCertificates: 103,
+    ListUserPolicies: 111,
+    ListUserTags: 111,
+    ListUsers: 110,
+    ListVirtualMFADevices: 124,
+    PutGroupPolicy: 125,
+    PutRolePermissionsBoundary: 126,
+    PutRolePolicy: 127,
+    PutUserPermissionsBoundary: 128,
+    PutUserPolicy: 129,
+    RejectDelegationRequest: 130,
+    RemoveClientIDFromOpenIDConnectProvider: 2,
+    RemoveRoleFromInstanceProfile: 5,
+    RemoveUserFromGroup: 8,
+    ResetServiceSpecificCredential: 70,
+    ResyncMFADevice: 78,
+    SendDelegationToken: 0,
+    SetDefaultPolicyVersion: 63,
+    SetSecurityTokenServicePreferences: 132,
+    SimulateCustomPolicy: 133,
+    SimulatePrincipalPolicy: 140,
+    TagInstanceProfile: 141,
+    TagMFADevice: 142,
+    TagOpenIDConnectProvider: 143,
+    TagPolicy: 144,
+    TagRole: 145,
+    TagSAMLProvider: 146,
+    TagServerCertificate: 147,
+    TagUser: 148,
+    UntagInstanceProfile: 149,
+    UntagMFADevice: 151,
+    UntagOpenIDConnectProvider: 152,
+    UntagPolicy: 153,
+    UntagRole: 154,
+    UntagSAMLProvider: 155,
+    UntagServerCertificate: 156,
+    UntagUser: 157,
+    UpdateAccessKey: 158,
+    UpdateAccountPasswordPolicy: 159,
+    UpdateAssumeRolePolicy: 163,
+    UpdateDelegationRequest: 130,
+    UpdateGroup: 164,
+    UpdateLoginProfile: 165,
+    UpdateOpenIDConnectProviderThumbprint: 166,
+    UpdateRole: 167,
+    UpdateRoleDescription: 168,
+    UpdateSAMLProvider: 169,
+    UpdateSSHPublicKey: 171,
+    UpdateServerCertificate: 172,
+    UpdateServiceSpecificCredential: 173,
+    UpdateSigningCertificate: 174,
+    UpdateUser: 175,
+    UploadSSHPublicKey: 176,
+    UploadServerCertificate: 177,
+    UploadSigningCertificate: 179
   }
 }

@@ -251,32 +251,7 @@ export const rules: ClientRuntime.ValidationRules = {
       members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
       required: ["Bucket", "Id"]
     },
-    /* 32 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 33 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 34 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
-      required: ["Bucket", "Id"]
-    },
-    /* 35 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
-      required: ["Bucket", "Id"]
-    },
-    /* 36 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 37 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 38 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 39 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
-      required: ["Bucket", "Id"]
-    },
-    /* 40 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 41 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 42 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 43 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 44 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 45 */ {
+    /* 32 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -292,76 +267,37 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key"]
     },
-    /* 46 */ {
+    /* 33 */ {
       type: "structure",
       members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Key", 3], ["VersionId", 1]],
       required: ["Bucket", "Key"]
     },
-    /* 47 */ {
+    /* 34 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
         ["BypassGovernanceRetention", 10],
         ["ChecksumAlgorithm", 1],
-        ["Delete", 48],
+        ["Delete", 35],
         ["ExpectedBucketOwner", 1],
         ["MFA", 1],
         ["RequestPayer", 1]
       ],
       required: ["Bucket", "Delete"]
     },
-    /* 48 */ { type: "structure", members: [["Objects", 49], ["Quiet", 10]], required: ["Objects"] },
-    /* 49 */ { type: "list", member: 50 },
-    /* 50 */ {
+    /* 35 */ { type: "structure", members: [["Objects", 36], ["Quiet", 10]], required: ["Objects"] },
+    /* 36 */ { type: "list", member: 37 },
+    /* 37 */ {
       type: "structure",
       members: [["ETag", 1], ["Key", 3], ["LastModifiedTime", 2], ["Size", 5], ["VersionId", 1]],
       required: ["Key"]
     },
-    /* 51 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 52 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 53 */ {
+    /* 38 */ {
       type: "structure",
       members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["RequestPayer", 1]],
       required: ["Bucket"]
     },
-    /* 54 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 55 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
-      required: ["Bucket", "Id"]
-    },
-    /* 56 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 57 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 58 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
-      required: ["Bucket", "Id"]
-    },
-    /* 59 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
-      required: ["Bucket", "Id"]
-    },
-    /* 60 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 61 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 62 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 63 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 64 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 65 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
-      required: ["Bucket", "Id"]
-    },
-    /* 66 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 67 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 68 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 69 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 70 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 71 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 72 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 73 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 74 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 75 */ {
+    /* 39 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -388,19 +324,19 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key"]
     },
-    /* 76 */ {
+    /* 40 */ {
       type: "structure",
       members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Key", 3], ["RequestPayer", 1], ["VersionId", 1]],
       required: ["Bucket", "Key"]
     },
-    /* 77 */ {
+    /* 41 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
         ["ExpectedBucketOwner", 1],
         ["Key", 3],
         ["MaxParts", 5],
-        ["ObjectAttributes", 78],
+        ["ObjectAttributes", 42],
         ["PartNumberMarker", 11],
         ["RequestPayer", 1],
         ["SSECustomerAlgorithm", 1],
@@ -410,86 +346,26 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key", "ObjectAttributes"]
     },
-    /* 78 */ { type: "list", member: 1 },
-    /* 79 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Key", 3], ["RequestPayer", 1], ["VersionId", 1]],
-      required: ["Bucket", "Key"]
-    },
-    /* 80 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 81 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Key", 3], ["RequestPayer", 1], ["VersionId", 1]],
-      required: ["Bucket", "Key"]
-    },
-    /* 82 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Key", 3], ["RequestPayer", 1], ["VersionId", 1]],
-      required: ["Bucket", "Key"]
-    },
-    /* 83 */ {
+    /* 42 */ { type: "list", member: 1 },
+    /* 43 */ {
       type: "structure",
       members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Key", 3], ["RequestPayer", 1]],
       required: ["Bucket", "Key"]
     },
-    /* 84 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 85 */ { type: "structure", members: [["Bucket", 1], ["ExpectedBucketOwner", 1]], required: ["Bucket"] },
-    /* 86 */ {
-      type: "structure",
-      members: [
-        ["Bucket", 1],
-        ["ChecksumMode", 1],
-        ["ExpectedBucketOwner", 1],
-        ["IfMatch", 1],
-        ["IfModifiedSince", 2],
-        ["IfNoneMatch", 1],
-        ["IfUnmodifiedSince", 2],
-        ["Key", 3],
-        ["PartNumber", 5],
-        ["Range", 1],
-        ["RequestPayer", 1],
-        ["ResponseCacheControl", 1],
-        ["ResponseContentDisposition", 1],
-        ["ResponseContentEncoding", 1],
-        ["ResponseContentLanguage", 1],
-        ["ResponseContentType", 1],
-        ["ResponseExpires", 2],
-        ["SSECustomerAlgorithm", 1],
-        ["SSECustomerKey", 1],
-        ["SSECustomerKeyMD5", 1],
-        ["VersionId", 1]
-      ],
-      required: ["Bucket", "Key"]
-    },
-    /* 87 */ {
+    /* 44 */ {
       type: "structure",
       members: [["Bucket", 1], ["ContinuationToken", 1], ["ExpectedBucketOwner", 1]],
       required: ["Bucket"]
     },
-    /* 88 */ {
+    /* 45 */ {
       type: "structure",
-      members: [["Bucket", 1], ["ContinuationToken", 1], ["ExpectedBucketOwner", 1]],
-      required: ["Bucket"]
+      members: [["BucketRegion", 1], ["ContinuationToken", 1], ["MaxBuckets", 46], ["Prefix", 1]]
     },
-    /* 89 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ContinuationToken", 1], ["ExpectedBucketOwner", 1]],
-      required: ["Bucket"]
-    },
-    /* 90 */ {
-      type: "structure",
-      members: [["Bucket", 1], ["ContinuationToken", 1], ["ExpectedBucketOwner", 1]],
-      required: ["Bucket"]
-    },
-    /* 91 */ {
-      type: "structure",
-      members: [["BucketRegion", 1], ["ContinuationToken", 1], ["MaxBuckets", 92], ["Prefix", 1]]
-    },
-    /* 92 */ { type: "integer", min: 1, max: 10000 },
-    /* 93 */ { type: "structure", members: [["ContinuationToken", 94], ["MaxDirectoryBuckets", 95]] },
-    /* 94 */ { type: "string", min: 0, max: 1024 },
-    /* 95 */ { type: "integer", min: 0, max: 1000 },
-    /* 96 */ {
+    /* 46 */ { type: "integer", min: 1, max: 10000 },
+    /* 47 */ { type: "structure", members: [["ContinuationToken", 48], ["MaxDirectoryBuckets", 49]] },
+    /* 48 */ { type: "string", min: 0, max: 1024 },
+    /* 49 */ { type: "integer", min: 0, max: 1000 },
+    /* 50 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -504,7 +380,7 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket"]
     },
-    /* 97 */ {
+    /* 51 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -513,15 +389,14 @@ export const rules: ClientRuntime.ValidationRules = {
         ["ExpectedBucketOwner", 1],
         ["KeyMarker", 1],
         ["MaxKeys", 5],
-        ["OptionalObjectAttributes", 98],
+        ["OptionalObjectAttributes", 42],
         ["Prefix", 1],
         ["RequestPayer", 1],
         ["VersionIdMarker", 1]
       ],
       required: ["Bucket"]
     },
-    /* 98 */ { type: "list", member: 1 },
-    /* 99 */ {
+    /* 52 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -530,13 +405,13 @@ export const rules: ClientRuntime.ValidationRules = {
         ["ExpectedBucketOwner", 1],
         ["Marker", 1],
         ["MaxKeys", 5],
-        ["OptionalObjectAttributes", 98],
+        ["OptionalObjectAttributes", 42],
         ["Prefix", 1],
         ["RequestPayer", 1]
       ],
       required: ["Bucket"]
     },
-    /* 100 */ {
+    /* 53 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -546,14 +421,14 @@ export const rules: ClientRuntime.ValidationRules = {
         ["ExpectedBucketOwner", 1],
         ["FetchOwner", 10],
         ["MaxKeys", 5],
-        ["OptionalObjectAttributes", 98],
+        ["OptionalObjectAttributes", 42],
         ["Prefix", 1],
         ["RequestPayer", 1],
         ["StartAfter", 1]
       ],
       required: ["Bucket"]
     },
-    /* 101 */ {
+    /* 54 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -569,26 +444,25 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key", "UploadId"]
     },
-    /* 102 */ {
+    /* 55 */ {
       type: "structure",
-      members: [["AbacStatus", 103], ["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], [
+      members: [["AbacStatus", 56], ["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], [
         "ExpectedBucketOwner",
         1
       ]],
       required: ["AbacStatus", "Bucket"]
     },
-    /* 103 */ { type: "structure", members: [["Status", 1]] },
-    /* 104 */ {
+    /* 56 */ { type: "structure", members: [["Status", 1]] },
+    /* 57 */ {
       type: "structure",
-      members: [["AccelerateConfiguration", 105], ["Bucket", 1], ["ChecksumAlgorithm", 1], ["ExpectedBucketOwner", 1]],
+      members: [["AccelerateConfiguration", 56], ["Bucket", 1], ["ChecksumAlgorithm", 1], ["ExpectedBucketOwner", 1]],
       required: ["AccelerateConfiguration", "Bucket"]
     },
-    /* 105 */ { type: "structure", members: [["Status", 1]] },
-    /* 106 */ {
+    /* 58 */ {
       type: "structure",
       members: [
         ["ACL", 1],
-        ["AccessControlPolicy", 107],
+        ["AccessControlPolicy", 59],
         ["Bucket", 1],
         ["ChecksumAlgorithm", 1],
         ["ContentMD5", 1],
@@ -601,236 +475,223 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket"]
     },
-    /* 107 */ { type: "structure", members: [["Grants", 108], ["Owner", 111]] },
-    /* 108 */ { type: "list", member: 109 },
-    /* 109 */ { type: "structure", members: [["Grantee", 110], ["Permission", 1]] },
-    /* 110 */ {
+    /* 59 */ { type: "structure", members: [["Grants", 60], ["Owner", 63]] },
+    /* 60 */ { type: "list", member: 61 },
+    /* 61 */ { type: "structure", members: [["Grantee", 62], ["Permission", 1]] },
+    /* 62 */ {
       type: "structure",
       members: [["DisplayName", 1], ["EmailAddress", 1], ["ID", 1], ["Type", 1], ["URI", 1]],
       required: ["Type"]
     },
-    /* 111 */ { type: "structure", members: [["DisplayName", 1], ["ID", 1]] },
-    /* 112 */ {
+    /* 63 */ { type: "structure", members: [["DisplayName", 1], ["ID", 1]] },
+    /* 64 */ {
       type: "structure",
-      members: [["AnalyticsConfiguration", 113], ["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
+      members: [["AnalyticsConfiguration", 65], ["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1]],
       required: ["AnalyticsConfiguration", "Bucket", "Id"]
     },
-    /* 113 */ {
+    /* 65 */ {
       type: "structure",
-      members: [["Filter", 11], ["Id", 1], ["StorageClassAnalysis", 114]],
+      members: [["Filter", 11], ["Id", 1], ["StorageClassAnalysis", 66]],
       required: ["Id", "StorageClassAnalysis"]
     },
-    /* 114 */ { type: "structure", members: [["DataExport", 115]] },
-    /* 115 */ {
+    /* 66 */ { type: "structure", members: [["DataExport", 67]] },
+    /* 67 */ {
       type: "structure",
-      members: [["Destination", 116], ["OutputSchemaVersion", 1]],
+      members: [["Destination", 68], ["OutputSchemaVersion", 1]],
       required: ["Destination", "OutputSchemaVersion"]
     },
-    /* 116 */ { type: "structure", members: [["S3BucketDestination", 117]], required: ["S3BucketDestination"] },
-    /* 117 */ {
+    /* 68 */ { type: "structure", members: [["S3BucketDestination", 69]], required: ["S3BucketDestination"] },
+    /* 69 */ {
       type: "structure",
       members: [["Bucket", 1], ["BucketAccountId", 1], ["Format", 1], ["Prefix", 1]],
       required: ["Bucket", "Format"]
     },
-    /* 118 */ {
+    /* 70 */ {
       type: "structure",
-      members: [["Bucket", 1], ["CORSConfiguration", 119], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], [
+      members: [["Bucket", 1], ["CORSConfiguration", 71], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], [
         "ExpectedBucketOwner",
         1
       ]],
       required: ["Bucket", "CORSConfiguration"]
     },
-    /* 119 */ { type: "structure", members: [["CORSRules", 120]], required: ["CORSRules"] },
-    /* 120 */ { type: "list", member: 121 },
-    /* 121 */ {
+    /* 71 */ { type: "structure", members: [["CORSRules", 72]], required: ["CORSRules"] },
+    /* 72 */ { type: "list", member: 73 },
+    /* 73 */ {
       type: "structure",
-      members: [["AllowedHeaders", 122], ["AllowedMethods", 123], ["AllowedOrigins", 124], ["ExposeHeaders", 125], [
+      members: [["AllowedHeaders", 42], ["AllowedMethods", 42], ["AllowedOrigins", 42], ["ExposeHeaders", 42], [
         "ID",
         1
       ], ["MaxAgeSeconds", 5]],
       required: ["AllowedMethods", "AllowedOrigins"]
     },
-    /* 122 */ { type: "list", member: 1 },
-    /* 123 */ { type: "list", member: 1 },
-    /* 124 */ { type: "list", member: 1 },
-    /* 125 */ { type: "list", member: 1 },
-    /* 126 */ {
+    /* 74 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "ServerSideEncryptionConfiguration",
-        127
+        75
       ]],
       required: ["Bucket", "ServerSideEncryptionConfiguration"]
     },
-    /* 127 */ { type: "structure", members: [["Rules", 128]], required: ["Rules"] },
-    /* 128 */ { type: "list", member: 129 },
-    /* 129 */ {
+    /* 75 */ { type: "structure", members: [["Rules", 76]], required: ["Rules"] },
+    /* 76 */ { type: "list", member: 77 },
+    /* 77 */ {
       type: "structure",
-      members: [["ApplyServerSideEncryptionByDefault", 130], ["BlockedEncryptionTypes", 131], ["BucketKeyEnabled", 10]]
+      members: [["ApplyServerSideEncryptionByDefault", 78], ["BlockedEncryptionTypes", 79], ["BucketKeyEnabled", 10]]
     },
-    /* 130 */ { type: "structure", members: [["KMSMasterKeyID", 1], ["SSEAlgorithm", 1]], required: ["SSEAlgorithm"] },
-    /* 131 */ { type: "structure", members: [["EncryptionType", 132]] },
-    /* 132 */ { type: "list", member: 1 },
-    /* 133 */ {
+    /* 78 */ { type: "structure", members: [["KMSMasterKeyID", 1], ["SSEAlgorithm", 1]], required: ["SSEAlgorithm"] },
+    /* 79 */ { type: "structure", members: [["EncryptionType", 42]] },
+    /* 80 */ {
       type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1], ["IntelligentTieringConfiguration", 134]],
+      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1], ["IntelligentTieringConfiguration", 81]],
       required: ["Bucket", "Id", "IntelligentTieringConfiguration"]
     },
-    /* 134 */ {
+    /* 81 */ {
       type: "structure",
-      members: [["Filter", 135], ["Id", 1], ["Status", 1], ["Tierings", 137]],
+      members: [["Filter", 82], ["Id", 1], ["Status", 1], ["Tierings", 84]],
       required: ["Id", "Status", "Tierings"]
     },
-    /* 135 */ { type: "structure", members: [["And", 136], ["Prefix", 1], ["Tag", 18]] },
-    /* 136 */ { type: "structure", members: [["Prefix", 1], ["Tags", 17]] },
-    /* 137 */ { type: "list", member: 138 },
-    /* 138 */ { type: "structure", members: [["AccessTier", 1], ["Days", 5]], required: ["AccessTier", "Days"] },
-    /* 139 */ {
+    /* 82 */ { type: "structure", members: [["And", 83], ["Prefix", 1], ["Tag", 18]] },
+    /* 83 */ { type: "structure", members: [["Prefix", 1], ["Tags", 17]] },
+    /* 84 */ { type: "list", member: 85 },
+    /* 85 */ { type: "structure", members: [["AccessTier", 1], ["Days", 5]], required: ["AccessTier", "Days"] },
+    /* 86 */ {
       type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1], ["InventoryConfiguration", 140]],
+      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1], ["InventoryConfiguration", 87]],
       required: ["Bucket", "Id", "InventoryConfiguration"]
     },
-    /* 140 */ {
+    /* 87 */ {
       type: "structure",
-      members: [["Destination", 141], ["Filter", 146], ["Id", 1], ["IncludedObjectVersions", 1], ["IsEnabled", 10], [
+      members: [["Destination", 88], ["Filter", 93], ["Id", 1], ["IncludedObjectVersions", 1], ["IsEnabled", 10], [
         "OptionalFields",
-        147
-      ], ["Schedule", 148]],
+        42
+      ], ["Schedule", 94]],
       required: ["Destination", "Id", "IncludedObjectVersions", "IsEnabled", "Schedule"]
     },
-    /* 141 */ { type: "structure", members: [["S3BucketDestination", 142]], required: ["S3BucketDestination"] },
-    /* 142 */ {
+    /* 88 */ { type: "structure", members: [["S3BucketDestination", 89]], required: ["S3BucketDestination"] },
+    /* 89 */ {
       type: "structure",
-      members: [["AccountId", 1], ["Bucket", 1], ["Encryption", 143], ["Format", 1], ["Prefix", 1]],
+      members: [["AccountId", 1], ["Bucket", 1], ["Encryption", 90], ["Format", 1], ["Prefix", 1]],
       required: ["Bucket", "Format"]
     },
-    /* 143 */ { type: "structure", members: [["SSEKMS", 144], ["SSES3", 145]] },
-    /* 144 */ { type: "structure", members: [["KeyId", 1]], required: ["KeyId"] },
-    /* 145 */ { type: "structure", members: [] },
-    /* 146 */ { type: "structure", members: [["Prefix", 1]], required: ["Prefix"] },
-    /* 147 */ { type: "list", member: 1 },
-    /* 148 */ { type: "structure", members: [["Frequency", 1]], required: ["Frequency"] },
-    /* 149 */ {
+    /* 90 */ { type: "structure", members: [["SSEKMS", 91], ["SSES3", 92]] },
+    /* 91 */ { type: "structure", members: [["KeyId", 1]], required: ["KeyId"] },
+    /* 92 */ { type: "structure", members: [] },
+    /* 93 */ { type: "structure", members: [["Prefix", 1]], required: ["Prefix"] },
+    /* 94 */ { type: "structure", members: [["Frequency", 1]], required: ["Frequency"] },
+    /* 95 */ {
       type: "structure",
-      members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ExpectedBucketOwner", 1], ["LifecycleConfiguration", 150], [
+      members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ExpectedBucketOwner", 1], ["LifecycleConfiguration", 96], [
         "TransitionDefaultMinimumObjectSize",
         1
       ]],
       required: ["Bucket"]
     },
-    /* 150 */ { type: "structure", members: [["Rules", 151]], required: ["Rules"] },
-    /* 151 */ { type: "list", member: 152 },
-    /* 152 */ {
+    /* 96 */ { type: "structure", members: [["Rules", 97]], required: ["Rules"] },
+    /* 97 */ { type: "list", member: 98 },
+    /* 98 */ {
       type: "structure",
       members: [
-        ["AbortIncompleteMultipartUpload", 153],
-        ["Expiration", 154],
-        ["Filter", 155],
+        ["AbortIncompleteMultipartUpload", 99],
+        ["Expiration", 100],
+        ["Filter", 101],
         ["ID", 1],
-        ["NoncurrentVersionExpiration", 157],
-        ["NoncurrentVersionTransitions", 158],
+        ["NoncurrentVersionExpiration", 103],
+        ["NoncurrentVersionTransitions", 104],
         ["Prefix", 1],
         ["Status", 1],
-        ["Transitions", 160]
+        ["Transitions", 106]
       ],
       required: ["Status"]
     },
-    /* 153 */ { type: "structure", members: [["DaysAfterInitiation", 5]] },
-    /* 154 */ { type: "structure", members: [["Date", 2], ["Days", 5], ["ExpiredObjectDeleteMarker", 10]] },
-    /* 155 */ {
+    /* 99 */ { type: "structure", members: [["DaysAfterInitiation", 5]] },
+    /* 100 */ { type: "structure", members: [["Date", 2], ["Days", 5], ["ExpiredObjectDeleteMarker", 10]] },
+    /* 101 */ {
       type: "structure",
-      members: [["And", 156], ["ObjectSizeGreaterThan", 5], ["ObjectSizeLessThan", 5], ["Prefix", 1], ["Tag", 18]]
+      members: [["And", 102], ["ObjectSizeGreaterThan", 5], ["ObjectSizeLessThan", 5], ["Prefix", 1], ["Tag", 18]]
     },
-    /* 156 */ {
+    /* 102 */ {
       type: "structure",
       members: [["ObjectSizeGreaterThan", 5], ["ObjectSizeLessThan", 5], ["Prefix", 1], ["Tags", 17]]
     },
-    /* 157 */ { type: "structure", members: [["NewerNoncurrentVersions", 5], ["NoncurrentDays", 5]] },
-    /* 158 */ { type: "list", member: 159 },
-    /* 159 */ {
+    /* 103 */ { type: "structure", members: [["NewerNoncurrentVersions", 5], ["NoncurrentDays", 5]] },
+    /* 104 */ { type: "list", member: 105 },
+    /* 105 */ {
       type: "structure",
       members: [["NewerNoncurrentVersions", 5], ["NoncurrentDays", 5], ["StorageClass", 1]]
     },
-    /* 160 */ { type: "list", member: 161 },
-    /* 161 */ { type: "structure", members: [["Date", 2], ["Days", 5], ["StorageClass", 1]] },
-    /* 162 */ {
+    /* 106 */ { type: "list", member: 107 },
+    /* 107 */ { type: "structure", members: [["Date", 2], ["Days", 5], ["StorageClass", 1]] },
+    /* 108 */ {
       type: "structure",
-      members: [["Bucket", 1], ["BucketLoggingStatus", 163], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], [
+      members: [["Bucket", 1], ["BucketLoggingStatus", 109], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], [
         "ExpectedBucketOwner",
         1
       ]],
       required: ["Bucket", "BucketLoggingStatus"]
     },
-    /* 163 */ { type: "structure", members: [["LoggingEnabled", 164]] },
-    /* 164 */ {
+    /* 109 */ { type: "structure", members: [["LoggingEnabled", 110]] },
+    /* 110 */ {
       type: "structure",
-      members: [["TargetBucket", 1], ["TargetGrants", 165], ["TargetObjectKeyFormat", 167], ["TargetPrefix", 1]],
+      members: [["TargetBucket", 1], ["TargetGrants", 60], ["TargetObjectKeyFormat", 111], ["TargetPrefix", 1]],
       required: ["TargetBucket", "TargetPrefix"]
     },
-    /* 165 */ { type: "list", member: 166 },
-    /* 166 */ { type: "structure", members: [["Grantee", 110], ["Permission", 1]] },
-    /* 167 */ { type: "structure", members: [["PartitionedPrefix", 168], ["SimplePrefix", 169]] },
-    /* 168 */ { type: "structure", members: [["PartitionDateSource", 1]] },
-    /* 169 */ { type: "structure", members: [] },
-    /* 170 */ {
+    /* 111 */ { type: "structure", members: [["PartitionedPrefix", 112], ["SimplePrefix", 92]] },
+    /* 112 */ { type: "structure", members: [["PartitionDateSource", 1]] },
+    /* 113 */ {
       type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1], ["MetricsConfiguration", 171]],
+      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["Id", 1], ["MetricsConfiguration", 114]],
       required: ["Bucket", "Id", "MetricsConfiguration"]
     },
-    /* 171 */ { type: "structure", members: [["Filter", 11], ["Id", 1]], required: ["Id"] },
-    /* 172 */ {
+    /* 114 */ { type: "structure", members: [["Filter", 11], ["Id", 1]], required: ["Id"] },
+    /* 115 */ {
       type: "structure",
-      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["NotificationConfiguration", 173], [
+      members: [["Bucket", 1], ["ExpectedBucketOwner", 1], ["NotificationConfiguration", 116], [
         "SkipDestinationValidation",
         10
       ]],
       required: ["Bucket", "NotificationConfiguration"]
     },
-    /* 173 */ {
+    /* 116 */ {
       type: "structure",
-      members: [
-        ["EventBridgeConfiguration", 174],
-        ["LambdaFunctionConfigurations", 175],
-        ["QueueConfigurations", 182],
-        ["TopicConfigurations", 184]
-      ]
+      members: [["EventBridgeConfiguration", 92], ["LambdaFunctionConfigurations", 117], ["QueueConfigurations", 123], [
+        "TopicConfigurations",
+        125
+      ]]
     },
-    /* 174 */ { type: "structure", members: [] },
-    /* 175 */ { type: "list", member: 176 },
-    /* 176 */ {
+    /* 117 */ { type: "list", member: 118 },
+    /* 118 */ {
       type: "structure",
-      members: [["Events", 177], ["Filter", 178], ["Id", 1], ["LambdaFunctionArn", 1]],
+      members: [["Events", 42], ["Filter", 119], ["Id", 1], ["LambdaFunctionArn", 1]],
       required: ["Events", "LambdaFunctionArn"]
     },
-    /* 177 */ { type: "list", member: 1 },
-    /* 178 */ { type: "structure", members: [["Key", 179]] },
-    /* 179 */ { type: "structure", members: [["FilterRules", 180]] },
-    /* 180 */ { type: "list", member: 181 },
-    /* 181 */ { type: "structure", members: [["Name", 1], ["Value", 1]] },
-    /* 182 */ { type: "list", member: 183 },
-    /* 183 */ {
+    /* 119 */ { type: "structure", members: [["Key", 120]] },
+    /* 120 */ { type: "structure", members: [["FilterRules", 121]] },
+    /* 121 */ { type: "list", member: 122 },
+    /* 122 */ { type: "structure", members: [["Name", 1], ["Value", 1]] },
+    /* 123 */ { type: "list", member: 124 },
+    /* 124 */ {
       type: "structure",
-      members: [["Events", 177], ["Filter", 178], ["Id", 1], ["QueueArn", 1]],
+      members: [["Events", 42], ["Filter", 119], ["Id", 1], ["QueueArn", 1]],
       required: ["Events", "QueueArn"]
     },
-    /* 184 */ { type: "list", member: 185 },
-    /* 185 */ {
+    /* 125 */ { type: "list", member: 126 },
+    /* 126 */ {
       type: "structure",
-      members: [["Events", 177], ["Filter", 178], ["Id", 1], ["TopicArn", 1]],
+      members: [["Events", 42], ["Filter", 119], ["Id", 1], ["TopicArn", 1]],
       required: ["Events", "TopicArn"]
     },
-    /* 186 */ {
+    /* 127 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "OwnershipControls",
-        187
+        128
       ]],
       required: ["Bucket", "OwnershipControls"]
     },
-    /* 187 */ { type: "structure", members: [["Rules", 188]], required: ["Rules"] },
-    /* 188 */ { type: "list", member: 189 },
-    /* 189 */ { type: "structure", members: [["ObjectOwnership", 1]], required: ["ObjectOwnership"] },
-    /* 190 */ {
+    /* 128 */ { type: "structure", members: [["Rules", 129]], required: ["Rules"] },
+    /* 129 */ { type: "list", member: 130 },
+    /* 130 */ { type: "structure", members: [["ObjectOwnership", 1]], required: ["ObjectOwnership"] },
+    /* 131 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ConfirmRemoveSelfBucketAccess", 10], ["ContentMD5", 1], [
         "ExpectedBucketOwner",
@@ -838,113 +699,108 @@ export const rules: ClientRuntime.ValidationRules = {
       ], ["Policy", 1]],
       required: ["Bucket", "Policy"]
     },
-    /* 191 */ {
+    /* 132 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "ReplicationConfiguration",
-        192
+        133
       ], ["Token", 1]],
       required: ["Bucket", "ReplicationConfiguration"]
     },
-    /* 192 */ { type: "structure", members: [["Role", 1], ["Rules", 193]], required: ["Role", "Rules"] },
-    /* 193 */ { type: "list", member: 194 },
-    /* 194 */ {
+    /* 133 */ { type: "structure", members: [["Role", 1], ["Rules", 134]], required: ["Role", "Rules"] },
+    /* 134 */ { type: "list", member: 135 },
+    /* 135 */ {
       type: "structure",
       members: [
-        ["DeleteMarkerReplication", 195],
-        ["Destination", 196],
-        ["ExistingObjectReplication", 202],
-        ["Filter", 203],
+        ["DeleteMarkerReplication", 56],
+        ["Destination", 136],
+        ["ExistingObjectReplication", 142],
+        ["Filter", 82],
         ["ID", 1],
         ["Prefix", 1],
         ["Priority", 5],
-        ["SourceSelectionCriteria", 205],
+        ["SourceSelectionCriteria", 143],
         ["Status", 1]
       ],
       required: ["Destination", "Status"]
     },
-    /* 195 */ { type: "structure", members: [["Status", 1]] },
-    /* 196 */ {
+    /* 136 */ {
       type: "structure",
       members: [
-        ["AccessControlTranslation", 197],
+        ["AccessControlTranslation", 137],
         ["Account", 1],
         ["Bucket", 1],
-        ["EncryptionConfiguration", 198],
-        ["Metrics", 199],
-        ["ReplicationTime", 201],
+        ["EncryptionConfiguration", 138],
+        ["Metrics", 139],
+        ["ReplicationTime", 141],
         ["StorageClass", 1]
       ],
       required: ["Bucket"]
     },
-    /* 197 */ { type: "structure", members: [["Owner", 1]], required: ["Owner"] },
-    /* 198 */ { type: "structure", members: [["ReplicaKmsKeyID", 1]] },
-    /* 199 */ { type: "structure", members: [["EventThreshold", 200], ["Status", 1]], required: ["Status"] },
-    /* 200 */ { type: "structure", members: [["Minutes", 5]] },
-    /* 201 */ { type: "structure", members: [["Status", 1], ["Time", 200]], required: ["Status", "Time"] },
-    /* 202 */ { type: "structure", members: [["Status", 1]], required: ["Status"] },
-    /* 203 */ { type: "structure", members: [["And", 204], ["Prefix", 1], ["Tag", 18]] },
-    /* 204 */ { type: "structure", members: [["Prefix", 1], ["Tags", 17]] },
-    /* 205 */ { type: "structure", members: [["ReplicaModifications", 206], ["SseKmsEncryptedObjects", 207]] },
-    /* 206 */ { type: "structure", members: [["Status", 1]], required: ["Status"] },
-    /* 207 */ { type: "structure", members: [["Status", 1]], required: ["Status"] },
-    /* 208 */ {
+    /* 137 */ { type: "structure", members: [["Owner", 1]], required: ["Owner"] },
+    /* 138 */ { type: "structure", members: [["ReplicaKmsKeyID", 1]] },
+    /* 139 */ { type: "structure", members: [["EventThreshold", 140], ["Status", 1]], required: ["Status"] },
+    /* 140 */ { type: "structure", members: [["Minutes", 5]] },
+    /* 141 */ { type: "structure", members: [["Status", 1], ["Time", 140]], required: ["Status", "Time"] },
+    /* 142 */ { type: "structure", members: [["Status", 1]], required: ["Status"] },
+    /* 143 */ { type: "structure", members: [["ReplicaModifications", 142], ["SseKmsEncryptedObjects", 142]] },
+    /* 144 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "RequestPaymentConfiguration",
-        209
+        145
       ]],
       required: ["Bucket", "RequestPaymentConfiguration"]
     },
-    /* 209 */ { type: "structure", members: [["Payer", 1]], required: ["Payer"] },
-    /* 210 */ {
+    /* 145 */ { type: "structure", members: [["Payer", 1]], required: ["Payer"] },
+    /* 146 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "Tagging",
-        211
+        147
       ]],
       required: ["Bucket", "Tagging"]
     },
-    /* 211 */ { type: "structure", members: [["TagSet", 17]], required: ["TagSet"] },
-    /* 212 */ {
+    /* 147 */ { type: "structure", members: [["TagSet", 17]], required: ["TagSet"] },
+    /* 148 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], ["MFA", 1], [
         "VersioningConfiguration",
-        213
+        149
       ]],
       required: ["Bucket", "VersioningConfiguration"]
     },
-    /* 213 */ { type: "structure", members: [["MFADelete", 1], ["Status", 1]] },
-    /* 214 */ {
+    /* 149 */ { type: "structure", members: [["MFADelete", 1], ["Status", 1]] },
+    /* 150 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "WebsiteConfiguration",
-        215
+        151
       ]],
       required: ["Bucket", "WebsiteConfiguration"]
     },
-    /* 215 */ {
+    /* 151 */ {
       type: "structure",
-      members: [["ErrorDocument", 216], ["IndexDocument", 217], ["RedirectAllRequestsTo", 218], ["RoutingRules", 219]]
+      members: [["ErrorDocument", 152], ["IndexDocument", 153], ["RedirectAllRequestsTo", 154], ["RoutingRules", 155]]
     },
-    /* 216 */ { type: "structure", members: [["Key", 3]], required: ["Key"] },
-    /* 217 */ { type: "structure", members: [["Suffix", 1]], required: ["Suffix"] },
-    /* 218 */ { type: "structure", members: [["HostName", 1], ["Protocol", 1]], required: ["HostName"] },
-    /* 219 */ { type: "list", member: 220 },
-    /* 220 */ { type: "structure", members: [["Condition", 221], ["Redirect", 222]], required: ["Redirect"] },
-    /* 221 */ { type: "structure", members: [["HttpErrorCodeReturnedEquals", 1], ["KeyPrefixEquals", 1]] },
-    /* 222 */ {
+    /* 152 */ { type: "structure", members: [["Key", 3]], required: ["Key"] },
+    /* 153 */ { type: "structure", members: [["Suffix", 1]], required: ["Suffix"] },
+    /* 154 */ { type: "structure", members: [["HostName", 1], ["Protocol", 1]], required: ["HostName"] },
+    /* 155 */ { type: "list", member: 156 },
+    /* 156 */ { type: "structure", members: [["Condition", 157], ["Redirect", 158]], required: ["Redirect"] },
+    /* 157 */ { type: "structure", members: [["HttpErrorCodeReturnedEquals", 1], ["KeyPrefixEquals", 1]] },
+    /* 158 */ {
       type: "structure",
       members: [["HostName", 1], ["HttpRedirectCode", 1], ["Protocol", 1], ["ReplaceKeyPrefixWith", 1], [
         "ReplaceKeyWith",
         1
       ]]
     },
-    /* 223 */ {
+    /* 159 */ {
       type: "structure",
       members: [
         ["ACL", 1],
-        ["Body", 224],
+        ["Body", 160],
         ["Bucket", 1],
         ["BucketKeyEnabled", 10],
         ["CacheControl", 1],
@@ -992,12 +848,12 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key"]
     },
-    /* 224 */ { type: "blob" },
-    /* 225 */ {
+    /* 160 */ { type: "blob" },
+    /* 161 */ {
       type: "structure",
       members: [
         ["ACL", 1],
-        ["AccessControlPolicy", 107],
+        ["AccessControlPolicy", 59],
         ["Bucket", 1],
         ["ChecksumAlgorithm", 1],
         ["ContentMD5", 1],
@@ -1013,7 +869,7 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key"]
     },
-    /* 226 */ {
+    /* 162 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -1021,30 +877,29 @@ export const rules: ClientRuntime.ValidationRules = {
         ["ContentMD5", 1],
         ["ExpectedBucketOwner", 1],
         ["Key", 3],
-        ["LegalHold", 227],
+        ["LegalHold", 56],
         ["RequestPayer", 1],
         ["VersionId", 1]
       ],
       required: ["Bucket", "Key"]
     },
-    /* 227 */ { type: "structure", members: [["Status", 1]] },
-    /* 228 */ {
+    /* 163 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
         ["ChecksumAlgorithm", 1],
         ["ContentMD5", 1],
         ["ExpectedBucketOwner", 1],
-        ["ObjectLockConfiguration", 229],
+        ["ObjectLockConfiguration", 164],
         ["RequestPayer", 1],
         ["Token", 1]
       ],
       required: ["Bucket"]
     },
-    /* 229 */ { type: "structure", members: [["ObjectLockEnabled", 1], ["Rule", 230]] },
-    /* 230 */ { type: "structure", members: [["DefaultRetention", 231]] },
-    /* 231 */ { type: "structure", members: [["Days", 5], ["Mode", 1], ["Years", 5]] },
-    /* 232 */ {
+    /* 164 */ { type: "structure", members: [["ObjectLockEnabled", 1], ["Rule", 165]] },
+    /* 165 */ { type: "structure", members: [["DefaultRetention", 166]] },
+    /* 166 */ { type: "structure", members: [["Days", 5], ["Mode", 1], ["Years", 5]] },
+    /* 167 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -1054,13 +909,13 @@ export const rules: ClientRuntime.ValidationRules = {
         ["ExpectedBucketOwner", 1],
         ["Key", 3],
         ["RequestPayer", 1],
-        ["Retention", 233],
+        ["Retention", 168],
         ["VersionId", 1]
       ],
       required: ["Bucket", "Key"]
     },
-    /* 233 */ { type: "structure", members: [["Mode", 1], ["RetainUntilDate", 2]] },
-    /* 234 */ {
+    /* 168 */ { type: "structure", members: [["Mode", 1], ["RetainUntilDate", 2]] },
+    /* 169 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -1069,27 +924,27 @@ export const rules: ClientRuntime.ValidationRules = {
         ["ExpectedBucketOwner", 1],
         ["Key", 3],
         ["RequestPayer", 1],
-        ["Tagging", 211],
+        ["Tagging", 147],
         ["VersionId", 1]
       ],
       required: ["Bucket", "Key", "Tagging"]
     },
-    /* 235 */ {
+    /* 170 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "PublicAccessBlockConfiguration",
-        236
+        171
       ]],
       required: ["Bucket", "PublicAccessBlockConfiguration"]
     },
-    /* 236 */ {
+    /* 171 */ {
       type: "structure",
       members: [["BlockPublicAcls", 10], ["BlockPublicPolicy", 10], ["IgnorePublicAcls", 10], [
         "RestrictPublicBuckets",
         10
       ]]
     },
-    /* 237 */ {
+    /* 172 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -1107,56 +962,54 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key", "RenameSource"]
     },
-    /* 238 */ {
+    /* 173 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ExpectedBucketOwner", 1], ["Key", 3], ["RequestPayer", 1], [
         "RestoreRequest",
-        239
+        174
       ], ["VersionId", 1]],
       required: ["Bucket", "Key"]
     },
-    /* 239 */ {
+    /* 174 */ {
       type: "structure",
       members: [
         ["Days", 5],
         ["Description", 1],
-        ["GlacierJobParameters", 240],
-        ["OutputLocation", 241],
-        ["SelectParameters", 246],
+        ["GlacierJobParameters", 175],
+        ["OutputLocation", 176],
+        ["SelectParameters", 179],
         ["Tier", 1],
         ["Type", 1]
       ]
     },
-    /* 240 */ { type: "structure", members: [["Tier", 1]], required: ["Tier"] },
-    /* 241 */ { type: "structure", members: [["S3", 242]] },
-    /* 242 */ {
+    /* 175 */ { type: "structure", members: [["Tier", 1]], required: ["Tier"] },
+    /* 176 */ { type: "structure", members: [["S3", 177]] },
+    /* 177 */ {
       type: "structure",
       members: [
-        ["AccessControlList", 108],
+        ["AccessControlList", 60],
         ["BucketName", 1],
         ["CannedACL", 1],
-        ["Encryption", 243],
+        ["Encryption", 178],
         ["Prefix", 1],
         ["StorageClass", 1],
-        ["Tagging", 211],
-        ["UserMetadata", 244]
+        ["Tagging", 147],
+        ["UserMetadata", 121]
       ],
       required: ["BucketName", "Prefix"]
     },
-    /* 243 */ {
+    /* 178 */ {
       type: "structure",
       members: [["EncryptionType", 1], ["KMSContext", 1], ["KMSKeyId", 1]],
       required: ["EncryptionType"]
     },
-    /* 244 */ { type: "list", member: 245 },
-    /* 245 */ { type: "structure", members: [["Name", 1], ["Value", 1]] },
-    /* 246 */ {
+    /* 179 */ {
       type: "structure",
-      members: [["Expression", 1], ["ExpressionType", 1], ["InputSerialization", 247], ["OutputSerialization", 251]],
+      members: [["Expression", 1], ["ExpressionType", 1], ["InputSerialization", 180], ["OutputSerialization", 183]],
       required: ["Expression", "ExpressionType", "InputSerialization", "OutputSerialization"]
     },
-    /* 247 */ { type: "structure", members: [["CSV", 248], ["CompressionType", 1], ["JSON", 249], ["Parquet", 250]] },
-    /* 248 */ {
+    /* 180 */ { type: "structure", members: [["CSV", 181], ["CompressionType", 1], ["JSON", 182], ["Parquet", 92]] },
+    /* 181 */ {
       type: "structure",
       members: [
         ["AllowQuotedRecordDelimiter", 10],
@@ -1168,60 +1021,54 @@ export const rules: ClientRuntime.ValidationRules = {
         ["RecordDelimiter", 1]
       ]
     },
-    /* 249 */ { type: "structure", members: [["Type", 1]] },
-    /* 250 */ { type: "structure", members: [] },
-    /* 251 */ { type: "structure", members: [["CSV", 252], ["JSON", 253]] },
-    /* 252 */ {
+    /* 182 */ { type: "structure", members: [["Type", 1]] },
+    /* 183 */ { type: "structure", members: [["CSV", 184], ["JSON", 185]] },
+    /* 184 */ {
       type: "structure",
       members: [["FieldDelimiter", 1], ["QuoteCharacter", 1], ["QuoteEscapeCharacter", 1], ["QuoteFields", 1], [
         "RecordDelimiter",
         1
       ]]
     },
-    /* 253 */ { type: "structure", members: [["RecordDelimiter", 1]] },
-    /* 254 */ {
+    /* 185 */ { type: "structure", members: [["RecordDelimiter", 1]] },
+    /* 186 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
         ["ExpectedBucketOwner", 1],
         ["Expression", 1],
         ["ExpressionType", 1],
-        ["InputSerialization", 247],
+        ["InputSerialization", 180],
         ["Key", 3],
-        ["OutputSerialization", 251],
-        ["RequestProgress", 255],
+        ["OutputSerialization", 183],
+        ["RequestProgress", 187],
         ["SSECustomerAlgorithm", 1],
         ["SSECustomerKey", 1],
         ["SSECustomerKeyMD5", 1],
-        ["ScanRange", 256]
+        ["ScanRange", 188]
       ],
       required: ["Bucket", "Expression", "ExpressionType", "InputSerialization", "Key", "OutputSerialization"]
     },
-    /* 255 */ { type: "structure", members: [["Enabled", 10]] },
-    /* 256 */ { type: "structure", members: [["End", 5], ["Start", 5]] },
-    /* 257 */ {
+    /* 187 */ { type: "structure", members: [["Enabled", 10]] },
+    /* 188 */ { type: "structure", members: [["End", 5], ["Start", 5]] },
+    /* 189 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "InventoryTableConfiguration",
-        258
+        21
       ]],
       required: ["Bucket", "InventoryTableConfiguration"]
     },
-    /* 258 */ {
-      type: "structure",
-      members: [["ConfigurationState", 1], ["EncryptionConfiguration", 22]],
-      required: ["ConfigurationState"]
-    },
-    /* 259 */ {
+    /* 190 */ {
       type: "structure",
       members: [["Bucket", 1], ["ChecksumAlgorithm", 1], ["ContentMD5", 1], ["ExpectedBucketOwner", 1], [
         "JournalTableConfiguration",
-        260
+        191
       ]],
       required: ["Bucket", "JournalTableConfiguration"]
     },
-    /* 260 */ { type: "structure", members: [["RecordExpiration", 24]], required: ["RecordExpiration"] },
-    /* 261 */ {
+    /* 191 */ { type: "structure", members: [["RecordExpiration", 24]], required: ["RecordExpiration"] },
+    /* 192 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -1235,10 +1082,10 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key", "ObjectEncryption"]
     },
-    /* 262 */ {
+    /* 193 */ {
       type: "structure",
       members: [
-        ["Body", 224],
+        ["Body", 160],
         ["Bucket", 1],
         ["ChecksumAlgorithm", 1],
         ["ChecksumCRC32", 1],
@@ -1264,7 +1111,7 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "Key", "PartNumber", "UploadId"]
     },
-    /* 263 */ {
+    /* 194 */ {
       type: "structure",
       members: [
         ["Bucket", 1],
@@ -1289,11 +1136,11 @@ export const rules: ClientRuntime.ValidationRules = {
       ],
       required: ["Bucket", "CopySource", "Key", "PartNumber", "UploadId"]
     },
-    /* 264 */ {
+    /* 195 */ {
       type: "structure",
       members: [
         ["AcceptRanges", 1],
-        ["Body", 224],
+        ["Body", 160],
         ["BucketKeyEnabled", 10],
         ["CacheControl", 1],
         ["ChecksumCRC32", 1],
@@ -1353,102 +1200,102 @@ export const rules: ClientRuntime.ValidationRules = {
     CreateSession: 29,
     DeleteBucket: 30,
     DeleteBucketAnalyticsConfiguration: 31,
-    DeleteBucketCors: 32,
-    DeleteBucketEncryption: 33,
-    DeleteBucketIntelligentTieringConfiguration: 34,
-    DeleteBucketInventoryConfiguration: 35,
-    DeleteBucketLifecycle: 36,
-    DeleteBucketMetadataConfiguration: 37,
-    DeleteBucketMetadataTableConfiguration: 38,
-    DeleteBucketMetricsConfiguration: 39,
-    DeleteBucketOwnershipControls: 40,
-    DeleteBucketPolicy: 41,
-    DeleteBucketReplication: 42,
-    DeleteBucketTagging: 43,
-    DeleteBucketWebsite: 44,
-    DeleteObject: 45,
-    DeleteObjectTagging: 46,
-    DeleteObjects: 47,
-    DeletePublicAccessBlock: 51,
-    GetBucketAbac: 52,
-    GetBucketAccelerateConfiguration: 53,
-    GetBucketAcl: 54,
-    GetBucketAnalyticsConfiguration: 55,
-    GetBucketCors: 56,
-    GetBucketEncryption: 57,
-    GetBucketIntelligentTieringConfiguration: 58,
-    GetBucketInventoryConfiguration: 59,
-    GetBucketLifecycleConfiguration: 60,
-    GetBucketLocation: 61,
-    GetBucketLogging: 62,
-    GetBucketMetadataConfiguration: 63,
-    GetBucketMetadataTableConfiguration: 64,
-    GetBucketMetricsConfiguration: 65,
-    GetBucketNotificationConfiguration: 66,
-    GetBucketOwnershipControls: 67,
-    GetBucketPolicy: 68,
-    GetBucketPolicyStatus: 69,
-    GetBucketReplication: 70,
-    GetBucketRequestPayment: 71,
-    GetBucketTagging: 72,
-    GetBucketVersioning: 73,
-    GetBucketWebsite: 74,
-    GetObject: 75,
-    GetObjectAcl: 76,
-    GetObjectAttributes: 77,
-    GetObjectLegalHold: 79,
-    GetObjectLockConfiguration: 80,
-    GetObjectRetention: 81,
-    GetObjectTagging: 82,
-    GetObjectTorrent: 83,
-    GetPublicAccessBlock: 84,
-    HeadBucket: 85,
-    HeadObject: 86,
-    ListBucketAnalyticsConfigurations: 87,
-    ListBucketIntelligentTieringConfigurations: 88,
-    ListBucketInventoryConfigurations: 89,
-    ListBucketMetricsConfigurations: 90,
-    ListBuckets: 91,
-    ListDirectoryBuckets: 93,
-    ListMultipartUploads: 96,
-    ListObjectVersions: 97,
-    ListObjects: 99,
-    ListObjectsV2: 100,
-    ListParts: 101,
-    PutBucketAbac: 102,
-    PutBucketAccelerateConfiguration: 104,
-    PutBucketAcl: 106,
-    PutBucketAnalyticsConfiguration: 112,
-    PutBucketCors: 118,
-    PutBucketEncryption: 126,
-    PutBucketIntelligentTieringConfiguration: 133,
-    PutBucketInventoryConfiguration: 139,
-    PutBucketLifecycleConfiguration: 149,
-    PutBucketLogging: 162,
-    PutBucketMetricsConfiguration: 170,
-    PutBucketNotificationConfiguration: 172,
-    PutBucketOwnershipControls: 186,
-    PutBucketPolicy: 190,
-    PutBucketReplication: 191,
-    PutBucketRequestPayment: 208,
-    PutBucketTagging: 210,
-    PutBucketVersioning: 212,
-    PutBucketWebsite: 214,
-    PutObject: 223,
-    PutObjectAcl: 225,
-    PutObjectLegalHold: 226,
-    PutObjectLockConfiguration: 228,
-    PutObjectRetention: 232,
-    PutObjectTagging: 234,
-    PutPublicAccessBlock: 235,
-    RenameObject: 237,
-    RestoreObject: 238,
-    SelectObjectContent: 254,
-    UpdateBucketMetadataInventoryTableConfiguration: 257,
-    UpdateBucketMetadataJournalTableConfiguration: 259,
-    UpdateObjectEncryption: 261,
-    UploadPart: 262,
-    UploadPartCopy: 263,
-    WriteGetObjectResponse: 264
+    DeleteBucketCors: 30,
+    DeleteBucketEncryption: 30,
+    DeleteBucketIntelligentTieringConfiguration: 31,
+    DeleteBucketInventoryConfiguration: 31,
+    DeleteBucketLifecycle: 30,
+    DeleteBucketMetadataConfiguration: 30,
+    DeleteBucketMetadataTableConfiguration: 30,
+    DeleteBucketMetricsConfiguration: 31,
+    DeleteBucketOwnershipControls: 30,
+    DeleteBucketPolicy: 30,
+    DeleteBucketReplication: 30,
+    DeleteBucketTagging: 30,
+    DeleteBucketWebsite: 30,
+    DeleteObject: 32,
+    DeleteObjectTagging: 33,
+    DeleteObjects: 34,
+    DeletePublicAccessBlock: 30,
+    GetBucketAbac: 30,
+    GetBucketAccelerateConfiguration: 38,
+    GetBucketAcl: 30,
+    GetBucketAnalyticsConfiguration: 31,
+    GetBucketCors: 30,
+    GetBucketEncryption: 30,
+    GetBucketIntelligentTieringConfiguration: 31,
+    GetBucketInventoryConfiguration: 31,
+    GetBucketLifecycleConfiguration: 30,
+    GetBucketLocation: 30,
+    GetBucketLogging: 30,
+    GetBucketMetadataConfiguration: 30,
+    GetBucketMetadataTableConfiguration: 30,
+    GetBucketMetricsConfiguration: 31,
+    GetBucketNotificationConfiguration: 30,
+    GetBucketOwnershipControls: 30,
+    GetBucketPolicy: 30,
+    GetBucketPolicyStatus: 30,
+    GetBucketReplication: 30,
+    GetBucketRequestPayment: 30,
+    GetBucketTagging: 30,
+    GetBucketVersioning: 30,
+    GetBucketWebsite: 30,
+    GetObject: 39,
+    GetObjectAcl: 40,
+    GetObjectAttributes: 41,
+    GetObjectLegalHold: 40,
+    GetObjectLockConfiguration: 30,
+    GetObjectRetention: 40,
+    GetObjectTagging: 40,
+    GetObjectTorrent: 43,
+    GetPublicAccessBlock: 30,
+    HeadBucket: 30,
+    HeadObject: 39,
+    ListBucketAnalyticsConfigurations: 44,
+    ListBucketIntelligentTieringConfigurations: 44,
+    ListBucketInventoryConfigurations: 44,
+    ListBucketMetricsConfigurations: 44,
+    ListBuckets: 45,
+    ListDirectoryBuckets: 47,
+    ListMultipartUploads: 50,
+    ListObjectVersions: 51,
+    ListObjects: 52,
+    ListObjectsV2: 53,
+    ListParts: 54,
+    PutBucketAbac: 55,
+    PutBucketAccelerateConfiguration: 57,
+    PutBucketAcl: 58,
+    PutBucketAnalyticsConfiguration: 64,
+    PutBucketCors: 70,
+    PutBucketEncryption: 74,
+    PutBucketIntelligentTieringConfiguration: 80,
+    PutBucketInventoryConfiguration: 86,
+    PutBucketLifecycleConfiguration: 95,
+    PutBucketLogging: 108,
+    PutBucketMetricsConfiguration: 113,
+    PutBucketNotificationConfiguration: 115,
+    PutBucketOwnershipControls: 127,
+    PutBucketPolicy: 131,
+    PutBucketReplication: 132,
+    PutBucketRequestPayment: 144,
+    PutBucketTagging: 146,
+    PutBucketVersioning: 148,
+    PutBucketWebsite: 150,
+    PutObject: 159,
+    PutObjectAcl: 161,
+    PutObjectLegalHold: 162,
+    PutObjectLockConfiguration: 163,
+    PutObjectRetention: 167,
+    PutObjectTagging: 169,
+    PutPublicAccessBlock: 170,
+    RenameObject: 172,
+    RestoreObject: 173,
+    SelectObjectContent: 186,
+    UpdateBucketMetadataInventoryTableConfiguration: 189,
+    UpdateBucketMetadataJournalTableConfiguration: 190,
+    UpdateObjectEncryption: 192,
+    UploadPart: 193,
+    UploadPartCopy: 194,
+    WriteGetObjectResponse: 195
   }
 }
