@@ -14,7 +14,8 @@
  * at a moto server and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY set.
  */
 import { Session } from "@effect-boto/core"
-import { IAMClient, IAMResource, PolicyDocument } from "@effect-boto/iam"
+import type { PolicyDocument } from "@effect-boto/iam"
+import { IAMClient, IAMResource } from "@effect-boto/iam"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
