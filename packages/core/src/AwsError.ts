@@ -194,16 +194,19 @@ export class AwsTransportError extends Data.TaggedError("AwsTransportError")<{
 }> {}
 
 /**
- * The input was refused before anything was sent (boto3's `ParamValidationError`): an empty or
- * over-long S3 key, a malformed bucket name, a missing path parameter. `parameter` names the
- * input member; nothing reached the service, so retrying the same input fails the same way.
+ * The input was refused before anything was sent (boto3's `ParamValidationError`): a member that
+ * breaks one of boto3's rules from botocore's model (missing required member, wrong type, length
+ * or range out of bounds, a lone UTF-16 surrogate), an empty or over-long S3 key, a malformed
+ * bucket name, a missing path parameter. `parameter` names the input member by its path
+ * (`Tags[0].Key`) and `message` the rule, in boto3's words; nothing reached the service, so
+ * retrying the same input fails the same way.
  *
  * @since 0.1.0
  * @category errors
  */
 export class ParamValidationError extends Data.TaggedError("ParamValidationError")<{
   readonly message: string
-  /** The input member at fault, e.g. `"Key"`. */
+  /** The input member at fault, by its path, e.g. `"Key"`, `"Tags[0].Key"`. */
   readonly parameter: string
   readonly service: string
   readonly operation: string
