@@ -10,10 +10,12 @@ import * as Fiber from "effect/Fiber"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as NodeFs from "node:fs"
+import * as http from "node:http"
+import * as NodeOs from "node:os"
 import * as NodePath from "node:path"
 import { inspect } from "node:util"
 import { isolatedAwsEnv, nodeScript, writeProfiles } from "./support/profiles.js"
-import { stubServer } from "./support/stubServer.js"
+import { iamErrorBody, stubServer } from "./support/stubServer.js"
 
 const isAlive = (pid: number): boolean => {
   try {
@@ -135,6 +137,63 @@ describe("issue 11: plain http", () => {
       assert.strictEqual(warnings.length, 1, lines.join("\n"))
       assert.include(warnings[0]!, "10.255.255.1:9")
       assert.notInclude(warnings[0]!, "plain-secret")
+    }))
+})
+
+/** A non-loopback address of this machine (or 0.0.0.0, which is not a loopback name either). */
+const nonLoopbackAddress = (): string =>
+  Object.values(NodeOs.networkInterfaces()).flat().find((i) => i !== undefined && !i.internal && i.family === "IPv4")
+    ?.address ?? "0.0.0.0"
+
+/** A local server on a non-loopback address that refuses every request with a 403. */
+const refusingServer = Effect.acquireRelease(
+  Effect.async<{ server: http.Server; url: string; count: () => number }>((resume) => {
+    let count = 0
+    const server = http.createServer((req, res) => {
+      count++
+      req.resume()
+      req.on("end", () => {
+        res.writeHead(403, { "content-type": "text/xml" })
+        res.end(iamErrorBody("AccessDenied", "refused"))
+      })
+    })
+    const host = nonLoopbackAddress()
+    server.listen(0, host, () => {
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      resume(Effect.succeed({ server, url: `http://${host}:${port}`, count: () => count }))
+    })
+  }),
+  ({ server }) =>
+    Effect.async<void>((resume) => {
+      server.closeAllConnections()
+      server.close(() => resume(Effect.void))
+    })
+)
+
+describe("issue 11: STS over plain http", () => {
+  it.scoped("point 7: the chain's STS calls to a non-loopback http endpoint log one warning (local server on a non-loopback address)", () =>
+    Effect.gen(function*() {
+      const sts = yield* refusingServer
+      const env = yield* isolatedAwsEnv({ AWS_ENDPOINT_URL_STS: sts.url, AWS_MAX_ATTEMPTS: "1" })
+      const tokenFile = NodePath.join(env.dir, "token")
+      NodeFs.writeFileSync(tokenFile, "a-web-identity-token")
+      process.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = tokenFile
+      process.env["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/web"
+      const lines: Array<string> = []
+      const capture = Logger.replace(
+        Logger.defaultLogger,
+        Logger.make((options) => {
+          if (options.logLevel === LogLevel.Warning) lines.push(Logger.stringLogger.log(options))
+        })
+      )
+      const session = yield* Session.make({ regionName: "us-east-1" })
+      yield* Effect.flip(session.getCredentials).pipe(Effect.provide(capture))
+      yield* Effect.flip(session.getCredentials).pipe(Effect.provide(capture))
+      assert.strictEqual(sts.count(), 2)
+      const warnings = lines.filter((line) => line.includes("plain http"))
+      assert.strictEqual(warnings.length, 1, lines.join("\n"))
+      assert.include(warnings[0]!, new URL(sts.url).host)
     }))
 })
 

@@ -26,6 +26,7 @@ import type * as ClientRuntime from "../ClientRuntime.js"
 import * as Credentials from "../Credentials.js"
 import * as Session from "../Session.js"
 import { CredentialsFailure, NotRetried } from "./error.js"
+import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
 import { withoutUserInfo } from "./session.js"
 
 const noopLogger: Logger = {
@@ -204,32 +205,22 @@ const endpointConfig = (serviceId: string, endpoint: string): string | Provider<
   return () => Promise.reject(new Error(message))
 }
 
-const isLoopback = (hostname: string): boolean =>
-  hostname === "localhost" || hostname.endsWith(".localhost") || hostname === "[::1]" || /^127\./.test(hostname)
-
-// Credentials signed over plain http to another machine can be read (and a signed request replayed)
-// on the way: said once per client, at the first credentials it signs with.
+// Said once per client, at the first credentials it signs with.
 const insecureWarning = (
   runtime: Runtime.Runtime<never>,
   serviceId: string,
   endpoint: string
 ): (() => void) | undefined => {
-  let url: URL
-  try {
-    url = new URL(endpoint)
-  } catch {
-    return undefined
-  }
-  if (url.protocol !== "http:" || isLoopback(url.hostname)) return undefined
+  const host = insecureHost(endpoint)
+  if (host === undefined) return undefined
   let warned = false
   return () => {
     if (warned) return
     warned = true
     Runtime.runSync(runtime)(
-      Effect.logWarning(
-        `${serviceId} requests are signed with your credentials and sent over plain http to ${url.host}: ` +
-          "anyone on the way can read them; use https"
-      ).pipe(Effect.annotateLogs("aws.service", serviceId))
+      Effect.logWarning(insecureMessage(`${serviceId} requests`, host)).pipe(
+        Effect.annotateLogs("aws.service", serviceId)
+      )
     )
   }
 }

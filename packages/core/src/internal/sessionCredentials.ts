@@ -22,10 +22,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
 import { CredentialsProviderError, NoCredentials } from "../Credentials.js"
 import type * as Credentials from "../Credentials.js"
 import { makeRunner } from "./credentialProcess.js"
 import * as InternalCredentials from "./credentials.js"
+import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
 import { detachSdkError } from "./sdkCause.js"
 import type { Env, SharedFiles } from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
@@ -154,6 +156,20 @@ export const makeChain = (input: ChainInput): Chain => {
   const { env, files, profileName } = input
   const sources: Array<Source> = []
   const processes = makeRunner()
+  // STS calls signed with the source credentials over plain http to another machine: one warning.
+  const stsInsecureHost = Option.flatMapNullable(input.stsEndpoint, insecureHost)
+  // The runtime of the latest getCredentials call, to log with the caller's loggers.
+  let callerRuntime: Runtime.Runtime<never> | undefined
+  let stsWarned = false
+  const usingSts = (provider: Provider): Provider => () => {
+    if (!stsWarned && Option.isSome(stsInsecureHost) && callerRuntime !== undefined) {
+      stsWarned = true
+      Runtime.runSync(callerRuntime)(
+        Effect.logWarning(insecureMessage("STS requests for credentials", stsInsecureHost.value))
+      )
+    }
+    return provider()
+  }
 
   // The STS calls of assume-role and web identity go where the Session sends STS requests, in its
   // region, so that a local endpoint (moto) or a custom one is honoured.
@@ -206,14 +222,14 @@ export const makeChain = (input: ChainInput): Chain => {
         name: "web-identity",
         description: `web identity token file ${webIdentityTokenFile}`,
         selected: true,
-        provider: fromTokenFile({
+        provider: usingSts(fromTokenFile({
           webIdentityTokenFile,
           roleArn: webIdentityRoleArn,
           ...(envValue(env, "AWS_ROLE_SESSION_NAME") !== undefined
             ? { roleSessionName: envValue(env, "AWS_ROLE_SESSION_NAME")! }
             : {}),
           clientConfig: stsClientConfig
-        })
+        }))
       }
       : undefined
 
@@ -234,16 +250,16 @@ export const makeChain = (input: ChainInput): Chain => {
           // hands to the SSO client; giving them an STS endpoint there would send SSO calls to it.
           // Our assumers take the STS settings alone.
           roleAssumer: (sourceCredentials, params) =>
-            fromTemporaryCredentials({
+            usingSts(fromTemporaryCredentials({
               params,
               masterCredentials: sourceCredentials,
               clientConfig: stsClientConfig
-            })().then((credentials) => {
+            }))().then((credentials) => {
               const accountId = credentials.accountId ?? accountIdOfArn(params.RoleArn)
               return accountId === undefined ? credentials : { ...credentials, accountId }
             }),
           roleAssumerWithWebIdentity: (params) =>
-            fromWebToken({
+            usingSts(fromWebToken({
               roleArn: params.RoleArn,
               roleSessionName: params.RoleSessionName,
               webIdentityToken: params.WebIdentityToken,
@@ -252,7 +268,7 @@ export const makeChain = (input: ChainInput): Chain => {
               ...(params.Policy !== undefined ? { policy: params.Policy } : {}),
               ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
               clientConfig: stsClientConfig
-            })()
+            }))()
         })
     }
 
@@ -298,27 +314,29 @@ export const makeChain = (input: ChainInput): Chain => {
   // Callers share one resolution (the memoized promise). When every caller waiting for it has
   // been interrupted, a credential_process still running is ended: nobody would use its answer.
   let waiting = 0
-  const getCredentials = Effect.tryPromise({
-    try: (signal) => {
-      waiting++
-      let counted = true
-      const leave = () => {
-        if (!counted) return
-        counted = false
-        waiting--
-        if (signal.aborted && waiting === 0) processes.stop()
-      }
-      signal.addEventListener("abort", leave, { once: true })
-      return provider().finally(() => {
-        signal.removeEventListener("abort", leave)
-        leave()
-      })
-    },
-    catch: (error) => toCredentialsError(error, tried)
-  }).pipe(
-    Effect.map(InternalCredentials.fromSdkIdentity),
-    Effect.withSpan("Session.getCredentials")
-  )
+  const getCredentials = Effect.flatMap(Effect.runtime<never>(), (runtime) =>
+    Effect.tryPromise({
+      try: (signal) => {
+        callerRuntime = runtime
+        waiting++
+        let counted = true
+        const leave = () => {
+          if (!counted) return
+          counted = false
+          waiting--
+          if (signal.aborted && waiting === 0) processes.stop()
+        }
+        signal.addEventListener("abort", leave, { once: true })
+        return provider().finally(() => {
+          signal.removeEventListener("abort", leave)
+          leave()
+        })
+      },
+      catch: (error) => toCredentialsError(error, tried)
+    })).pipe(
+      Effect.map(InternalCredentials.fromSdkIdentity),
+      Effect.withSpan("Session.getCredentials")
+    )
 
   return { tried, getCredentials }
 }
