@@ -86,8 +86,11 @@ const copyError = (error: object, depth: number, seen: WeakMap<object, unknown>)
  *
  * @internal
  */
-export const detachSdkError = (error: unknown): unknown => {
-  if (!Predicate.isObject(error)) return error
-  if (!isSdkException(error) && !(error instanceof Error)) return error
-  return copyError(error, 0, new WeakMap())
-}
+export const detachSdkError = (error: unknown): unknown =>
+  Predicate.isObject(error) && holdsSdkException(error, 0) ? copyError(error, 0, new WeakMap()) : error
+
+// Other errors (a socket error, a failure carrying an Effect Cause) stay as they are.
+const holdsSdkException = (u: object, depth: number): boolean =>
+  isSdkException(u) ||
+  (depth < 4 && Predicate.hasProperty(u, "cause") && Predicate.isObject(u.cause) &&
+    holdsSdkException(u.cause, depth + 1))
