@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import * as Option from "effect/Option"
 import * as NodeFs from "node:fs"
 import * as http from "node:http"
 import * as NodeOs from "node:os"
@@ -74,6 +75,23 @@ describe("issue 11: credential_process (real child processes)", () => {
         assert.notInclude(text, "STDERR-SECRET")
         assert.notInclude(text, "failing.mjs")
       }
+    }))
+
+  it.scoped("point 4: the program's answer, with the profile's aws_account_id when it gives none (as the SDK)", () =>
+    Effect.gen(function*() {
+      const env = yield* isolatedAwsEnv()
+      const command = yield* nodeScript(
+        env.dir,
+        "answer.mjs",
+        `console.log(JSON.stringify({ Version: 1, AccessKeyId: "AKIAPROC", SecretAccessKey: "s", SessionToken: "t" }))`
+      )
+      yield* writeProfiles(env, {
+        config: `[default]\ncredential_process = ${command}\naws_account_id = 111122223333\n`
+      })
+      const credentials = yield* Effect.flatMap(Session.make(), (session) => session.getCredentials)
+      assert.strictEqual(credentials.accessKeyId, "AKIAPROC")
+      assert.deepStrictEqual(credentials.accountId, Option.some("111122223333"))
+      assert.isTrue(Option.isSome(credentials.sessionToken))
     }))
 
   it.scopedLive("point 4: a program that does not answer in credentialProcessTimeout is ended", () =>

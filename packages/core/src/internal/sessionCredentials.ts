@@ -241,7 +241,12 @@ export const makeChain = (input: ChainInput): Chain => {
       description: `profile "${profileName}" of the shared files`,
       selected: kind !== undefined,
       provider: kind === "credential_process" && commandLine !== undefined
-        ? () => processes.run(commandLine, Duration.toMillis(input.credentialProcessTimeout))
+        ? () =>
+          processes.run(commandLine, Duration.toMillis(input.credentialProcessTimeout)).then((credentials) => {
+            // As the SDK's fromProcess: the profile's aws_account_id when the program gives none.
+            const accountId = credentials.accountId ?? profileData["aws_account_id"]
+            return accountId === undefined ? credentials : { ...credentials, accountId }
+          })
         : fromIni({
           profile: profileName,
           filepath: files.credentialsPath,
