@@ -269,50 +269,58 @@ describe("credential chain: a selected source that fails stops the chain", () =>
     }))
 })
 
+/** A stub SSO portal, a cached token for sso-session "my-sso" under `dir` (as HOME), and profile "dev". */
+const ssoSetup = (env: { readonly dir: string; readonly configFile: string; readonly credentialsFile: string }) =>
+  Effect.gen(function*() {
+    const portal = yield* localServer(({ url }) =>
+      url.startsWith("/federation/credentials")
+        ? {
+          status: 200,
+          body: JSON.stringify({
+            roleCredentials: {
+              accessKeyId: "AKIA-SSO",
+              secretAccessKey: "sso-secret",
+              sessionToken: "sso-token",
+              expiration: Date.now() + 3600_000
+            }
+          })
+        }
+        : { status: 404, body: "{}" }
+    )
+    process.env["AWS_ENDPOINT_URL_SSO"] = portal.url
+    // The SSO token cache lives under the home folder: ~/.aws/sso/cache/<sha1 of the session name>.json
+    process.env["HOME"] = env.dir
+    const cache = NodePath.join(env.dir, ".aws", "sso", "cache")
+    NodeFs.mkdirSync(cache, { recursive: true })
+    NodeFs.writeFileSync(
+      NodePath.join(cache, `${createHash("sha1").update("my-sso").digest("hex")}.json`),
+      JSON.stringify({
+        startUrl: "https://example.awsapps.com/start",
+        region: "us-east-1",
+        accessToken: "cached-sso-access-token",
+        expiresAt: inAnHour()
+      })
+    )
+    yield* writeProfiles(env, {
+      config: [
+        "[profile dev]",
+        "sso_session = my-sso",
+        "sso_account_id = 123456789012",
+        "sso_role_name = Admin",
+        "[sso-session my-sso]",
+        "sso_start_url = https://example.awsapps.com/start",
+        "sso_region = us-east-1",
+        ""
+      ].join("\n")
+    })
+    return portal
+  })
+
 describe("SSO (issue 11 point 16)", () => {
   it.scoped("a profile with an sso-session and a cached token gets role credentials from the portal (stub portal)", () =>
     Effect.gen(function*() {
-      const portal = yield* localServer(({ url }) =>
-        url.startsWith("/federation/credentials")
-          ? {
-            status: 200,
-            body: JSON.stringify({
-              roleCredentials: {
-                accessKeyId: "AKIA-SSO",
-                secretAccessKey: "sso-secret",
-                sessionToken: "sso-token",
-                expiration: Date.now() + 3600_000
-              }
-            })
-          }
-          : { status: 404, body: "{}" }
-      )
-      const env = yield* isolatedAwsEnv({ AWS_ENDPOINT_URL_SSO: portal.url })
-      // The SSO token cache lives under the home folder: ~/.aws/sso/cache/<sha1 of the session name>.json
-      process.env["HOME"] = env.dir
-      const cache = NodePath.join(env.dir, ".aws", "sso", "cache")
-      NodeFs.mkdirSync(cache, { recursive: true })
-      NodeFs.writeFileSync(
-        NodePath.join(cache, `${createHash("sha1").update("my-sso").digest("hex")}.json`),
-        JSON.stringify({
-          startUrl: "https://example.awsapps.com/start",
-          region: "us-east-1",
-          accessToken: "cached-sso-access-token",
-          expiresAt: inAnHour()
-        })
-      )
-      yield* writeProfiles(env, {
-        config: [
-          "[profile dev]",
-          "sso_session = my-sso",
-          "sso_account_id = 123456789012",
-          "sso_role_name = Admin",
-          "[sso-session my-sso]",
-          "sso_start_url = https://example.awsapps.com/start",
-          "sso_region = us-east-1",
-          ""
-        ].join("\n")
-      })
+      const env = yield* isolatedAwsEnv()
+      const portal = yield* ssoSetup(env)
       const session = yield* Session.make({ profileName: "dev" })
       const credentials = yield* session.getCredentials
       assert.strictEqual(credentials.accessKeyId, "AKIA-SSO")
@@ -322,5 +330,16 @@ describe("SSO (issue 11 point 16)", () => {
       const query = new URL(request.url, portal.url).searchParams
       assert.strictEqual(query.get("account_id"), "123456789012")
       assert.strictEqual(query.get("role_name"), "Admin")
+    }))
+
+  it.scoped("web identity > an SSO profile, as in boto3 (stub STS and portal)", () =>
+    Effect.gen(function*() {
+      const sts = yield* stubSts()
+      const env = yield* isolatedAwsEnv({ AWS_ENDPOINT_URL_STS: sts.url })
+      const portal = yield* ssoSetup(env)
+      webIdentityEnv(env.dir)
+      process.env["AWS_PROFILE"] = "dev"
+      assert.strictEqual(yield* keyOf(), "AKIA-WEBID")
+      assert.strictEqual(portal.seen.length, 0)
     }))
 })
