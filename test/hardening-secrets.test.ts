@@ -186,6 +186,14 @@ describe("issue 11: secrets", () => {
         return yield* Effect.flip(s3.listBuckets({}))
       }).pipe(Effect.provide(Session.layer({ accessKeyId: "AKIAX", secretAccessKey: SECRET, regionName: "us-east-1" })))
       assert.match(failure.message, /user name or password/)
+
+      // Given to a client: the client neither shows them nor sends anything.
+      const client = yield* S3Client.make({ endpointUrl: "http://alice:pa55word-in-url@127.0.0.1:9" }).pipe(
+        Effect.provide(Session.layer({ accessKeyId: "AKIAX", secretAccessKey: SECRET, regionName: "us-east-1" }))
+      )
+      for (const text of [inspect(client.endpointUrl), String(client.endpointUrl), inspect(client)]) {
+        assert.notInclude(text, "pa55word-in-url")
+      }
       for (const text of [failure.message, inspect(failure, { depth: Infinity }), JSON.stringify(failure)]) {
         assert.notInclude(text, "pa55word-in-url")
       }

@@ -336,7 +336,9 @@ export function resolve(
         : {}),
       ...(handler !== undefined ? { requestHandler: handler } : {})
     }
-    return { serviceId, regionName, endpointUrl, config, sdkConfig }
+    // What the client shows (`endpointUrl`, its toJSON) never holds a user name or password; a URL
+    // with them fails every call (see endpointConfig).
+    return { serviceId, regionName, endpointUrl: Option.map(endpointUrl, withoutUserInfo), config, sdkConfig }
   })
 }
 
