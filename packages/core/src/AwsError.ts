@@ -17,6 +17,7 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type { CredentialsError, CredentialsProviderError, NoCredentials } from "./Credentials.js"
 import * as internal from "./internal/error.js"
+import { detachSdkError } from "./internal/sdkCause.js"
 
 /**
  * Marks every service error (modelled exceptions, the common service errors, `AwsUnknownError`).
@@ -41,7 +42,12 @@ export type ServiceErrorTypeId = typeof ServiceErrorTypeId
 export interface ServiceErrorFields {
   /** The service's message (or a description built from the status when the body had none). */
   readonly message: string
-  /** The exception the SDK threw. */
+  /**
+   * A detached copy of the exception the SDK threw: same class, message, stack, `$fault`,
+   * `$metadata` and body fields, but without the raw response (`$response`), the response body
+   * text and the signing diagnostics (`CanonicalRequest`, `StringToSign`, …), which repeat signed
+   * headers such as the session token or an SSE-C key.
+   */
   readonly cause: unknown
   /**
    * AWS's error code as sent (boto3's `Error.Code`), e.g. `"NoSuchKey"`, `"SlowDown"`, or IAM's
@@ -450,7 +456,7 @@ export function fromSdkError(
       parameter,
       service: context.service,
       operation: context.operation,
-      cause: error
+      cause: detachSdkError(error)
     })
   }
   return transportError(error, context, "Client", name === "Error" ? undefined : name)
@@ -532,7 +538,7 @@ const serviceError = (
     statusCode === 429 || (statusCode !== undefined && statusCode >= 500)
   const fields: ServiceErrorFields = {
     message: `An error occurred (${code}) when calling the ${context.operation} operation: ${detail}`,
-    cause: error,
+    cause: detachSdkError(error),
     code,
     statusCode,
     requestId,
@@ -566,7 +572,7 @@ const transportError = (
     message: `${reasonText[reason]} when calling the ${context.service} ${context.operation} operation: ${
       describe(error)
     }`,
-    cause: error,
+    cause: detachSdkError(error),
     reason,
     code,
     service: context.service,
