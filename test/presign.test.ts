@@ -135,14 +135,14 @@ const postPolicyVerifier = (
         const form = await new Request("http://verifier", {
           method: "POST",
           headers: { "content-type": req.headers["content-type"] ?? "" },
-          body
+          body: new Uint8Array(body)
         }).formData()
-        const text = (name: string) => {
-          for (const [key, value] of form.entries()) {
-            if (key.toLowerCase() === name.toLowerCase() && typeof value === "string") return value
-          }
-          return undefined
-        }
+        // Field names are case-insensitive; the file is the one Blob.
+        const fields = new Map<string, string>()
+        form.forEach((value, name) => {
+          if (typeof value === "string") fields.set(name.toLowerCase(), value)
+        })
+        const text = (name: string) => fields.get(name.toLowerCase())
         const file = form.get("file")
         if (!(file instanceof Blob)) return "no file"
         const encodedPolicy = text("Policy") ?? ""
@@ -155,9 +155,7 @@ const postPolicyVerifier = (
         const bucket = (req.url ?? "/").split("/")[1] ?? ""
         const fileName = file instanceof File ? file.name : ""
         const values: Record<string, string> = { bucket }
-        for (const [name, value] of form.entries()) {
-          if (typeof value === "string") values[name.toLowerCase()] = value.replace("${filename}", fileName)
-        }
+        for (const [name, value] of fields) values[name] = value.replace("${filename}", fileName)
         const covered = new Set<string>(["bucket"])
         for (const condition of policy.conditions) {
           if (!Array.isArray(condition)) {
