@@ -739,6 +739,33 @@ describe("S3Transfer", () => {
         assert.deepStrictEqual(yield* pendingUploads(bucket), [])
       }))
 
+    // moto answers every UploadPartCopy at once; the proxy stalls them so the copy is in flight.
+    it.scoped("interrupting a multipart copy aborts its multipart upload and closes the stalled requests", () =>
+      Effect.gen(function*() {
+        const bucket = yield* makeBucket("copyinterrupt")
+        yield* S3Transfer.upload({ Bucket: bucket, Key: "src", body: randomBytes(11 * MiB), config: small })
+        const proxy = yield* FaultProxy.make(motoUrl())
+        const viaProxy = S3Client.layer.pipe(Layer.provide(motoSession({ endpointUrl: proxy.url })))
+        const isPartCopy = (r: { readonly method: string; readonly path: string }) =>
+          r.method === "PUT" && r.path.includes("partNumber=")
+        proxy.inject({ fault: { _tag: "Stall" }, match: isPartCopy })
+        const fiber = yield* S3Transfer.copy({
+          CopySource: { Bucket: bucket, Key: "src" },
+          Bucket: bucket,
+          Key: "dst",
+          config: { multipartChunksize: 5 * MiB, multipartCopyThreshold: 5 * MiB }
+        }).pipe(withClient(viaProxy), Effect.fork)
+        yield* Effect.promise(() => proxy.waitFor((r) => r.fault === "Stall"))
+        assert.strictEqual((yield* pendingUploads(bucket)).length, 1, "the copy is in progress")
+        const exit = yield* Fiber.interrupt(fiber)
+        assert.isTrue(Exit.isInterrupted(exit))
+        yield* Effect.promise(() => proxy.stalledClosed())
+        assert.strictEqual(proxy.count((r) => r.method === "DELETE" && r.path.includes("uploadId=")), 1, "one abort")
+        assert.deepStrictEqual(yield* pendingUploads(bucket), [])
+        const s3 = yield* S3Client.S3Client
+        assert.strictEqual((yield* s3.listObjectsV2({ Bucket: bucket, Prefix: "dst" })).KeyCount, 0)
+      }))
+
     it.scoped("bad input fails before any request", () =>
       Effect.gen(function*() {
         const dir = yield* tempDir
