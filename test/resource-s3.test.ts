@@ -207,6 +207,95 @@ describe("S3Resource against moto", () => {
         assert.deepStrictEqual(collected.deleted.map((d) => d.Key), ["free"])
       }))
 
+    // moto never refuses a whole DeleteObjects request: the proxy answers AccessDenied to the nth.
+    it.scoped("batch delete: a DeleteObjects request refused as a whole stops the batch with what it deleted", () =>
+      Effect.gen(function*() {
+        const { proxy, s3 } = yield* countingS3
+        const bucket = yield* s3.createBucket({ Bucket: unique("batchfail") })
+        const keys = keysOf("k/", 5)
+        yield* putAll(bucket, keys)
+        let deletes = 0
+        const isDelete = (r: { readonly method: string; readonly path: string }) =>
+          r.method === "POST" && r.path.includes("?delete")
+        proxy.inject({
+          fault: { _tag: "Status", status: 403, body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied") },
+          times: 1,
+          match: (r) => isDelete(r) && ++deletes === 2
+        })
+        const failure = yield* Effect.flip(bucket.objects.pageSize(2).delete())
+        assert.strictEqual(failure._tag, "BatchDeleteFailed")
+        if (failure._tag !== "BatchDeleteFailed") return
+        assert.strictEqual(failure.cause._tag, "AccessDenied")
+        assert.strictEqual(failure.operation, "DeleteObjects")
+        assert.deepStrictEqual(failure.result.deleted.map((d) => d.Key), keys.slice(0, 2))
+        assert.strictEqual(failure.result.responses.length, 1)
+        assert.include(failure.message, "deleted 2 key(s)")
+        assert.strictEqual(proxy.count(isDelete), 2, "nothing is sent after the failure")
+        const left = yield* collect(bucket.objects.all())
+        assert.deepStrictEqual(left.map((o) => o.key), keys.slice(2))
+      }))
+
+    // With requests in flight, the first to arrive is delayed and the third refused: the second is
+    // answered before the first (out of page order), and the delayed one, in flight when the
+    // refusal comes, still counts.
+    it.scoped("batch delete with concurrency: a refused request stops it; requests in flight are awaited and recorded in page order", () =>
+      Effect.gen(function*() {
+        const { proxy, s3 } = yield* countingS3
+        const bucket = yield* s3.createBucket({ Bucket: unique("batchfailpar") })
+        const keys = keysOf("k/", 8)
+        yield* putAll(bucket, keys)
+        const isDelete = (r: { readonly method: string; readonly path: string }) =>
+          r.method === "POST" && r.path.includes("?delete")
+        // The arrival rank of each DeleteObjects request (the proxy may ask each rule about it).
+        const ranks = new Map<number, number>()
+        const rank = (r: { readonly method: string; readonly path: string; readonly at: number }) => {
+          if (!isDelete(r)) return 0
+          if (!ranks.has(r.at)) ranks.set(r.at, ranks.size + 1)
+          return ranks.get(r.at)
+        }
+        proxy.inject({ fault: { _tag: "Delay", millis: 300 }, times: 1, match: (r) => rank(r) === 1 })
+        proxy.inject({
+          fault: { _tag: "Status", status: 403, body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied") },
+          times: 1,
+          match: (r) => rank(r) === 3
+        })
+        const failure = yield* Effect.flip(bucket.objects.pageSize(1).delete(undefined, { concurrency: 3 }))
+        assert.strictEqual(failure._tag, "BatchDeleteFailed")
+        if (failure._tag !== "BatchDeleteFailed") return
+        assert.strictEqual(failure.cause._tag, "AccessDenied")
+        const reported = failure.result.deleted.map((d) => d.Key ?? "")
+        const left = (yield* collect(bucket.objects.all())).map((o) => o.key)
+        // What the error reports as deleted is exactly what is gone: the delayed request included.
+        assert.deepStrictEqual([...reported].sort(), keys.filter((key) => !left.includes(key)))
+        assert.isAtLeast(reported.length, 2)
+        assert.strictEqual(left.length, keys.length - reported.length)
+        assert.deepStrictEqual(reported, [...reported].sort(), "responses in page order")
+        assert.strictEqual(failure.result.responses.length, reported.length)
+        assert.strictEqual(proxy.count(isDelete), reported.length + 1)
+        assert.strictEqual(proxy.count((r) => r.fault === "Delay"), 1)
+      }))
+
+    it.scoped("batch delete: a listing that fails midway stops the batch with what it deleted", () =>
+      Effect.gen(function*() {
+        const { proxy, s3 } = yield* countingS3
+        const bucket = yield* s3.createBucket({ Bucket: unique("batchlistfail") })
+        const keys = keysOf("k/", 5)
+        yield* putAll(bucket, keys)
+        let lists = 0
+        proxy.inject({
+          fault: { _tag: "Status", status: 403, body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied") },
+          times: 1,
+          match: (r) => r.method === "GET" && r.path.startsWith(`/${bucket.name}`) && ++lists === 2
+        })
+        const failure = yield* Effect.flip(bucket.objects.pageSize(2).delete())
+        assert.strictEqual(failure._tag, "BatchDeleteFailed")
+        if (failure._tag !== "BatchDeleteFailed") return
+        assert.strictEqual(failure.operation, "listing")
+        assert.strictEqual(failure.cause._tag, "AccessDenied")
+        assert.deepStrictEqual(failure.result.deleted.map((d) => d.Key), keys.slice(0, 2))
+        assert.deepStrictEqual((yield* collect(bucket.objects.all())).map((o) => o.key), keys.slice(2))
+      }))
+
     it.effect("object versions: versions and delete markers, and deleting them all", () =>
       Effect.gen(function*() {
         const s3 = yield* S3Resource.S3Resource

@@ -3029,12 +3029,17 @@ export declare namespace S3Object {
     /**
      * Batch action `Delete`: one DeleteObjects per page of the collection (at most 1000 keys each),
      * stopping at the first empty page. Keys S3 reports as failed make it fail with
-     * `PartialBatchFailure` unless `collectErrors` is set; then they are in the result.
+     * `PartialBatchFailure` unless `collectErrors` is set; then they are in the result. A request
+     * (or the listing) that fails as a whole stops it with `BatchDeleteFailed`: its `cause`, and what
+     * the batch had deleted.
      */
     delete(
       input?: Support.BatchDeleteInput,
       options?: Support.BatchDeleteOptions
-    ): Effect.Effect<Support.BatchDeleteResult, E | S3Error.DeleteObjectsError | Support.PartialBatchFailure>
+    ): Effect.Effect<
+      Support.BatchDeleteResult,
+      Support.BatchDeleteFailed<E | S3Error.DeleteObjectsError> | Support.PartialBatchFailure
+    >
   }
 }
 
@@ -3684,12 +3689,17 @@ export declare namespace ObjectSummary {
     /**
      * Batch action `Delete`: one DeleteObjects per page of the collection (at most 1000 keys each),
      * stopping at the first empty page. Keys S3 reports as failed make it fail with
-     * `PartialBatchFailure` unless `collectErrors` is set; then they are in the result.
+     * `PartialBatchFailure` unless `collectErrors` is set; then they are in the result. A request
+     * (or the listing) that fails as a whole stops it with `BatchDeleteFailed`: its `cause`, and what
+     * the batch had deleted.
      */
     delete(
       input?: Support.BatchDeleteInput,
       options?: Support.BatchDeleteOptions
-    ): Effect.Effect<Support.BatchDeleteResult, E | S3Error.DeleteObjectsError | Support.PartialBatchFailure>
+    ): Effect.Effect<
+      Support.BatchDeleteResult,
+      Support.BatchDeleteFailed<E | S3Error.DeleteObjectsError> | Support.PartialBatchFailure
+    >
   }
 }
 
@@ -4019,12 +4029,17 @@ export declare namespace ObjectVersion {
     /**
      * Batch action `Delete`: one DeleteObjects per page of the collection (at most 1000 keys each),
      * stopping at the first empty page. Keys S3 reports as failed make it fail with
-     * `PartialBatchFailure` unless `collectErrors` is set; then they are in the result.
+     * `PartialBatchFailure` unless `collectErrors` is set; then they are in the result. A request
+     * (or the listing) that fails as a whole stops it with `BatchDeleteFailed`: its `cause`, and what
+     * the batch had deleted.
      */
     delete(
       input?: Support.BatchDeleteInput,
       options?: Support.BatchDeleteOptions
-    ): Effect.Effect<Support.BatchDeleteResult, E | S3Error.DeleteObjectsError | Support.PartialBatchFailure>
+    ): Effect.Effect<
+      Support.BatchDeleteResult,
+      Support.BatchDeleteFailed<E | S3Error.DeleteObjectsError> | Support.PartialBatchFailure
+    >
   }
 }
 
