@@ -10,13 +10,13 @@ import type { Session } from "@effect-boto/core"
 import { AwsError } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client, S3Resource, S3Transfer } from "@effect-boto/s3"
-import { assert, describe, it } from "@effect/vitest"
+import { assert, beforeAll, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto, testCredentials } from "./support/moto.js"
+import { motoUrl, resetMotoServer, testCredentials } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -61,7 +61,7 @@ const interruptTimed = <A, E>(fiber: Fiber.RuntimeFiber<A, E>) =>
 const isStall = (r: FaultProxy.SeenRequest) => r.fault === "Stall"
 
 describe("faults", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   describe("retries within maxAttempts recover", () => {
     it.scopedLive("two 503s, maxAttempts 3: the third attempt succeeds (S3 HeadBucket)", () =>

@@ -5,7 +5,7 @@
 import * as Sdk from "@aws-sdk/client-s3"
 import { Credentials } from "@effect-boto/core"
 import { S3Client, S3Presign } from "@effect-boto/s3"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
@@ -13,7 +13,7 @@ import { createHash, createHmac } from "node:crypto"
 import { realpathSync } from "node:fs"
 import * as http from "node:http"
 import { createRequire } from "node:module"
-import { motoUrl, resetMoto, testCredentials } from "./support/moto.js"
+import { motoUrl, resetMotoServer, testCredentials } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -229,7 +229,7 @@ const clientAt = (endpointUrl: string, getCredentials?: ReturnType<typeof Effect
   )
 
 describe("S3Presign", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(ClientLive)((it) => {
     it.effect("presigned GET and PUT work with plain fetch; no checksum of an empty body in the URL", () =>

@@ -7,7 +7,7 @@
  */
 import { Collection, Resource } from "@effect-boto/core"
 import { S3Client, S3Resource } from "@effect-boto/s3"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, it, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Equal from "effect/Equal"
@@ -18,7 +18,7 @@ import * as Stream from "effect/Stream"
 import * as TestServices from "effect/TestServices"
 import { createHash } from "node:crypto"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto } from "./support/moto.js"
+import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -47,7 +47,7 @@ const ResourceLive = S3Resource.layer.pipe(
 )
 
 describe("S3Resource against moto", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(ResourceLive)((it) => {
     it.effect("s3.buckets lists what was created, with data; a constructed bucket has none until load()", () =>

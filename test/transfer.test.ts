@@ -11,7 +11,7 @@ import * as Sdk from "@aws-sdk/client-s3"
 import { S3Client, S3Transfer } from "@effect-boto/s3"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { assert, describe, it, it as live, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, it as live, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
@@ -27,7 +27,7 @@ import { readdirSync, statSync } from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto } from "./support/moto.js"
+import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const MiB = 1024 * 1024
@@ -143,7 +143,7 @@ const tempDir = Effect.flatMap(
 )
 
 describe("S3Transfer", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(Live, { timeout: 120_000 })((it) => {
     it.effect("upload from a stream of unknown length and download as a stream: 0 B, 1 B, 5 MiB − 1, 20 MiB", () =>

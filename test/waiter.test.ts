@@ -7,14 +7,14 @@
 import { Waiter } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, it, layer } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto } from "./support/moto.js"
+import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
 import { stubServer } from "./support/stubServer.js"
 
@@ -40,7 +40,7 @@ const trustPolicy = JSON.stringify({
 })
 
 describe("Waiter", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   // Waiters sleep between polls: these tests run on the real clock, not the TestClock.
   layer(ClientsLive, { excludeTestServices: true })((it) => {
