@@ -33,6 +33,24 @@ const countingS3 = Effect.gen(function*() {
   return { s3, client, proxy, lists }
 })
 
+/** A bucket of the given keys behind the counting proxy, and S3's answer refusing a whole request. */
+const refusingBucket = (prefix: string, keys: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const { proxy, s3 } = yield* countingS3
+    const bucket = yield* s3.createBucket({ Bucket: unique(prefix) })
+    yield* putAll(bucket, keys)
+    return { proxy, bucket }
+  })
+
+const accessDenied: FaultProxy.Fault = {
+  _tag: "Status",
+  status: 403,
+  body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied")
+}
+
+const isDeleteObjects = (r: { readonly method: string; readonly path: string }) =>
+  r.method === "POST" && r.path.includes("?delete")
+
 const keysOf = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`)
 
@@ -210,17 +228,13 @@ describe("S3Resource against moto", () => {
     // moto never refuses a whole DeleteObjects request: the proxy answers AccessDenied to the nth.
     it.scoped("batch delete: a DeleteObjects request refused as a whole stops the batch with what it deleted", () =>
       Effect.gen(function*() {
-        const { proxy, s3 } = yield* countingS3
-        const bucket = yield* s3.createBucket({ Bucket: unique("batchfail") })
         const keys = keysOf("k/", 5)
-        yield* putAll(bucket, keys)
+        const { bucket, proxy } = yield* refusingBucket("batchfail", keys)
         let deletes = 0
-        const isDelete = (r: { readonly method: string; readonly path: string }) =>
-          r.method === "POST" && r.path.includes("?delete")
         proxy.inject({
-          fault: { _tag: "Status", status: 403, body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied") },
+          fault: accessDenied,
           times: 1,
-          match: (r) => isDelete(r) && ++deletes === 2
+          match: (r) => isDeleteObjects(r) && ++deletes === 2
         })
         const failure = yield* Effect.flip(bucket.objects.pageSize(2).delete())
         assert.strictEqual(failure._tag, "BatchDeleteFailed")
@@ -230,7 +244,7 @@ describe("S3Resource against moto", () => {
         assert.deepStrictEqual(failure.result.deleted.map((d) => d.Key), keys.slice(0, 2))
         assert.strictEqual(failure.result.responses.length, 1)
         assert.include(failure.message, "deleted 2 key(s)")
-        assert.strictEqual(proxy.count(isDelete), 2, "nothing is sent after the failure")
+        assert.strictEqual(proxy.count(isDeleteObjects), 2, "nothing is sent after the failure")
         const left = yield* collect(bucket.objects.all())
         assert.deepStrictEqual(left.map((o) => o.key), keys.slice(2))
       }))
@@ -240,22 +254,18 @@ describe("S3Resource against moto", () => {
     // refusal comes, still counts.
     it.scoped("batch delete with concurrency: a refused request stops it; requests in flight are awaited and recorded in page order", () =>
       Effect.gen(function*() {
-        const { proxy, s3 } = yield* countingS3
-        const bucket = yield* s3.createBucket({ Bucket: unique("batchfailpar") })
         const keys = keysOf("k/", 8)
-        yield* putAll(bucket, keys)
-        const isDelete = (r: { readonly method: string; readonly path: string }) =>
-          r.method === "POST" && r.path.includes("?delete")
+        const { bucket, proxy } = yield* refusingBucket("batchfailpar", keys)
         // The arrival rank of each DeleteObjects request (the proxy may ask each rule about it).
         const ranks = new Map<number, number>()
         const rank = (r: { readonly method: string; readonly path: string; readonly at: number }) => {
-          if (!isDelete(r)) return 0
+          if (!isDeleteObjects(r)) return 0
           if (!ranks.has(r.at)) ranks.set(r.at, ranks.size + 1)
           return ranks.get(r.at)
         }
         proxy.inject({ fault: { _tag: "Delay", millis: 300 }, times: 1, match: (r) => rank(r) === 1 })
         proxy.inject({
-          fault: { _tag: "Status", status: 403, body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied") },
+          fault: accessDenied,
           times: 1,
           match: (r) => rank(r) === 3
         })
@@ -271,19 +281,17 @@ describe("S3Resource against moto", () => {
         assert.strictEqual(left.length, keys.length - reported.length)
         assert.deepStrictEqual(reported, [...reported].sort(), "responses in page order")
         assert.strictEqual(failure.result.responses.length, reported.length)
-        assert.strictEqual(proxy.count(isDelete), reported.length + 1)
+        assert.strictEqual(proxy.count(isDeleteObjects), reported.length + 1)
         assert.strictEqual(proxy.count((r) => r.fault === "Delay"), 1)
       }))
 
     it.scoped("batch delete: a listing that fails midway stops the batch with what it deleted", () =>
       Effect.gen(function*() {
-        const { proxy, s3 } = yield* countingS3
-        const bucket = yield* s3.createBucket({ Bucket: unique("batchlistfail") })
         const keys = keysOf("k/", 5)
-        yield* putAll(bucket, keys)
+        const { bucket, proxy } = yield* refusingBucket("batchlistfail", keys)
         let lists = 0
         proxy.inject({
-          fault: { _tag: "Status", status: 403, body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied") },
+          fault: accessDenied,
           times: 1,
           match: (r) => r.method === "GET" && r.path.startsWith(`/${bucket.name}`) && ++lists === 2
         })
