@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FastCheck from "effect/FastCheck"
 import * as Layer from "effect/Layer"
+import { randomInt } from "node:crypto"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { isolatedAwsEnv, nodeScript, writeProfiles } from "./support/profiles.js"
@@ -194,6 +195,12 @@ describe("bad input", () => {
     maxLength: 24
   }).map((pieces) => pieces.join("")).filter((key) => key.length > 0 && utf8Length(key) <= 1024 && !key.includes("\n"))
 
+  // A fresh seed each run explores new keys; it is printed, and FC_SEED=<seed> replays a run.
+  const seed = process.env.FC_SEED !== undefined && process.env.FC_SEED !== ""
+    ? Number(process.env.FC_SEED)
+    : randomInt(0, 2 ** 31)
+  console.info(`bad-input key property: fast-check seed ${seed} (replay with FC_SEED=${seed})`)
+
   layer(Live)((it) => {
     it.effect.prop(
       "any key with unicode, spaces, + % ? # .. round-trips byte-identical through put, list and get",
@@ -211,7 +218,7 @@ describe("bad input", () => {
           assert.deepStrictEqual(Buffer.from(bytes), Buffer.from(body))
           yield* s3.deleteObject({ Bucket: propertyBucket, Key })
         }),
-      { fastCheck: { numRuns: 25 } }
+      { fastCheck: { numRuns: 25, seed } }
     )
 
     it.effect("a key with a carriage return lists as itself (listings are URL-encoded on the wire, as in boto3)", () =>

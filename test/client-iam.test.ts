@@ -4,10 +4,10 @@
  */
 import { AwsError } from "@effect-boto/core"
 import { IAMClient, IAMError } from "@effect-boto/iam"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { resetMoto } from "./support/moto.js"
+import { resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -25,7 +25,7 @@ const readOnlyPolicy = JSON.stringify({
 })
 
 describe("IAMClient against moto", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(ClientLive)((it) => {
     it.effect("users: create, get, list, tag, delete", () =>

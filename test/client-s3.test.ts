@@ -4,10 +4,10 @@
  */
 import { AwsError } from "@effect-boto/core"
 import { S3Client, S3Error } from "@effect-boto/s3"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { resetMoto } from "./support/moto.js"
+import { resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -18,7 +18,7 @@ const readBody = (output: { readonly Body?: { transformToString(): Promise<strin
   Effect.promise(() => output.Body?.transformToString() ?? Promise.resolve(""))
 
 describe("S3Client against moto", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(ClientLive)((it) => {
     it.effect("creates, lists and deletes buckets", () =>

@@ -1,7 +1,8 @@
 /**
  * The generated surface: every SDK command has its method, and the error unions are exact. The
- * type-level assertions are checked by `npx tsc -p test/tsconfig.json` (a wrong union is a compile
- * error there); the runtime tests check the method table against the installed SDK packages.
+ * type-level assertions are checked by vitest's typecheck (vitest.config.ts; tsc on test/tsconfig.json:
+ * a wrong union fails the test run) and by `npm run check`; the runtime tests check the method table
+ * against the installed SDK packages.
  */
 import type * as SdkIam from "@aws-sdk/client-iam"
 import type * as SdkS3 from "@aws-sdk/client-s3"

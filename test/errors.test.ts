@@ -211,11 +211,8 @@ describe("transport errors", () => {
       const fiber = yield* Effect.fork(s3.getObject({ Bucket: "b", Key: "k" }))
       // Wait until the request reached the server, then interrupt.
       while (stub.requests.length === 0) yield* Effect.sleep("10 millis")
-      const started = Date.now()
       const exit = yield* Fiber.interrupt(fiber)
-      const elapsed = Date.now() - started
       assert.isTrue(Exit.isInterrupted(exit))
-      assert.isBelow(elapsed, 1000)
       yield* socketClosedWithin(stub)
       assert.strictEqual(stub.socketsClosed(), stub.socketsOpened())
     }))
@@ -224,9 +221,7 @@ describe("transport errors", () => {
     Effect.gen(function*() {
       const stub = yield* stubServer(() => "hang")
       const s3 = yield* s3At(stub.url)
-      const started = Date.now()
       const result = yield* s3.headBucket({ Bucket: "b" }).pipe(Effect.timeout("200 millis"), Effect.either)
-      assert.isBelow(Date.now() - started, 1000)
       assert.isTrue(result._tag === "Left" && result.left._tag === "TimeoutException")
       yield* socketClosedWithin(stub)
     }))

@@ -6,7 +6,7 @@
  */
 import { Resource } from "@effect-boto/core"
 import { IAMClient, IAMResource } from "@effect-boto/iam"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Equal from "effect/Equal"
@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { inspect } from "node:util"
-import { resetMoto } from "./support/moto.js"
+import { resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -66,7 +66,7 @@ const ResourceLive = IAMResource.layer.pipe(
 )
 
 describe("IAMResource against moto", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(ResourceLive)((it) => {
     it.effect("users: created, listed with data, loaded; a constructed user has no data", () =>

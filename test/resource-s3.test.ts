@@ -7,7 +7,7 @@
  */
 import { Collection, Resource } from "@effect-boto/core"
 import { S3Client, S3Resource } from "@effect-boto/s3"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, it, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Equal from "effect/Equal"
@@ -18,7 +18,7 @@ import * as Stream from "effect/Stream"
 import * as TestServices from "effect/TestServices"
 import { createHash } from "node:crypto"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto } from "./support/moto.js"
+import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -32,6 +32,24 @@ const countingS3 = Effect.gen(function*() {
     proxy.count((r) => r.method === "GET" && r.path.startsWith(`/${bucket}`) && !r.path.includes("uploadId"))
   return { s3, client, proxy, lists }
 })
+
+/** A bucket of the given keys behind the counting proxy, and S3's answer refusing a whole request. */
+const refusingBucket = (prefix: string, keys: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const { proxy, s3 } = yield* countingS3
+    const bucket = yield* s3.createBucket({ Bucket: unique(prefix) })
+    yield* putAll(bucket, keys)
+    return { proxy, bucket }
+  })
+
+const accessDenied: FaultProxy.Fault = {
+  _tag: "Status",
+  status: 403,
+  body: FaultProxy.s3ErrorBody("AccessDenied", "Access Denied")
+}
+
+const isDeleteObjects = (r: { readonly method: string; readonly path: string }) =>
+  r.method === "POST" && r.path.includes("?delete")
 
 const keysOf = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`)
@@ -47,7 +65,7 @@ const ResourceLive = S3Resource.layer.pipe(
 )
 
 describe("S3Resource against moto", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(ResourceLive)((it) => {
     it.effect("s3.buckets lists what was created, with data; a constructed bucket has none until load()", () =>
@@ -205,6 +223,85 @@ describe("S3Resource against moto", () => {
         const collected = yield* bucket.objectVersions.delete(undefined, { collectErrors: true })
         assert.deepStrictEqual(collected.errors.map((e) => e.Key), ["locked"])
         assert.deepStrictEqual(collected.deleted.map((d) => d.Key), ["free"])
+      }))
+
+    // moto never refuses a whole DeleteObjects request: the proxy answers AccessDenied to the nth.
+    it.scoped("batch delete: a DeleteObjects request refused as a whole stops the batch with what it deleted", () =>
+      Effect.gen(function*() {
+        const keys = keysOf("k/", 5)
+        const { bucket, proxy } = yield* refusingBucket("batchfail", keys)
+        let deletes = 0
+        proxy.inject({
+          fault: accessDenied,
+          times: 1,
+          match: (r) => isDeleteObjects(r) && ++deletes === 2
+        })
+        const failure = yield* Effect.flip(bucket.objects.pageSize(2).delete())
+        assert.strictEqual(failure._tag, "BatchDeleteFailed")
+        if (failure._tag !== "BatchDeleteFailed") return
+        assert.strictEqual(failure.cause._tag, "AccessDenied")
+        assert.strictEqual(failure.operation, "DeleteObjects")
+        assert.deepStrictEqual(failure.result.deleted.map((d) => d.Key), keys.slice(0, 2))
+        assert.strictEqual(failure.result.responses.length, 1)
+        assert.include(failure.message, "deleted 2 key(s)")
+        assert.strictEqual(proxy.count(isDeleteObjects), 2, "nothing is sent after the failure")
+        const left = yield* collect(bucket.objects.all())
+        assert.deepStrictEqual(left.map((o) => o.key), keys.slice(2))
+      }))
+
+    // With requests in flight, the first to arrive is delayed and the third refused: the second is
+    // answered before the first (out of page order), and the delayed one, in flight when the
+    // refusal comes, still counts.
+    it.scoped("batch delete with concurrency: a refused request stops it; requests in flight are awaited and recorded in page order", () =>
+      Effect.gen(function*() {
+        const keys = keysOf("k/", 8)
+        const { bucket, proxy } = yield* refusingBucket("batchfailpar", keys)
+        // The arrival rank of each DeleteObjects request (the proxy may ask each rule about it).
+        const ranks = new Map<number, number>()
+        const rank = (r: { readonly method: string; readonly path: string; readonly at: number }) => {
+          if (!isDeleteObjects(r)) return 0
+          if (!ranks.has(r.at)) ranks.set(r.at, ranks.size + 1)
+          return ranks.get(r.at)
+        }
+        proxy.inject({ fault: { _tag: "Delay", millis: 300 }, times: 1, match: (r) => rank(r) === 1 })
+        proxy.inject({
+          fault: accessDenied,
+          times: 1,
+          match: (r) => rank(r) === 3
+        })
+        const failure = yield* Effect.flip(bucket.objects.pageSize(1).delete(undefined, { concurrency: 3 }))
+        assert.strictEqual(failure._tag, "BatchDeleteFailed")
+        if (failure._tag !== "BatchDeleteFailed") return
+        assert.strictEqual(failure.cause._tag, "AccessDenied")
+        const reported = failure.result.deleted.map((d) => d.Key ?? "")
+        const left = (yield* collect(bucket.objects.all())).map((o) => o.key)
+        // What the error reports as deleted is exactly what is gone: the delayed request included.
+        assert.deepStrictEqual([...reported].sort(), keys.filter((key) => !left.includes(key)))
+        assert.isAtLeast(reported.length, 2)
+        assert.strictEqual(left.length, keys.length - reported.length)
+        assert.deepStrictEqual(reported, [...reported].sort(), "responses in page order")
+        assert.strictEqual(failure.result.responses.length, reported.length)
+        assert.strictEqual(proxy.count(isDeleteObjects), reported.length + 1)
+        assert.strictEqual(proxy.count((r) => r.fault === "Delay"), 1)
+      }))
+
+    it.scoped("batch delete: a listing that fails midway stops the batch with what it deleted", () =>
+      Effect.gen(function*() {
+        const keys = keysOf("k/", 5)
+        const { bucket, proxy } = yield* refusingBucket("batchlistfail", keys)
+        let lists = 0
+        proxy.inject({
+          fault: accessDenied,
+          times: 1,
+          match: (r) => r.method === "GET" && r.path.startsWith(`/${bucket.name}`) && ++lists === 2
+        })
+        const failure = yield* Effect.flip(bucket.objects.pageSize(2).delete())
+        assert.strictEqual(failure._tag, "BatchDeleteFailed")
+        if (failure._tag !== "BatchDeleteFailed") return
+        assert.strictEqual(failure.operation, "listing")
+        assert.strictEqual(failure.cause._tag, "AccessDenied")
+        assert.deepStrictEqual(failure.result.deleted.map((d) => d.Key), keys.slice(0, 2))
+        assert.deepStrictEqual((yield* collect(bucket.objects.all())).map((o) => o.key), keys.slice(2))
       }))
 
     it.effect("object versions: versions and delete markers, and deleting them all", () =>

@@ -12,7 +12,7 @@ import { Resource } from "@effect-boto/core"
 import { S3Client, S3Resource, S3Transfer } from "@effect-boto/s3"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -20,7 +20,7 @@ import * as Stream from "effect/Stream"
 import { createHash, randomBytes } from "node:crypto"
 import * as nodePath from "node:path"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto } from "./support/moto.js"
+import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const MiB = 1024 * 1024
@@ -63,7 +63,7 @@ const newBucket = Effect.gen(function*() {
 })
 
 describe("S3 resources: managed transfers", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(Live, { timeout: 120_000 })((it) => {
     it.scoped("bucket.uploadFile then object.downloadFile round-trip files (one PutObject, multipart)", () =>

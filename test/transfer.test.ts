@@ -11,7 +11,7 @@ import * as Sdk from "@aws-sdk/client-s3"
 import { S3Client, S3Transfer } from "@effect-boto/s3"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as FileSystem from "@effect/platform/FileSystem"
-import { assert, describe, it, it as live, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, it as live, layer } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
@@ -23,10 +23,11 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import { createHash, randomBytes } from "node:crypto"
+import { readdirSync, statSync } from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto } from "./support/moto.js"
+import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const MiB = 1024 * 1024
@@ -142,7 +143,7 @@ const tempDir = Effect.flatMap(
 )
 
 describe("S3Transfer", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   layer(Live, { timeout: 120_000 })((it) => {
     it.effect("upload from a stream of unknown length and download as a stream: 0 B, 1 B, 5 MiB − 1, 20 MiB", () =>
@@ -202,6 +203,90 @@ describe("S3Transfer", () => {
           names.filter((name) => name.startsWith("out-")).sort(),
           ["out-0.bin", "out-1.bin", "out-20971520.bin", "out-5242879.bin"]
         )
+      }))
+
+    it.scoped("downloadFile: the temporary file is private (0600) with a random name; the file then gets its mode", () =>
+      Effect.gen(function*() {
+        const fs = yield* FileSystem.FileSystem
+        const dir = yield* tempDir
+        const bucket = yield* makeBucket("filemode")
+        yield* S3Transfer.upload({ Bucket: bucket, Key: "k", body: randomBytes(6 * MiB) })
+        // What a plain create gives here (0666 less the umask): a new file's mode.
+        const plain = nodePath.join(dir, "plain")
+        yield* fs.writeFile(plain, new Uint8Array(0))
+        const plainMode = (yield* fs.stat(plain)).mode & 0o777
+        const existing = nodePath.join(dir, "existing.bin")
+        yield* fs.writeFile(existing, Buffer.from("old contents"))
+        yield* fs.chmod(existing, 0o640)
+        for (
+          const [path, expected, config] of [
+            [nodePath.join(dir, "new.bin"), plainMode, small],
+            [existing, 0o640, {}]
+          ] as const
+        ) {
+          // Seen while the download runs: the names next to the target and their modes.
+          const seen = new Map<string, number>()
+          yield* S3Transfer.downloadFile({
+            Bucket: bucket,
+            Key: "k",
+            path,
+            config,
+            onProgress: () =>
+              Effect.sync(() => {
+                for (const name of readdirSync(dir)) {
+                  if (name.startsWith(`${nodePath.basename(path)}.`)) {
+                    seen.set(name, statSync(nodePath.join(dir, name)).mode & 0o777)
+                  }
+                }
+              })
+          })
+          assert.strictEqual(seen.size, 1, [...seen.keys()].join())
+          for (const [name, mode] of seen) {
+            assert.match(name, /\.[0-9a-f]{16}$/)
+            assert.strictEqual(mode.toString(8), "600")
+          }
+          assert.strictEqual(((yield* fs.stat(path)).mode & 0o777).toString(8), expected.toString(8), path)
+          assert.strictEqual((yield* fs.readFile(path)).length, 6 * MiB)
+        }
+        assert.deepStrictEqual((yield* fs.readDirectory(dir)).sort(), ["existing.bin", "new.bin", "plain"])
+      }))
+
+    // Crypto-random names cannot be predicted, so the planted symlink comes from a FileSystem that
+    // creates it at the very name the download is about to open (an attacker who won the race).
+    it.scoped("downloadFile never writes through a symlink planted at its temporary name, nor removes it", () =>
+      Effect.gen(function*() {
+        const fs = yield* FileSystem.FileSystem
+        const dir = yield* tempDir
+        const bucket = yield* makeBucket("symlink")
+        yield* S3Transfer.upload({ Bucket: bucket, Key: "k", body: "downloaded bytes" })
+        const victim = nodePath.join(dir, "victim")
+        yield* fs.writeFile(victim, Buffer.from("precious"))
+        const target = nodePath.join(dir, "target.bin")
+        yield* fs.writeFile(target, Buffer.from("old contents"))
+        const planted: Array<string> = []
+        const planting = Layer.effect(
+          FileSystem.FileSystem,
+          Effect.map(FileSystem.FileSystem, (real): FileSystem.FileSystem => ({
+            ...real,
+            open: (path, options) =>
+              path.startsWith(`${target}.`)
+                ? Effect.zipRight(
+                  Effect.zipRight(real.symlink(victim, path), Effect.sync(() => planted.push(path))),
+                  real.open(path, options)
+                )
+                : real.open(path, options)
+          }))
+        ).pipe(Layer.provide(NodeFileSystem.layer))
+        const error = yield* S3Transfer.downloadFile({ Bucket: bucket, Key: "k", path: target }).pipe(
+          Effect.provide(planting),
+          Effect.flip
+        )
+        assert.strictEqual(error._tag, "SystemError")
+        assert.strictEqual(error._tag === "SystemError" ? error.reason : "", "AlreadyExists")
+        assert.strictEqual(Buffer.from(yield* fs.readFile(victim)).toString(), "precious")
+        assert.strictEqual(Buffer.from(yield* fs.readFile(target)).toString(), "old contents")
+        assert.strictEqual(planted.length, 1)
+        assert.strictEqual(yield* fs.readLink(planted[0]), victim)
       }))
 
     it.effect("upload of bytes and of a string; a body of exactly the threshold goes multipart", () =>
@@ -652,6 +737,33 @@ describe("S3Transfer", () => {
           assert.strictEqual(error.sourceKey, "src")
         }
         assert.deepStrictEqual(yield* pendingUploads(bucket), [])
+      }))
+
+    // moto answers every UploadPartCopy at once; the proxy stalls them so the copy is in flight.
+    it.scoped("interrupting a multipart copy aborts its multipart upload and closes the stalled requests", () =>
+      Effect.gen(function*() {
+        const bucket = yield* makeBucket("copyinterrupt")
+        yield* S3Transfer.upload({ Bucket: bucket, Key: "src", body: randomBytes(11 * MiB), config: small })
+        const proxy = yield* FaultProxy.make(motoUrl())
+        const viaProxy = S3Client.layer.pipe(Layer.provide(motoSession({ endpointUrl: proxy.url })))
+        const isPartCopy = (r: { readonly method: string; readonly path: string }) =>
+          r.method === "PUT" && r.path.includes("partNumber=")
+        proxy.inject({ fault: { _tag: "Stall" }, match: isPartCopy })
+        const fiber = yield* S3Transfer.copy({
+          CopySource: { Bucket: bucket, Key: "src" },
+          Bucket: bucket,
+          Key: "dst",
+          config: { multipartChunksize: 5 * MiB, multipartCopyThreshold: 5 * MiB }
+        }).pipe(withClient(viaProxy), Effect.fork)
+        yield* Effect.promise(() => proxy.waitFor((r) => r.fault === "Stall"))
+        assert.strictEqual((yield* pendingUploads(bucket)).length, 1, "the copy is in progress")
+        const exit = yield* Fiber.interrupt(fiber)
+        assert.isTrue(Exit.isInterrupted(exit))
+        yield* Effect.promise(() => proxy.stalledClosed())
+        assert.strictEqual(proxy.count((r) => r.method === "DELETE" && r.path.includes("uploadId=")), 1, "one abort")
+        assert.deepStrictEqual(yield* pendingUploads(bucket), [])
+        const s3 = yield* S3Client.S3Client
+        assert.strictEqual((yield* s3.listObjectsV2({ Bucket: bucket, Prefix: "dst" })).KeyCount, 0)
       }))
 
     it.scoped("bad input fails before any request", () =>

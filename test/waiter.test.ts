@@ -7,15 +7,16 @@
 import { Waiter } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, beforeAll, describe, it, layer } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as FaultProxy from "./support/faultProxy.js"
-import { motoUrl, resetMoto } from "./support/moto.js"
-import { motoSession } from "./support/session.js"
+import { motoUrl, resetMotoServer } from "./support/moto.js"
+import { motoSession, stubSession } from "./support/session.js"
+import { stubServer } from "./support/stubServer.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
@@ -39,7 +40,7 @@ const trustPolicy = JSON.stringify({
 })
 
 describe("Waiter", () => {
-  it.effect("reset moto", () => resetMoto)
+  beforeAll(resetMotoServer)
 
   // Waiters sleep between polls: these tests run on the real clock, not the TestClock.
   layer(ClientsLive, { excludeTestServices: true })((it) => {
@@ -289,4 +290,67 @@ describe("Waiter", () => {
         assert.include(unmatched.message, "An error occurred (404)")
       }))
   })
+  // moto answers HeadBucket with 200 or 404 only: a stub server plays S3's 301 (a bucket in another
+  // region) and 403 (someone else's bucket), which boto3's waiters-2.json counts as existing.
+  it.scopedLive("bucketExists: 301 and 403 count as existing, 404 polls again (a stub server plays S3)", () =>
+    Effect.gen(function*() {
+      let appearing = 0
+      const stub = yield* stubServer((req) => {
+        if (req.url?.startsWith("/moved")) return { status: 301, headers: { "x-amz-bucket-region": "us-east-1" } }
+        if (req.url?.startsWith("/forbidden")) return { status: 403 }
+        if (req.url?.startsWith("/appearing")) return { status: ++appearing <= 2 ? 404 : 200 }
+        return { status: 500 }
+      })
+      const s3 = yield* S3Client.make().pipe(
+        Effect.provide(stubSession({ endpointUrl: stub.url, config: { maxAttempts: 1 } }))
+      )
+      const heads = (bucket: string) =>
+        stub.requests.filter((r) => r.method === "HEAD" && r.url.startsWith(`/${bucket}`))
+      yield* s3.waitFor.bucketExists({ Bucket: "moved" }, fast)
+      yield* s3.waitFor.bucketExists({ Bucket: "forbidden" }, fast)
+      assert.strictEqual(heads("forbidden").length, 1)
+      yield* s3.waitFor.bucketExists({ Bucket: "appearing" }, fast)
+      assert.strictEqual(heads("appearing").length, 3)
+      // 403 is no success for bucketNotExists: it runs out of attempts.
+      const notGone = yield* s3.waitFor.bucketNotExists({ Bucket: "forbidden" }, { ...fast, maxAttempts: 2 }).pipe(
+        Effect.flip
+      )
+      assert.strictEqual(notGone.reason, "UnexpectedError")
+    }))
+
+  it.scopedLive("a transport error while polling ends the wait with WaiterError carrying the AwsTransportError", () =>
+    Effect.gen(function*() {
+      const { proxy, s3 } = yield* countingClients
+      const bucket = unique("reset")
+      let heads = 0
+      // The first poll reaches moto (404: not there yet); every later one is reset.
+      proxy.inject({ fault: { _tag: "ResetMidBody" }, match: (r) => r.method === "HEAD" && ++heads >= 2 })
+      const failure = yield* s3.waitFor.bucketExists({ Bucket: bucket }, fast).pipe(Effect.flip)
+      assert.strictEqual(failure.reason, "UnexpectedError")
+      assert.strictEqual(failure.attempts, 2)
+      const lastError: unknown = failure.lastError
+      assert.isTrue(
+        typeof lastError === "object" && lastError !== null && "_tag" in lastError &&
+          lastError._tag === "AwsTransportError",
+        String(lastError)
+      )
+    }))
+
+  it.scopedLive("interrupting a waiter aborts the poll in flight and polls no more", () =>
+    Effect.gen(function*() {
+      const { proxy, s3 } = yield* countingClients
+      const bucket = unique("interrupted")
+      const isHead = (r: { readonly method: string; readonly path: string }) =>
+        r.method === "HEAD" && r.path.startsWith(`/${bucket}`)
+      const fiber = yield* Effect.fork(s3.waitFor.bucketExists({ Bucket: bucket }, fast))
+      yield* Effect.promise(() => proxy.waitFor((r) => isHead(r) && proxy.count(isHead) >= 2))
+      proxy.inject({ fault: { _tag: "Stall" }, match: isHead })
+      yield* Effect.promise(() => proxy.waitFor((r) => r.fault === "Stall"))
+      yield* Fiber.interrupt(fiber)
+      yield* Effect.promise(() => proxy.stalledClosed())
+      const polls = proxy.count(isHead)
+      // Several poll delays later, nothing more was sent.
+      yield* Effect.sleep("100 millis")
+      assert.strictEqual(proxy.count(isHead), polls)
+    }))
 })

@@ -1045,9 +1045,9 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         }
         if (!bucket || keyFields.length === 0) fail(`${r.name}.${b.name}: incomplete batch params`)
         members.push(
-          `    /**\n     * Batch action \`${b.name}\`: one ${o.name} per page of the collection (at most 1000 keys each),\n     * stopping at the first empty page. Keys S3 reports as failed make it fail with\n     * \`PartialBatchFailure\` unless \`collectErrors\` is set; then they are in the result.\n     */\n    ${b.prop}(input?: Support.BatchDeleteInput, options?: Support.BatchDeleteOptions): Effect.Effect<Support.BatchDeleteResult, E | ${
+          `    /**\n     * Batch action \`${b.name}\`: one ${o.name} per page of the collection (at most 1000 keys each),\n     * stopping at the first empty page. Keys S3 reports as failed make it fail with\n     * \`PartialBatchFailure\` unless \`collectErrors\` is set; then they are in the result. A request\n     * (or the listing) that fails as a whole stops it with \`BatchDeleteFailed\`: its \`cause\`, and what\n     * the batch had deleted.\n     */\n    ${b.prop}(input?: Support.BatchDeleteInput, options?: Support.BatchDeleteOptions): Effect.Effect<Support.BatchDeleteResult, Support.BatchDeleteFailed<E | ${
             err(o.name)
-          } | Support.PartialBatchFailure>`
+          }> | Support.PartialBatchFailure>`
         )
         builders.push(
           `  ${b.prop}: (input, options) => ${fn}(client, pages, (item) => item.${bucket}, (item) => ({ ${

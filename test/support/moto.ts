@@ -13,8 +13,11 @@ export const testCredentials = {
   secretAccessKey: "effect-boto-test-secret-key-do-not-print"
 } as const
 
-/** Wipes every resource in moto (`POST /moto-api/reset`). */
-export const resetMoto: Effect.Effect<void> = Effect.promise(async () => {
+/** Wipes every resource in moto (`POST /moto-api/reset`); a setup hook: `beforeAll(resetMotoServer)`. */
+export const resetMotoServer = async (): Promise<void> => {
   const response = await fetch(`${motoUrl()}/moto-api/reset`, { method: "POST" })
   if (!response.ok) throw new Error(`moto reset answered ${response.status}`)
-})
+}
+
+/** `resetMotoServer` as an Effect. */
+export const resetMoto: Effect.Effect<void> = Effect.promise(resetMotoServer)

@@ -59,7 +59,10 @@ export type Expiry = number | Exclude<Duration.DurationInput, number>
 export interface Options {
   /** Default 3600 seconds (boto3's default). */
   readonly expiresIn?: Expiry | undefined
-  /** The signing time (default now); the URL expires `expiresIn` after it. */
+  /**
+   * The signing time (default now); the URL expires `expiresIn` after it. At most 15 minutes ahead
+   * of the clock and 7 days behind it, else `InvalidPresignInput` (`field: "signingDate"`).
+   */
   readonly signingDate?: Date | undefined
   /** Extra request headers to sign (the caller must then send them with these values). */
   readonly signableHeaders?: ReadonlySet<string> | undefined

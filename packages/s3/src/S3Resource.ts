@@ -35,7 +35,9 @@
  *   delete markers —, `bucket.multipartUploads`, `multipartUpload.parts`, `s3.buckets`);
  * - batch actions: `bucket.objects.filter({ Prefix }).delete()` and `bucket.objectVersions.delete()`
  *   send one DeleteObjects per page; keys S3 could not delete fail the action with
- *   `PartialBatchFailure` unless `{ collectErrors: true }`;
+ *   `PartialBatchFailure` unless `{ collectErrors: true }`; a DeleteObjects request (or the listing)
+ *   failing as a whole stops the action with `BatchDeleteFailed` (`cause`, and in `result` what it
+ *   had deleted, requests in flight included);
  * - waiters: `bucket.waitUntilExists()`, `object.waitUntilNotExists()`, … (the client's waiters);
  * - managed transfers, boto3's injected methods: `bucket.uploadFile({ Key, path })`,
  *   `bucket.downloadFile({ Key, path })`, `bucket.upload({ Key, body })`, `bucket.download({ Key })`,
@@ -79,7 +81,7 @@ export type {
   ServiceResource
 } from "./internal/resources.generated.js"
 export type { BatchDeleteInput, BatchDeleteOptions, BatchDeleteResult } from "./internal/resourceSupport.js"
-export { PartialBatchFailure } from "./internal/resourceSupport.js"
+export { BatchDeleteFailed, PartialBatchFailure } from "./internal/resourceSupport.js"
 export type {
   BucketCopyInput,
   BucketDownloadFileInput,

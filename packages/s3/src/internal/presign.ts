@@ -41,6 +41,29 @@ const expirySeconds = (
   return Effect.succeed(whole)
 }
 
+// S3 refuses a request dated more than 15 minutes from its clock (RequestTimeTooSkewed); a URL
+// dated later than that is post-dated, and one signed more than the longest expiry ago can never
+// be valid: both are refused rather than signed.
+const maxFutureSkewMillis = 15 * 60 * 1000
+
+const checkSigningDate = (
+  value: Date | undefined,
+  now: number
+): Effect.Effect<Date | undefined, InvalidPresignInput> => {
+  if (value === undefined) return Effect.succeed(undefined)
+  const at = value instanceof Date ? value.getTime() : Number.NaN
+  const refuse = (why: string) =>
+    Effect.fail(new InvalidPresignInput({ field: "signingDate", message: `signingDate: ${why}` }))
+  if (!Number.isFinite(at)) return refuse("not a valid Date")
+  if (at > now + maxFutureSkewMillis) {
+    return refuse(`${value.toISOString()} is more than 15 minutes in the future (a post-dated URL)`)
+  }
+  if (at < now - maxExpiry * 1000) {
+    return refuse(`${value.toISOString()} is more than 7 days in the past (the URL could never be valid)`)
+  }
+  return Effect.succeed(value)
+}
+
 const describe = (u: unknown): string =>
   Predicate.hasProperty(u, "message") && typeof u.message === "string" ? u.message : String(u)
 
@@ -125,6 +148,8 @@ const sign = <I extends Sdk.ServiceInputTypes, O extends Sdk.ServiceOutputTypes>
 ): Effect.Effect<string, S3Presign.PresignError, S3Client.S3Client> =>
   Effect.gen(function*() {
     const expiresIn = yield* expirySeconds("expiresIn", options?.expiresIn)
+    // The wall clock, not Effect's Clock: it is the signer's own "now" when no date is given.
+    const signingDate = yield* checkSigningDate(options?.signingDate, Date.now())
     const s3 = yield* S3ClientTag
     const command = makeCommand()
     if (command === undefined) {
@@ -143,7 +168,7 @@ const sign = <I extends Sdk.ServiceInputTypes, O extends Sdk.ServiceOutputTypes>
       try: () =>
         getSignedUrl(s3.sdk, command, {
           expiresIn,
-          ...(options?.signingDate !== undefined ? { signingDate: options.signingDate } : {}),
+          ...(signingDate !== undefined ? { signingDate } : {}),
           ...(signable !== undefined ? { signableHeaders: signable } : {}),
           ...(unsignable !== undefined ? { unsignableHeaders: unsignable } : {}),
           ...(hoistable !== undefined ? { hoistableHeaders: hoistable } : {}),

@@ -9,6 +9,9 @@ import * as Resource from "@effect-boto/core/Resource"
 import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Stream from "effect/Stream"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Error from "../S3Error.js"
@@ -132,6 +135,27 @@ export class PartialBatchFailure extends Data.TaggedError("PartialBatchFailure")
   readonly result: BatchDeleteResult
 }> {}
 
+/**
+ * A batch delete stopped early: a DeleteObjects request failed as a whole (`cause`: S3 refused it,
+ * or the network failed once the retries were spent), or the listing did. Nothing further is
+ * sent; requests already in flight are awaited, so `result` is everything the batch did — the
+ * keys it reports as deleted are gone, the others are still there.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class BatchDeleteFailed<out E> extends Data.TaggedError("BatchDeleteFailed")<{
+  readonly message: string
+  readonly operation: string
+  readonly cause: unknown
+  readonly result: BatchDeleteResult
+}> {
+  declare readonly cause: E
+}
+
+const describe = (u: unknown): string =>
+  Predicate.hasProperty(u, "message") && typeof u.message === "string" ? u.message : String(u)
+
 // One DeleteObjects request carries at most 1000 keys.
 const maxKeys = 1000
 
@@ -148,7 +172,7 @@ export const batchDeleteObjects = <A, E>(
   keyOf: (item: A) => Sdk.ObjectIdentifier,
   input: BatchDeleteInput | undefined,
   options: BatchDeleteOptions | undefined
-): Effect.Effect<BatchDeleteResult, E | S3Error.DeleteObjectsError | PartialBatchFailure> => {
+): Effect.Effect<BatchDeleteResult, BatchDeleteFailed<E | S3Error.DeleteObjectsError> | PartialBatchFailure> => {
   const callOptions: ClientRuntime.CallOptions = { timeout: options?.timeout }
   const send = (batch: Chunk.Chunk<A>) =>
     client.deleteObjects(
@@ -164,19 +188,50 @@ export const batchDeleteObjects = <A, E>(
     const deleted: Array<Sdk.DeletedObject> = []
     const errors: Array<Sdk._Error> = []
     const responses: Array<Sdk.DeleteObjectsCommandOutput> = []
+    // The first failure (a listing or a DeleteObjects request) stops the stream from the top: no
+    // further page is listed or sent, and the requests in flight finish and are recorded. Failing
+    // the stream itself would interrupt them and lose what they deleted.
+    let failure = Option.none<{ readonly error: E | S3Error.DeleteObjectsError; readonly operation: string }>()
+    const stop = (error: E | S3Error.DeleteObjectsError, operation: string) =>
+      Effect.sync(() => {
+        if (Option.isNone(failure)) failure = Option.some({ error, operation })
+      })
     return pages.pipe(
       Stream.takeWhile((page) => page.length > 0),
+      Stream.catchAll((error) => Stream.execute(stop(error, "listing"))),
       Stream.mapConcat((page) => Chunk.chunksOf(page, maxKeys)),
-      Stream.mapEffect(send, { concurrency: Math.max(1, options?.concurrency ?? 1) }),
-      Stream.runForEach((response) =>
+      Stream.takeWhile(() => Option.isNone(failure)),
+      Stream.mapEffect(
+        (batch) => send(batch).pipe(Effect.tapError((error) => stop(error, "DeleteObjects")), Effect.either),
+        { concurrency: Math.max(1, options?.concurrency ?? 1) }
+      ),
+      Stream.runForEach((answer) =>
         Effect.sync(() => {
+          if (Either.isLeft(answer)) return
+          const response = answer.right
           if (response.Deleted !== undefined) deleted.push(...response.Deleted)
           if (response.Errors !== undefined) errors.push(...response.Errors)
           responses.push(response)
         })
       ),
-      Effect.flatMap(() => {
+      Effect.flatMap((): Effect.Effect<
+        BatchDeleteResult,
+        BatchDeleteFailed<E | S3Error.DeleteObjectsError> | PartialBatchFailure
+      > => {
         const result: BatchDeleteResult = { deleted, errors, responses }
+        if (Option.isSome(failure)) {
+          const { error, operation } = failure.value
+          return Effect.fail(
+            new BatchDeleteFailed<E | S3Error.DeleteObjectsError>({
+              message: `Batch delete stopped: the ${operation} request failed (${
+                describe(error)
+              }) after ${responses.length} DeleteObjects request(s) had deleted ${deleted.length} key(s); see result`,
+              operation,
+              cause: error,
+              result
+            })
+          )
+        }
         return errors.length === 0 || options?.collectErrors === true
           ? Effect.succeed(result)
           : Effect.fail(

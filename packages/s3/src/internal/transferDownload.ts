@@ -4,7 +4,6 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -13,6 +12,7 @@ import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
 import { S3DownloadFailed } from "../S3Transfer.js"
+import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
 
 interface Context {
@@ -326,12 +326,6 @@ const concat = (chunks: Iterable<Uint8Array>, length: number): Uint8Array => {
   return out
 }
 
-const randomSuffix = (): string => {
-  let out = ""
-  for (let i = 0; i < 8; i++) out += Math.floor(Math.random() * 16).toString(16)
-  return out
-}
-
 /** @internal */
 export const downloadFile = (
   options: S3Transfer.DownloadFileOptions
@@ -357,42 +351,39 @@ export const downloadFile = (
     const ranged = head.size >= config.multipartThreshold
     const partSize = config.multipartChunksize
     const count = ranged ? Math.ceil(head.size / partSize) : 0
-    // boto3's naming: a random suffix in the same folder, so the final rename stays on one device.
-    const temporary = `${options.path}.${randomSuffix()}`
+    const mode = yield* TemporaryFile.finalMode(fs, options.path)
 
-    const write = Effect.scoped(Effect.gen(function*() {
-      const file = yield* fs.open(temporary, { flag: "w" })
-      if (!ranged) {
-        return yield* Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
-          let length = 0
-          for (const bytes of chunk) length += bytes.length
-          return Effect.zipRight(file.writeAll(concat(chunk, length)), reporter.report(length))
-        })
-      }
-      // A file handle has one position: seek and write go together under one lock.
-      const lock = yield* Effect.makeSemaphore(1)
-      // Range buffers are reused once written: at most `maxConcurrency` of them exist.
-      const free: Array<Uint8Array> = []
-      yield* Effect.forEach(
-        Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
-        (range) =>
-          Effect.suspend(() => {
-            const whole = free.pop() ?? allocate(partSize)
-            const target = receiver(whole.subarray(0, range.end - range.start + 1))
-            return readRange(ctx, range.start, range.end, target.onChunk).pipe(
-              Effect.zipRight(
-                lock.withPermits(1)(Effect.zipRight(file.seek(range.start, "start"), file.writeAll(target.bytes)))
-              ),
-              Effect.zipRight(Effect.sync(() => free.push(whole))),
-              Effect.zipRight(reporter.report(range.end - range.start + 1))
-            )
-          }),
-        { concurrency: config.maxConcurrency, discard: true }
-      )
-    }))
+    const write = (file: FileSystem.File) =>
+      Effect.gen(function*() {
+        if (!ranged) {
+          return yield* Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
+            let length = 0
+            for (const bytes of chunk) length += bytes.length
+            return Effect.zipRight(file.writeAll(concat(chunk, length)), reporter.report(length))
+          })
+        }
+        // A file handle has one position: seek and write go together under one lock.
+        const lock = yield* Effect.makeSemaphore(1)
+        // Range buffers are reused once written: at most `maxConcurrency` of them exist.
+        const free: Array<Uint8Array> = []
+        yield* Effect.forEach(
+          Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
+          (range) =>
+            Effect.suspend(() => {
+              const whole = free.pop() ?? allocate(partSize)
+              const target = receiver(whole.subarray(0, range.end - range.start + 1))
+              return readRange(ctx, range.start, range.end, target.onChunk).pipe(
+                Effect.zipRight(
+                  lock.withPermits(1)(Effect.zipRight(file.seek(range.start, "start"), file.writeAll(target.bytes)))
+                ),
+                Effect.zipRight(Effect.sync(() => free.push(whole))),
+                Effect.zipRight(reporter.report(range.end - range.start + 1))
+              )
+            }),
+          { concurrency: config.maxConcurrency, discard: true }
+        )
+      })
 
-    yield* Effect.zipRight(write, fs.rename(temporary, options.path)).pipe(
-      Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Effect.ignore(fs.remove(temporary))))
-    )
+    yield* TemporaryFile.writeThenRename(fs, options.path, mode, write)
     return { ETag: head.eTag, VersionId: head.versionId, size: head.size, parts: count }
   }).pipe(Effect.withSpan("S3Transfer.downloadFile", spanAttributes(options)))
