@@ -295,12 +295,22 @@ const isAsyncIterable = (u: unknown): u is AsyncIterable<unknown> =>
 const hasWebStream = (u: unknown): u is { transformToWebStream(): ReadableStream<Uint8Array> } =>
   Predicate.hasProperty(u, "transformToWebStream") && typeof u.transformToWebStream === "function"
 
+// What broke a body: a read timeout (the SDK's socket timeout, or ours), a checksum the SDK found
+// wrong (an answer that does not match itself), else the connection.
+const bodyFault = (cause: unknown): AwsError.TransportReason => {
+  const name = Predicate.hasProperty(cause, "name") ? cause.name : undefined
+  const code = Predicate.hasProperty(cause, "code") ? cause.code : undefined
+  if (name === "TimeoutError" || code === "ETIMEDOUT") return "Timeout"
+  const message = Predicate.hasProperty(cause, "message") && typeof cause.message === "string" ? cause.message : ""
+  return /checksum mismatch/i.test(message) ? "InvalidResponse" : "Network"
+}
+
 /**
  * A failure while reading a response body: the connection broke after the headers came.
  *
  * @internal
  */
-export const bodyError = (operation: string, cause: unknown, reason: AwsError.TransportReason = "Network") =>
+export const bodyError = (operation: string, cause: unknown, reason: AwsError.TransportReason = bodyFault(cause)) =>
   new AwsError.AwsTransportError({
     message: `Reading the ${operation} response body failed: ${describe(cause)}`,
     cause,
@@ -314,7 +324,8 @@ export const bodyError = (operation: string, cause: unknown, reason: AwsError.Tr
 
 // Node's answer body (an IncomingMessage), recognised by shape so that nothing Node-specific is
 // loaded where the SDK answers with a web stream.
-const isNodeReadable = (u: unknown): u is Readable =>
+/** @internal */
+export const isNodeReadable = (u: unknown): u is Readable =>
   Predicate.hasProperty(u, "read") && typeof u.read === "function" &&
   Predicate.hasProperty(u, "on") && typeof u.on === "function" &&
   Predicate.hasProperty(u, "destroy") && typeof u.destroy === "function" &&
