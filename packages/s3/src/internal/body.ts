@@ -10,7 +10,7 @@ import * as Predicate from "effect/Predicate"
 import * as Stream from "effect/Stream"
 import { Readable } from "node:stream"
 import type * as S3Body from "../S3Body.js"
-import { bodyError, bodyStream, consumeBody } from "./transfer.js"
+import { bodyError, bodyStream, consumeBody } from "./bodyReader.js"
 
 /** @internal */
 export const TypeId: S3Body.TypeId = Symbol.for("@effect-boto/s3/S3Body") as S3Body.TypeId
