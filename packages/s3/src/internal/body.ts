@@ -10,7 +10,7 @@ import * as Predicate from "effect/Predicate"
 import * as Stream from "effect/Stream"
 import { Readable } from "node:stream"
 import type * as S3Body from "../S3Body.js"
-import { bodyError, bodyStream, consumeBody } from "./bodyReader.js"
+import { bodyError, bodyStream, concatBytes as concat, consumeBody } from "./bodyReader.js"
 
 /** @internal */
 export const TypeId: S3Body.TypeId = Symbol.for("@effect-boto/s3/S3Body") as S3Body.TypeId
@@ -57,17 +57,6 @@ const truncated = (operation: string, received: number, expected: number) =>
 
 const alreadyRead = (operation: string) =>
   transportError(operation, `The ${operation} response body was already read`, "Client")
-
-const concat = (chunks: ReadonlyArray<Uint8Array>, length: number): Uint8Array => {
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
-}
 
 const decoder = new TextDecoder()
 

@@ -246,3 +246,20 @@ export const consumeBody = (
     })
   })
 }
+
+/**
+ * The buffers one after another in one buffer (the one buffer itself when there is only one).
+ *
+ * @internal
+ */
+export const concatBytes = (chunks: Iterable<Uint8Array>, length: number): Uint8Array => {
+  const all = [...chunks]
+  if (all.length === 1 && all[0]!.length === length) return all[0]!
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const chunk of all) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}

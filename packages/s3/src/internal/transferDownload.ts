@@ -14,6 +14,7 @@ import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
 import { S3DownloadFailed } from "../S3Transfer.js"
 import * as Body from "./body.js"
+import { concatBytes as concat } from "./bodyReader.js"
 import * as internal from "./transfer.js"
 
 interface Context {
@@ -313,18 +314,6 @@ const receiver = (bytes: Uint8Array) => {
       offset += chunk.length
     }
   }
-}
-
-const concat = (chunks: Iterable<Uint8Array>, length: number): Uint8Array => {
-  const all = [...chunks]
-  if (all.length === 1 && all[0].length === length) return all[0]
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of all) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
 }
 
 const randomSuffix = (): string => {
