@@ -117,7 +117,9 @@ export type WithBody<O, K extends keyof O> = Omit<O, K> & { readonly [P in K]-?:
 /**
  * An output with its event stream member as a `Stream` of its events: what `selectObjectContent`
  * answers in `Payload`. The stream fails with `AwsTransportError` when the connection breaks or an
- * event does not parse; it is read once.
+ * event does not parse; it is read once. Unlike a `Body`, an event stream nobody reads is not
+ * released when idle: read it (or interrupt the read), else its connection stays open until the
+ * client's scope closes.
  *
  * @since 0.2.0
  * @category models

@@ -380,8 +380,8 @@ export const withEvents = <I, O, K extends keyof O & string, E>(
   })
 
 /**
- * A Node Readable fed by an Effect Stream: what the SDK sends when a `Body` is a Stream. It is
- * marked so that the client sends it once (see `streamedOnce`).
+ * A Node Readable fed by an Effect Stream: what the SDK sends when a `Body` is a Stream. Its
+ * class marks it, so that the client's `noRetryWhen(…, isStreamedInput)` sends it once.
  */
 class StreamedBody extends Readable {}
 
