@@ -355,6 +355,27 @@ describe("S3Body", () => {
         assert.isTrue(Either.isLeft(head))
       }))
 
+    it.scoped("a streamed Body is sent once: a 503 fails the call instead of resending an exhausted stream", () =>
+      Effect.gen(function*() {
+        const proxy = yield* FaultProxy.make(motoUrl())
+        const { bucket, s3 } = yield* withBucket({ maxAttempts: 3 }, proxy.url)
+        proxy.clear()
+        proxy.inject({ fault: { _tag: "Status", status: 503 }, times: 1, match: (r) => r.method === "PUT" })
+        const data = bytesOf(100_000)
+        const result = yield* Effect.either(
+          s3.putObject({ Bucket: bucket, Key: "once", Body: Stream.succeed(data), ContentLength: data.length }).pipe(
+            Effect.timeoutFail({ duration: "10 seconds", onTimeout: () => new Error("the upload hung") })
+          )
+        )
+        assert.isTrue(Either.isLeft(result))
+        if (Either.isLeft(result)) assert.instanceOf(result.left, AwsError.ServiceUnavailable)
+        // The SDK does not retry a request whose body is a stream.
+        assert.strictEqual(proxy.count((r) => r.method === "PUT"), 1)
+        // The same bytes as a Uint8Array keep the SDK's retries.
+        proxy.inject({ fault: { _tag: "Status", status: 503 }, times: 1, match: (r) => r.method === "PUT" })
+        yield* s3.putObject({ Bucket: bucket, Key: "retried", Body: data })
+      }))
+
     it.scoped("a Stream shorter than its ContentLength fails typed instead of hanging", () =>
       Effect.gen(function*() {
         const { bucket, s3 } = yield* withBucket()

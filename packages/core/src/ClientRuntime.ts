@@ -272,17 +272,3 @@ export const sdkRegion: (
 export const guardRetries: <I extends object, O extends object>(
   client: { readonly middlewareStack: MiddlewareStack<I, O> }
 ) => void = internal.guardRetries
-
-/**
- * Adds to an SDK client a middleware (named `name`) that makes every failed attempt of a request
- * whose input matches `predicate` final: the SDK does not retry it, and the call fails with what
- * the attempt failed with. For inputs that cannot be sent twice, such as a body streamed once.
- *
- * @since 0.2.0
- * @category utils
- */
-export const noRetryWhen: <I extends object, O extends object>(
-  client: { readonly middlewareStack: MiddlewareStack<I, O> },
-  name: string,
-  predicate: (input: unknown) => boolean
-) => void = internal.noRetryWhen

@@ -588,21 +588,3 @@ export const guardRetries = <I extends object, O extends object>(
     override: true
   })
 }
-
-/** @internal */
-export const noRetryWhen = <I extends object, O extends object>(
-  client: { readonly middlewareStack: MiddlewareStack<I, O> },
-  name: string,
-  predicate: (input: unknown) => boolean
-): void => {
-  const middleware: FinalizeRequestMiddleware<I, O> = (next) => async (args) => {
-    if (!predicate(args.input)) return next(args)
-    try {
-      return await next(args)
-    } catch (error) {
-      throw error instanceof NotRetried ? error : new NotRetried(error)
-    }
-  }
-  // Around each attempt, like the retry guard.
-  client.middlewareStack.add(middleware, { step: "finalizeRequest", priority: "low", name, override: true })
-}

@@ -380,16 +380,6 @@ export const withEvents = <I, O, K extends keyof O & string, E>(
   })
 
 /**
- * A Node Readable fed by an Effect Stream: what the SDK sends when a `Body` is a Stream. Its
- * class marks it, so that the client's `noRetryWhen(…, isStreamedInput)` sends it once.
- */
-class StreamedBody extends Readable {}
-
-/** @internal */
-export const isStreamedInput = (input: unknown): boolean =>
-  Predicate.isObject(input) && Object.values(input).some((value) => value instanceof StreamedBody)
-
-/**
  * An operation whose streaming input members also accept a `Stream<Uint8Array, E>` (with
  * `ContentLength`); the stream's failure fails the call with its own error, and a stream that
  * produces more or fewer bytes than `ContentLength` fails it with `AwsTransportError` (`Client`)
@@ -438,7 +428,7 @@ export const withStreamingInput = <I extends object, O, K extends keyof I & stri
       Stream.onError((cause) => Deferred.failCause(failed, cause))
     )
     const iterable = Stream.toAsyncIterableRuntime(checked, runtime)
-    const readable = new StreamedBody({ read() {} })
+    const readable = new Readable({ read() {} })
     const iterator = iterable[Symbol.asyncIterator]()
     // Pull the Stream as the socket drains the Readable.
     let pulling = false

@@ -10,7 +10,7 @@ import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
 // Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
 import { S3Client as Tag } from "../S3Client.js"
-import { isStreamedInput, type Settings } from "./body.js"
+import type { Settings } from "./body.js"
 import { decodeListings } from "./listEncoding.js"
 import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
@@ -61,9 +61,6 @@ export const fromSdk = (
   endpointUrl: Option.Option<string>,
   bodies: Settings = { readTimeout: undefined }
 ): S3Client.Service => {
-  // A Body streamed from an Effect Stream is sent once: a failed attempt is not retried (it
-  // would send an exhausted stream and wait for bytes that never come).
-  ClientRuntime.noRetryWhen(client, "effectBotoStreamedBodyOnce", isStreamedInput)
   const operations = makeOperations(client, { service: "S3", regionName, annotate, validate }, bodies)
   return {
     ...operations,
