@@ -75,8 +75,8 @@ const catchByTag = Effect.gen(function*() {
   yield* Console.log(`   getUser after delete: ${missing}`)
 })
 
-// 3. Predicates work on any error value. GetObject does not declare NoSuchBucket, so an absent
-// bucket comes back as AwsUnknownError with code "NoSuchBucket" — still "not found".
+// 3. Predicates work on any error value: an absent bucket is NoSuchBucket (a service-wide error,
+// in every bucket-addressed operation's union), and "not found".
 const predicates = Effect.gen(function*() {
   const s3 = yield* S3Client.S3Client
   const error = yield* s3.getObject({ Bucket: `${bucket}-absent`, Key: "k" }).pipe(Effect.flip)

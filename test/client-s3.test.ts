@@ -173,7 +173,7 @@ describe("S3Client against moto", () => {
         assert.strictEqual(result, "NoSuchBucket 404")
       }))
 
-    it.effect("NotFound from headObject and headBucket (a HEAD 404 has no body)", () =>
+    it.effect("NotFound from headObject and headBucket (a HEAD 404 has no body), code \"404\" as boto3's", () =>
       Effect.gen(function*() {
         const s3 = yield* S3Client.S3Client
         const bucket = unique("head")
@@ -182,23 +182,49 @@ describe("S3Client against moto", () => {
         assert.instanceOf(object, S3Error.NotFound)
         assert.strictEqual(object._tag, "NotFound")
         assert.strictEqual(object.statusCode, 404)
+        assert.strictEqual(object._tag === "NotFound" ? object.code : undefined, "404")
+        assert.include(object.message, "An error occurred (404) when calling the HeadObject operation")
         const missingBucket = yield* s3.headBucket({ Bucket: unique("absent") }).pipe(
           Effect.as("exists"),
-          Effect.catchTag("NotFound", (e) => Effect.succeed(`${e._tag} ${e.operation}`))
+          Effect.catchTag("NotFound", (e) => Effect.succeed(`${e._tag} ${e.code} ${e.operation}`))
         )
-        assert.strictEqual(missingBucket, "NotFound HeadBucket")
+        assert.strictEqual(missingBucket, "NotFound 404 HeadBucket")
       }))
 
     it.effect("a modelled exception the operation does not declare is AwsUnknownError with its code", () =>
       Effect.gen(function*() {
         const s3 = yield* S3Client.S3Client
-        // GetObject declares InvalidObjectState and NoSuchKey only; S3 answers NoSuchBucket.
-        const error = yield* s3.getObject({ Bucket: unique("absent"), Key: "k" }).pipe(Effect.flip)
+        const Bucket = unique("tagging")
+        yield* s3.createBucket({ Bucket })
+        // GetObjectTagging declares no NoSuchKey (nor does either model); S3 answers it.
+        const error = yield* s3.getObjectTagging({ Bucket, Key: "k" }).pipe(Effect.flip)
         assert.strictEqual(error._tag, "AwsUnknownError")
         if (error._tag !== "AwsUnknownError") return
-        assert.strictEqual(error.code, "NoSuchBucket")
+        assert.strictEqual(error.code, "NoSuchKey")
         assert.strictEqual(error.statusCode, 404)
         assert.isTrue(AwsError.isNotFound(error))
+      }))
+
+    it.effect("service-wide errors: NoSuchBucket on getObject, NoSuchKey on a copy source, NoSuchUpload", () =>
+      Effect.gen(function*() {
+        const s3 = yield* S3Client.S3Client
+        // The SDK's model declares neither for GetObject; S3 (and boto3) raise NoSuchBucket.
+        const missing = yield* s3.getObject({ Bucket: unique("absent"), Key: "k" }).pipe(
+          Effect.as("found"),
+          Effect.catchTag("NoSuchBucket", (e) => Effect.succeed(`${e._tag} ${e.code} ${e.statusCode}`))
+        )
+        assert.strictEqual(missing, "NoSuchBucket NoSuchBucket 404")
+        const Bucket = unique("copy")
+        yield* s3.createBucket({ Bucket })
+        const copy = yield* s3.copyObject({ Bucket, Key: "to", CopySource: `${Bucket}/nothing-here` }).pipe(Effect.flip)
+        assert.instanceOf(copy, S3Error.NoSuchKey)
+        const putMissing = yield* s3.putObject({ Bucket: unique("absent"), Key: "k", Body: "x" }).pipe(Effect.flip)
+        assert.instanceOf(putMissing, S3Error.NoSuchBucket)
+        const { UploadId } = yield* s3.createMultipartUpload({ Bucket, Key: "k" })
+        yield* s3.abortMultipartUpload({ Bucket, Key: "k", UploadId })
+        // (moto answers 500 to UploadPart on an aborted upload, so ListParts shows the addition.)
+        const parts = yield* s3.listParts({ Bucket, Key: "k", UploadId }).pipe(Effect.flip)
+        assert.instanceOf(parts, S3Error.NoSuchUpload)
       }))
   })
 

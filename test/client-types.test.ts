@@ -59,9 +59,28 @@ describe("generated client surface", () => {
     ))
 
   it("S3 error unions are exact", () => {
-    expectTypeOf<S3Error.GetObjectError["_tag"]>().toEqualTypeOf<"InvalidObjectState" | "NoSuchKey" | CommonTags>()
+    // The SDK's model plus the service-wide errors S3 raises (scripts/codegen/clients.mjs cites each).
+    expectTypeOf<S3Error.GetObjectError["_tag"]>().toEqualTypeOf<
+      "InvalidObjectState" | "NoSuchBucket" | "NoSuchKey" | CommonTags
+    >()
+    expectTypeOf<S3Error.CopyObjectError["_tag"]>().toEqualTypeOf<
+      "NoSuchBucket" | "NoSuchKey" | "ObjectNotInActiveTierError" | CommonTags
+    >()
+    expectTypeOf<S3Error.UploadPartCopyError["_tag"]>().toEqualTypeOf<
+      "NoSuchBucket" | "NoSuchKey" | "NoSuchUpload" | CommonTags
+    >()
+    expectTypeOf<S3Error.PutObjectError["_tag"]>().toEqualTypeOf<
+      | "EncryptionTypeMismatch"
+      | "InvalidRequest"
+      | "InvalidWriteOffset"
+      | "NoSuchBucket"
+      | "TooManyParts"
+      | CommonTags
+    >()
+    // A HEAD answer has no body: only NotFound, whatever botocore's model lists.
     expectTypeOf<S3Error.HeadObjectError["_tag"]>().toEqualTypeOf<"NotFound" | CommonTags>()
     expectTypeOf<S3Error.HeadBucketError["_tag"]>().toEqualTypeOf<"NotFound" | CommonTags>()
+    // Creating a bucket cannot meet a missing one.
     expectTypeOf<S3Error.CreateBucketError["_tag"]>().toEqualTypeOf<
       "BucketAlreadyExists" | "BucketAlreadyOwnedByYou" | CommonTags
     >()
@@ -72,6 +91,7 @@ describe("generated client surface", () => {
     expectTypeOf<S3Error.UpdateObjectEncryptionError>().toEqualTypeOf<
       | S3Error.AccessDenied
       | S3Error.InvalidRequest
+      | S3Error.NoSuchBucket
       | S3Error.NoSuchKey
       | Exclude<Common, AwsError.AccessDenied>
     >()
@@ -129,6 +149,17 @@ describe("generated client surface", () => {
           Exclude<S3Error.GetObjectError, S3Error.NoSuchKey>
         >
       >()
+      const bucketHandled = s3.getObject({ Bucket: "b", Key: "k" }).pipe(
+        Effect.catchTag("NoSuchBucket", () => Effect.succeed(undefined))
+      )
+      expectTypeOf(bucketHandled).toEqualTypeOf<
+        Effect.Effect<
+          S3Body.WithBody<SdkS3.GetObjectCommandOutput, "Body"> | undefined,
+          Exclude<S3Error.GetObjectError, S3Error.NoSuchBucket>
+        >
+      >()
+      // @ts-expect-error ListBuckets is addressed to no bucket: no NoSuchBucket
+      s3.listBuckets().pipe(Effect.catchTag("NoSuchBucket", () => Effect.void))
       // @ts-expect-error ListBuckets cannot fail with NoSuchKey
       s3.listBuckets().pipe(Effect.catchTag("NoSuchKey", () => Effect.void))
       // @ts-expect-error HeadObject fails with NotFound, not NoSuchKey

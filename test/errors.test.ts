@@ -174,6 +174,8 @@ describe("service errors", () => {
       assert.strictEqual(error.code, "403")
       assert.strictEqual(error.statusCode, 403)
       assert.match(error.message, /HTTP 403 without an error body/)
+      const bucket = yield* s3.headBucket({ Bucket: "b" }).pipe(Effect.flip)
+      assert.strictEqual(bucket._tag === "AccessDenied" ? bucket.code : bucket._tag, "403")
     }))
 })
 

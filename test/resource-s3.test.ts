@@ -300,6 +300,8 @@ describe("S3Resource against moto", () => {
         const bucket = yield* s3.createBucket({ Bucket: unique("missing") })
         const error = yield* Effect.flip(bucket.Object("nope").load())
         assert.strictEqual(error._tag, "NotFound")
+        // boto3's Error.Code for a body-less HEAD 404.
+        assert.strictEqual(error._tag === "NotFound" ? error.code : undefined, "404")
         const summaryError = yield* Effect.flip(s3.ObjectSummary(bucket.name, "nope").load())
         assert.strictEqual(summaryError._tag, "NotFound")
       }))

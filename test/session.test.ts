@@ -17,6 +17,7 @@ import * as NodeHttp from "node:http"
 import * as NodePath from "node:path"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { countingCredentialProcess, isolatedAwsEnv, nodeScript, writeProfiles } from "./support/profiles.js"
+import { stubServer } from "./support/stubServer.js"
 
 const credentialsOf = (options?: Session.Options) => Effect.flatMap(Session.make(options), (s) => s.getCredentials)
 
@@ -222,7 +223,7 @@ describe("Session credential sources", () => {
       assert.strictEqual(again.accessKeyId, credentials.accessKeyId)
     }))
 
-  it.scoped("assume role honours AWS_ENDPOINT_URL and the endpointUrl option", () =>
+  it.scoped("assume role honours AWS_ENDPOINT_URL; the endpointUrl option is for service clients only (boto3)", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv({ AWS_ENDPOINT_URL: motoUrl() })
       yield* writeProfiles(env, {
@@ -239,9 +240,16 @@ describe("Session credential sources", () => {
       const viaEnv = yield* credentialsOf({ profileName: "deploy", regionName: "eu-central-1" })
       assert.isTrue(viaEnv.accessKeyId.startsWith("ASIA"))
 
+      // The option's endpoint (a stub that records what it is sent) never receives the AssumeRole
+      // call signed with the source keys: STS goes to AWS_ENDPOINT_URL_STS.
       delete process.env["AWS_ENDPOINT_URL"]
-      const viaOption = yield* credentialsOf({ profileName: "deploy", endpointUrl: motoUrl() })
-      assert.isTrue(viaOption.accessKeyId.startsWith("ASIA"))
+      process.env["AWS_ENDPOINT_URL_STS"] = motoUrl()
+      const stub = yield* stubServer(() => ({ status: 500 }))
+      const session = yield* Session.make({ profileName: "deploy", endpointUrl: stub.url, regionName: "us-east-1" })
+      assert.deepStrictEqual(session.endpointFor("S3"), Option.some(stub.url))
+      const viaConfigured = yield* session.getCredentials
+      assert.isTrue(viaConfigured.accessKeyId.startsWith("ASIA"))
+      assert.strictEqual(stub.requests.length, 0)
     }))
 
   it.scoped("web identity from AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN through STS (moto)", () =>
@@ -256,9 +264,10 @@ describe("Session credential sources", () => {
       assert.isTrue(Option.isSome(credentials.sessionToken))
     }))
 
-  it.scoped("a profile with role_arn + web_identity_token_file assumes the role through STS (moto), to the endpointUrl option", () =>
+  it.scoped("a profile with role_arn + web_identity_token_file assumes the role through STS (moto), to the configured STS endpoint, not the endpointUrl option", () =>
     Effect.gen(function*() {
-      const env = yield* isolatedAwsEnv()
+      const env = yield* isolatedAwsEnv({ AWS_ENDPOINT_URL_STS: motoUrl() })
+      const stub = yield* stubServer(() => ({ status: 500 }))
       const tokenFile = NodePath.join(env.dir, "token")
       NodeFs.writeFileSync(tokenFile, "a-web-identity-token")
       yield* writeProfiles(env, {
@@ -269,8 +278,9 @@ describe("Session credential sources", () => {
           ""
         ].join("\n")
       })
-      const credentials = yield* credentialsOf({ profileName: "web", regionName: "us-east-1", endpointUrl: motoUrl() })
+      const credentials = yield* credentialsOf({ profileName: "web", regionName: "us-east-1", endpointUrl: stub.url })
       assert.isTrue(credentials.accessKeyId.startsWith("ASIA"), credentials.accessKeyId)
+      assert.strictEqual(stub.requests.length, 0)
     }))
 
   it.scoped("role_arn + credential_source = Environment assumes the role with the environment keys (moto)", () =>

@@ -82,6 +82,7 @@ describe("Waiter", () => {
         assert.include(error.message, "404")
         const last = error.lastError
         assert.isTrue(typeof last === "object" && last !== null && "_tag" in last && last._tag === "NotFound")
+        assert.isTrue(typeof last === "object" && last !== null && "code" in last && last.code === "404")
         assert.strictEqual(error.cause, last)
         assert.isUndefined(error.lastResponse)
 
@@ -285,7 +286,7 @@ describe("Waiter", () => {
         ).pipe(Effect.flip)
         assert.strictEqual(unmatched.reason, "UnexpectedError")
         assert.strictEqual(unmatched.attempts, 1)
-        assert.include(unmatched.message, "An error occurred (NotFound)")
+        assert.include(unmatched.message, "An error occurred (404)")
       }))
   })
 })

@@ -9,13 +9,21 @@ import { ESLint } from "eslint"
 import { readdir, readFile } from "node:fs/promises"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { policyOutputs } from "./validation.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const generator = "scripts/codegen/clients.mjs"
 
 const services = [
   { pkg: "s3", sdk: "@aws-sdk/client-s3", id: "S3", base: "S3ServiceException", client: "S3Client" },
-  { pkg: "iam", sdk: "@aws-sdk/client-iam", id: "IAM", base: "IAMServiceException", client: "IAMClient" }
+  {
+    pkg: "iam",
+    sdk: "@aws-sdk/client-iam",
+    id: "IAM",
+    base: "IAMServiceException",
+    client: "IAMClient",
+    policyDocuments: true
+  }
 ]
 
 // Tags of the errors every operation can raise (core AwsError). A modelled exception with one of
@@ -200,6 +208,123 @@ const streamingEntry = (c, plain) => {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Errors the service raises beyond the SDK's model, each with its source (cited in the docs).
+// botocore's model is read from the vendored copy (scripts/models/botocore).
+
+const botocoreDir = path.join(root, "scripts", "models", "botocore")
+
+// Operations answered by HEAD: the answer has no body, so S3 cannot send an error code in it (the
+// SDK names a 404 `NotFound`); an error class there would invite a catchTag that never fires.
+const headOperations = ["HeadBucket", "HeadObject"]
+
+const s3ErrorCodes = "S3 API Reference, Error responses (List of error codes)"
+
+// Per operation (command name): the extra errors and why each is there.
+const serviceWideErrors = async (service, commands) => {
+  const model = JSON.parse(await readFile(path.join(botocoreDir, `${service.pkg}-service-2.json`), "utf8"))
+  const version = (await readFile(path.join(botocoreDir, "VERSION"), "utf8")).split(" service models")[0]
+  const extra = new Map()
+  const add = (command, error, source) => {
+    if (command.errors.includes(error)) return
+    const list = extra.get(command.name) ?? []
+    if (!list.some((e) => e.error === error)) list.push({ error, source })
+    extra.set(command.name, list)
+  }
+  const skipped = new Map()
+  for (const command of commands) {
+    const op = model.operations[command.name]
+    if (op === undefined) continue
+    const members = op.input ? Object.keys(model.shapes[op.input.shape].members ?? {}) : []
+    // What botocore's model lists and the SDK's does not.
+    for (const { shape } of op.errors ?? []) {
+      if (command.errors.includes(shape)) continue
+      if (headOperations.includes(command.name)) {
+        skipped.set(command.name, [...(skipped.get(command.name) ?? []), shape])
+        continue
+      }
+      add(command, shape, `${version} ${service.pkg}-service-2.json lists it for ${command.name}`)
+    }
+    if (service.id !== "S3" || headOperations.includes(command.name)) continue
+    if (members.includes("Bucket") && command.name !== "CreateBucket") {
+      add(
+        command,
+        "NoSuchBucket",
+        `S3 answers it to any request addressed to a bucket that does not exist: ${s3ErrorCodes}`
+      )
+    }
+    if (members.includes("CopySource")) {
+      add(command, "NoSuchKey", `S3 answers it when the copy source does not exist: S3 API Reference, ${command.name}`)
+    }
+    if (members.includes("UploadId")) {
+      add(command, "NoSuchUpload", `S3 answers it for an unknown or finished multipart upload: ${s3ErrorCodes}`)
+    }
+  }
+  for (const list of extra.values()) list.sort((a, b) => byName(a.error, b.error))
+  return { extra, skipped }
+}
+
+// The commands with their service-wide errors merged in, and the doc text citing their sources.
+const withServiceWideErrors = async (service, sdk) => {
+  const { extra, skipped } = await serviceWideErrors(service, sdk.commands)
+  for (const [name, list] of extra) {
+    for (const { error } of list) {
+      if (!sdk.exceptions.has(error)) throw new Error(`${service.sdk}: ${name}: ${error} is not a modelled exception`)
+    }
+  }
+  const commands = sdk.commands.map((c) => {
+    const added = extra.get(c.name) ?? []
+    const notes = added.map(({ error, source }) => `\`${error}\` (${source})`)
+    const cannot = (skipped.get(c.name) ?? []).map((e) => `\`${e}\``)
+    return {
+      ...c,
+      modelled: c.errors,
+      errors: [...c.errors, ...added.map((a) => a.error)].sort(byName),
+      serviceWide: notes,
+      headOnly: cannot
+    }
+  })
+  return { ...sdk, commands }
+}
+
+const serviceWideDoc = (c) => {
+  const parts = []
+  if (c.serviceWide.length > 0) parts.push(` Beyond the SDK's model it can also fail with ${c.serviceWide.join("; ")}.`)
+  if (c.headOnly.length > 0) {
+    parts.push(
+      ` botocore's model also lists ${c.headOnly.join(", ")}, which a HEAD answer cannot carry (it has no body): ` +
+        `S3 answers \`NotFound\` (code "404").`
+    )
+  }
+  return parts.join("")
+}
+
+// ---------------------------------------------------------------------------------------------
+// IAM policy documents: the operations module takes its SDK types from sdkTypes.generated.ts
+// (policy documents decoded in outputs, objects accepted in inputs), and the operations that carry
+// policy documents encode / decode them around the SDK call (scripts/codegen/validation.mjs finds
+// them in botocore's model).
+
+const policyImports = (service) =>
+  service.policyDocuments
+    ? `import type * as SdkBase from "${service.sdk}"
+import * as Policies from "./policyDocument.js"
+import * as Sdk from "./sdkTypes.generated.js"`
+    : `import * as Sdk from "${service.sdk}"`
+
+const policySend = (service, policies, c) => {
+  if (!service.policyDocuments) return undefined
+  const encodes = policies.inputs[c.name] !== undefined
+  const decodes = policies.outputs[c.name] !== undefined
+  if (!encodes && !decodes) return undefined
+  const given = c.inputOptional ? "input ?? {}" : "input"
+  const input = encodes
+    ? `Policies.encodeInput<SdkBase.${c.name}CommandInput>("${c.name}", ${given})`
+    : given
+  const call = `client.send(new Sdk.${c.name}Command(${input}), options)`
+  return decodes ? `${call}.then((output) => Policies.decodeOutput("${c.name}", output))` : call
+}
+
 const header = (service, version) =>
   `// This file is generated by ${generator}. Do not edit.\n// Source: ${service.sdk} ${version}\n`
 
@@ -247,11 +372,11 @@ ${names.map((n) => `  | ${n}`).join("\n")}
       ? "AwsError.CommonError"
       : `Exclude<AwsError.CommonError, { readonly _tag: ${collisions.map((t) => `"${t}"`).join(" | ")} }>`
     const members = [...c.errors, common]
-    const declares = c.errors.length === 0
+    const declares = c.modelled.length === 0
       ? "declares no modelled exception"
-      : `declares ${c.errors.map((e) => `\`${e}\``).join(", ")}`
+      : `declares ${c.modelled.map((e) => `\`${e}\``).join(", ")}`
     lines.push(`/**
- * The errors of \`${c.method}\` (${c.name}), which ${declares}.
+ * The errors of \`${c.method}\` (${c.name}), which ${declares}.${serviceWideDoc(c)}
  *
  * @since 0.1.0
  * @category errors
@@ -262,10 +387,10 @@ export type ${c.name}Error = ${members.join(" | ")}
   return lines.join("\n")
 }
 
-const operationsModule = (service, sdk) => {
+const operationsModule = (service, sdk, policies) => {
   const iface = `${service.id}Operations`
   const lines = [header(service, sdk.version)]
-  lines.push(`import * as Sdk from "${service.sdk}"
+  lines.push(`${policyImports(service)}
 import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Effect from "effect/Effect"
 import * as ${service.id}Error from "../${service.id}Error.js"
@@ -312,9 +437,14 @@ export const makeOperations = (client: Sdk.${service.client}, binding: ClientRun
   }): ${iface} => ({`)
   const entries = sdk.commands.map((c) => {
     const errs = `[${c.errors.map((e) => `${service.id}Error.${e}`).join(", ")}]`
+    const send = policySend(service, policies, c)
     const input = c.inputOptional
-      ? `(input: Sdk.${c.name}CommandInput | undefined, options) =>\n      client.send(new Sdk.${c.name}Command(input ?? {}), options)`
-      : `(input: Sdk.${c.name}CommandInput, options) =>\n      client.send(new Sdk.${c.name}Command(input), options)`
+      ? `(input: Sdk.${c.name}CommandInput | undefined, options) =>\n      ${
+        send ?? `client.send(new Sdk.${c.name}Command(input ?? {}), options)`
+      }`
+      : `(input: Sdk.${c.name}CommandInput, options) =>\n      ${
+        send ?? `client.send(new Sdk.${c.name}Command(input), options)`
+      }`
     return `  ${c.method}: ${
       streamingEntry(
         c,
@@ -347,11 +477,12 @@ const format = async (eslint, rel, content) => {
 export async function generate() {
   const eslint = new ESLint({ cwd: root, fix: true })
   const outputs = []
+  const { found: policies } = await policyOutputs()
   for (const service of services) {
-    const sdk = await readSdk(service)
+    const sdk = await withServiceWideErrors(service, await readSdk(service))
     const files = [
       [`packages/${service.pkg}/src/${service.id}Error.ts`, errorsModule(service, sdk)],
-      [`packages/${service.pkg}/src/internal/operations.ts`, operationsModule(service, sdk)]
+      [`packages/${service.pkg}/src/internal/operations.ts`, operationsModule(service, sdk, policies)]
     ]
     for (const [rel, content] of files) outputs.push({ path: rel, content: await format(eslint, rel, content) })
   }

@@ -4,7 +4,7 @@
 //                                               `makePaginate`, which builds it over the operations
 //   packages/<pkg>/src/internal/waiters.ts      one Waiter.Spec per waiter, the `<Svc>WaitFor`
 //                                               interface (client.waitFor.*) and `makeWaitFor`
-// The models are read from $BOTO3_MODELS_DIR, else <repo>/../shared/reference/boto3, as
+// The models are read from $BOTO3_MODELS_DIR, else the vendored scripts/models/boto3, as
 // <service>-paginators-1.json and <service>-waiters-2.json (an optional
 // <service>-paginators-1.sdk-extras.json overrides the built-in non_aggregate_keys below).
 // Method names, input optionality and error types come from the operations interface that
@@ -36,6 +36,16 @@ const services = [
   { model: "iam", pkg: "iam", sdk: "@aws-sdk/client-iam", id: "IAM" }
 ]
 
+// IAM's generated modules take the SDK's types with policy documents decoded (see
+// scripts/codegen/validation.mjs and packages/iam/src/PolicyDocument.ts).
+const sdkTypes = (service) => (service.id === "IAM" ? "./sdkTypes.generated.js" : service.sdk)
+// The import of `Sdk`, placed where the formatter sorts it (packages first, relative paths last).
+const sdkImport = (service, place) => {
+  const from = sdkTypes(service)
+  const relative = from.startsWith(".")
+  return (place === "last") === relative ? `import type * as Sdk from "${from}"\n` : ""
+}
+
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
 const asArray = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])
 
@@ -48,7 +58,7 @@ const snake = (name) => {
 }
 
 const modelsDir = async () => {
-  const dir = process.env.BOTO3_MODELS_DIR ?? path.resolve(root, "..", "shared", "reference", "boto3")
+  const dir = process.env.BOTO3_MODELS_DIR ?? path.join(root, "scripts", "models", "boto3")
   for (const service of services) {
     for (const file of [`${service.model}-paginators-1.json`, `${service.model}-waiters-2.json`]) {
       try {
@@ -153,11 +163,10 @@ const paginatorsModule = (service, model, extras, ops) => {
   }
   const Svc = service.id
   const out = [header(service, ops.version, "paginators-1.json"), skippedNote(skipped, service, ops.version)]
-  out.push(`import type * as Sdk from "${service.sdk}"
-import * as Paginator from "@effect-boto/core/Paginator"
+  out.push(`${sdkImport(service, "first")}import * as Paginator from "@effect-boto/core/Paginator"
 import type * as ${Svc}Error from "../${Svc}Error.js"
 import type { ${Svc}Operations } from "./operations.js"
-
+${sdkImport(service, "last")}
 // Checks the model's member names against the SDK's input and output types at compile time.
 const spec = <Input, Output, Item>(
   spec: Paginator.Spec<Output, Item> & {
@@ -282,11 +291,10 @@ const waitersModule = (service, model, ops) => {
   const Svc = service.id
   const operations = [...new Set(ok.map((w) => w.op.method))].sort(byName)
   const out = [header(service, ops.version, "waiters-2.json"), skippedNote(skipped, service, ops.version)]
-  out.push(`import type * as Sdk from "${service.sdk}"
-import * as Waiter from "@effect-boto/core/Waiter"
+  out.push(`${sdkImport(service, "first")}import * as Waiter from "@effect-boto/core/Waiter"
 import type * as Effect from "effect/Effect"
 import type { ${Svc}Operations } from "./operations.js"
-`)
+${sdkImport(service, "last")}`)
   for (const w of ok) {
     const acceptors = w.acceptors.map((a) => {
       const fields = [

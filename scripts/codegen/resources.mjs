@@ -10,7 +10,7 @@
 // boto3's clash rule: load > identifiers > actions > sub-resources > references > collections >
 // waiters > attributes; the loser gets its category as a suffix (`rolesAttribute`).
 //
-// The models are read from $BOTO3_MODELS_DIR, else <repo>/../shared/reference/boto3, as
+// The models are read from $BOTO3_MODELS_DIR, else the vendored scripts/models/boto3, as
 // <service>-resources-1.json and <service>-paginators-1.json. The SDK types are read through the
 // TypeScript compiler API (member names and which members are required). Output is formatted with
 // dprint using the lint settings, so generated files pass the lint unchanged.
@@ -171,7 +171,7 @@ const services = [
 ]
 
 const modelsDir = async () => {
-  const dir = process.env.BOTO3_MODELS_DIR ?? path.resolve(root, "..", "shared", "reference", "boto3")
+  const dir = process.env.BOTO3_MODELS_DIR ?? path.join(root, "scripts", "models", "boto3")
   for (const service of services) {
     for (const file of [`${service.model}-resources-1.json`, `${service.model}-paginators-1.json`]) {
       try {
@@ -1438,7 +1438,8 @@ ${
   const usesRedacted = Object.keys(service.sensitive).length > 0
   const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n")
   const imports = [
-    `import type * as Sdk from ${str(service.sdk)}`,
+    // IAM: the SDK's types with policy documents decoded (scripts/codegen/validation.mjs).
+    `import type * as Sdk from ${str(service.id === "IAM" ? "./sdkTypes.generated.js" : service.sdk)}`,
     `import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"`,
     `import * as Collection from "@effect-boto/core/Collection"`,
     ...(body.includes("Paginator.make(")

@@ -17,6 +17,7 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type { CredentialsError, CredentialsProviderError, NoCredentials } from "./Credentials.js"
 import * as internal from "./internal/error.js"
+import { detachSdkError } from "./internal/sdkCause.js"
 
 /**
  * Marks every service error (modelled exceptions, the common service errors, `AwsUnknownError`).
@@ -41,7 +42,12 @@ export type ServiceErrorTypeId = typeof ServiceErrorTypeId
 export interface ServiceErrorFields {
   /** The service's message (or a description built from the status when the body had none). */
   readonly message: string
-  /** The exception the SDK threw. */
+  /**
+   * A detached copy of the exception the SDK threw: same class, message, stack, `$fault`,
+   * `$metadata` and body fields, but without the raw response (`$response`), the response body
+   * text and the signing diagnostics (`CanonicalRequest`, `StringToSign`, …), which repeat signed
+   * headers such as the session token or an SSE-C key.
+   */
   readonly cause: unknown
   /**
    * AWS's error code as sent (boto3's `Error.Code`), e.g. `"NoSuchKey"`, `"SlowDown"`, or IAM's
@@ -194,16 +200,19 @@ export class AwsTransportError extends Data.TaggedError("AwsTransportError")<{
 }> {}
 
 /**
- * The input was refused before anything was sent (boto3's `ParamValidationError`): an empty or
- * over-long S3 key, a malformed bucket name, a missing path parameter. `parameter` names the
- * input member; nothing reached the service, so retrying the same input fails the same way.
+ * The input was refused before anything was sent (boto3's `ParamValidationError`): a member that
+ * breaks one of boto3's rules from botocore's model (missing required member, wrong type, length
+ * or range out of bounds, a lone UTF-16 surrogate), an empty or over-long S3 key, a malformed
+ * bucket name, a missing path parameter. `parameter` names the input member by its path
+ * (`Tags[0].Key`) and `message` the rule, in boto3's words; nothing reached the service, so
+ * retrying the same input fails the same way.
  *
  * @since 0.1.0
  * @category errors
  */
 export class ParamValidationError extends Data.TaggedError("ParamValidationError")<{
   readonly message: string
-  /** The input member at fault, e.g. `"Key"`. */
+  /** The input member at fault, by its path, e.g. `"Key"`, `"Tags[0].Key"`. */
   readonly parameter: string
   readonly service: string
   readonly operation: string
@@ -447,7 +456,7 @@ export function fromSdkError(
       parameter,
       service: context.service,
       operation: context.operation,
-      cause: error
+      cause: detachSdkError(error)
     })
   }
   return transportError(error, context, "Client", name === "Error" ? undefined : name)
@@ -512,8 +521,10 @@ const serviceError = (
       ? stringField(error.Error, "Code")
       : undefined)
   // A body-less answer (S3 HEAD, a 403 from a proxy) has no code: the SDK names 404 `NotFound` and
-  // the rest `Unknown`; boto3 uses the status as the code, and so do we.
-  const bare = wireCode === undefined && (name === undefined || name === "Unknown" || name === "UnknownError")
+  // the rest `Unknown`; boto3 uses the status as the code ("404", "403"), and so do we. The class
+  // (`_tag`) still follows the SDK's name, so a HEAD 404 is `NotFound` with code "404".
+  const bare = wireCode === undefined &&
+    (name === undefined || name === "Unknown" || name === "UnknownError" || (name === "NotFound" && statusCode === 404))
   const code = bare ? (statusCode !== undefined ? String(statusCode) : "Unknown") : (wireCode ?? name ?? "Unknown")
   const sdkName = name ?? code
   const requestId = metadata !== undefined ? stringField(metadata, "requestId") : undefined
@@ -527,7 +538,7 @@ const serviceError = (
     statusCode === 429 || (statusCode !== undefined && statusCode >= 500)
   const fields: ServiceErrorFields = {
     message: `An error occurred (${code}) when calling the ${context.operation} operation: ${detail}`,
-    cause: error,
+    cause: detachSdkError(error),
     code,
     statusCode,
     requestId,
@@ -561,7 +572,7 @@ const transportError = (
     message: `${reasonText[reason]} when calling the ${context.service} ${context.operation} operation: ${
       describe(error)
     }`,
-    cause: error,
+    cause: detachSdkError(error),
     reason,
     code,
     service: context.service,

@@ -23,6 +23,7 @@ import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type * as AwsError from "./AwsError.js"
 import * as internal from "./internal/client.js"
+import * as validation from "./internal/validation.js"
 import type * as Session from "./Session.js"
 
 /**
@@ -149,7 +150,62 @@ export interface Binding {
    * `AwsError.ParamValidationError` (S3: empty or over-long keys, malformed bucket names).
    */
   readonly validate?: ((operation: string, input: unknown) => ParamProblem | undefined) | undefined
+  /**
+   * boto3's input rules of every operation (generated from botocore's model), checked after
+   * `validate`; each operation compiles its rules on its first call.
+   */
+  readonly rules?: ValidationRules | undefined
 }
+
+/**
+ * One shape's input rule: boto3's checks of a value of that shape (type, required members,
+ * lengths in code points, numeric range). `policyDocument` is a string or a JSON object; `any` is
+ * not checked (a member the SDK types differently from botocore).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ValidationRule =
+  | {
+    readonly type: "string" | "policyDocument" | "integer" | "float" | "blob"
+    readonly min?: number
+    readonly max?: number
+  }
+  | { readonly type: "boolean" | "timestamp" | "any" }
+  | { readonly type: "list"; readonly member: number; readonly min?: number; readonly max?: number }
+  | { readonly type: "map"; readonly key: number; readonly value: number; readonly min?: number; readonly max?: number }
+  | {
+    readonly type: "structure"
+    /** Each member's name and the index of its rule in `ValidationRules.shapes`. */
+    readonly members: ReadonlyArray<readonly [string, number]>
+    readonly required?: ReadonlyArray<string>
+    /** A tagged union: exactly one member must be set. */
+    readonly union?: boolean
+  }
+
+/**
+ * A service's input rules: the rules of its shapes, and each operation's input shape (an index
+ * into `shapes`). Generated data (`scripts/codegen/validation.mjs`), run by `makeValidator`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ValidationRules {
+  readonly shapes: ReadonlyArray<ValidationRule>
+  readonly operations: Readonly<Record<string, number>>
+}
+
+/**
+ * Checks inputs against `rules` as boto3's ParamValidator does, before anything is sent: the
+ * first problem's path (`Tags[0].Key`) and every problem's rule, or `undefined`. Each operation's
+ * check is compiled once, on its first use.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeValidator: (
+  rules: ValidationRules
+) => (operation: string, input: unknown) => ParamProblem | undefined = validation.makeValidator
 
 /**
  * What `Binding.validate` found wrong with an input.

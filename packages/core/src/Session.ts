@@ -56,10 +56,20 @@ export interface Options {
   readonly secretAccessKey?: string | Redacted.Redacted<string> | undefined
   /** Wrapped in `Redacted` at once when given as a string; needs both keys. */
   readonly sessionToken?: string | Redacted.Redacted<string> | undefined
-  /** One endpoint for every service of this session (also the STS calls of assume-role). */
+  /**
+   * One endpoint for every service client of this session. As in boto3, it is not used by the
+   * credential provider: the STS calls of assume-role and web identity go to
+   * `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's `[services ...]` section or AWS.
+   * A URL with a user name or password in it fails with `InvalidEndpoint`.
+   */
   readonly endpointUrl?: string | undefined
   /** Client defaults handed to every client built from this session. */
   readonly config?: ClientConfig | undefined
+  /**
+   * How long a profile's `credential_process` program may run before it is ended and resolving
+   * fails (default: 60 seconds).
+   */
+  readonly credentialProcessTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -141,6 +151,19 @@ export class ConfigFileError extends Data.TaggedError("ConfigFileError")<{
 }> {}
 
 /**
+ * The `endpointUrl` option cannot be used: it holds a user name or password
+ * (`http://user:pass@host`), which would be dropped silently and shown wherever the URL is printed.
+ * `endpointUrl` is the URL without them.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class InvalidEndpoint extends Data.TaggedError("InvalidEndpoint")<{
+  readonly message: string
+  readonly endpointUrl: string
+}> {}
+
+/**
  * The `Config` given to `layerConfig` could not be loaded (a missing or invalid value).
  *
  * @since 0.1.0
@@ -157,7 +180,7 @@ export class SessionConfigError extends Data.TaggedError("SessionConfigError")<{
  * @since 0.1.0
  * @category errors
  */
-export type SessionError = ProfileNotFound | PartialCredentials | ConfigFileError
+export type SessionError = ProfileNotFound | PartialCredentials | ConfigFileError | InvalidEndpoint
 
 export type { Credentials, CredentialsError }
 
@@ -169,7 +192,8 @@ export type { Credentials, CredentialsError }
  * Fails with `ProfileNotFound` when a profile named by the options, `AWS_DEFAULT_PROFILE` or
  * `AWS_PROFILE` is in neither file; with `PartialCredentials` when the options, the environment
  * (when it would be used) or the profile hold half a key pair; with `ConfigFileError` when a shared
- * file cannot be read or is not INI. Missing credentials are not an error here: `getCredentials`
+ * file cannot be read, is larger than 4 MiB or is not INI; with `InvalidEndpoint` when `endpointUrl`
+ * holds a user name or password. Missing credentials are not an error here: `getCredentials`
  * fails with `NoCredentials` at first use, like boto3.
  *
  * Credential order (boto3's): explicit keys > environment variables (skipped when `profileName`
@@ -177,7 +201,10 @@ export type { Credentials, CredentialsError }
  * shared files (static keys, `role_arn` + `source_profile` or `credential_source` through STS,
  * `credential_process`, SSO) > container endpoint > EC2 instance metadata (off when
  * `AWS_EC2_METADATA_DISABLED=true`). Credentials are cached and refreshed 5 minutes before they
- * expire. STS calls made for a role go to `endpointFor("STS")` in the Session's region.
+ * expire. STS calls made for a role go to the configured STS endpoint (`AWS_ENDPOINT_URL_STS`,
+ * `AWS_ENDPOINT_URL`, the config file; not the `endpointUrl` option) in the Session's region.
+ * A `credential_process` profile's program is ended after `credentialProcessTimeout` (default 60
+ * seconds) or when every fiber waiting for its credentials is interrupted.
  *
  * @since 0.1.0
  * @category constructors

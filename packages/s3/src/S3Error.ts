@@ -209,28 +209,28 @@ export type S3Error =
   | UnsupportedMediaType
 
 /**
- * The errors of `abortMultipartUpload` (AbortMultipartUpload), which declares `NoSuchUpload`.
+ * The errors of `abortMultipartUpload` (AbortMultipartUpload), which declares `NoSuchUpload`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type AbortMultipartUploadError = NoSuchUpload | AwsError.CommonError
+export type AbortMultipartUploadError = NoSuchBucket | NoSuchUpload | AwsError.CommonError
 
 /**
- * The errors of `completeMultipartUpload` (CompleteMultipartUpload), which declares no modelled exception.
+ * The errors of `completeMultipartUpload` (CompleteMultipartUpload), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)); `NoSuchUpload` (S3 answers it for an unknown or finished multipart upload: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type CompleteMultipartUploadError = AwsError.CommonError
+export type CompleteMultipartUploadError = NoSuchBucket | NoSuchUpload | AwsError.CommonError
 
 /**
- * The errors of `copyObject` (CopyObject), which declares `ObjectNotInActiveTierError`.
+ * The errors of `copyObject` (CopyObject), which declares `ObjectNotInActiveTierError`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)); `NoSuchKey` (S3 answers it when the copy source does not exist: S3 API Reference, CopyObject).
  *
  * @since 0.1.0
  * @category errors
  */
-export type CopyObjectError = ObjectNotInActiveTierError | AwsError.CommonError
+export type CopyObjectError = NoSuchBucket | NoSuchKey | ObjectNotInActiveTierError | AwsError.CommonError
 
 /**
  * The errors of `createBucket` (CreateBucket), which declares `BucketAlreadyExists`, `BucketAlreadyOwnedByYou`.
@@ -241,28 +241,28 @@ export type CopyObjectError = ObjectNotInActiveTierError | AwsError.CommonError
 export type CreateBucketError = BucketAlreadyExists | BucketAlreadyOwnedByYou | AwsError.CommonError
 
 /**
- * The errors of `createBucketMetadataConfiguration` (CreateBucketMetadataConfiguration), which declares no modelled exception.
+ * The errors of `createBucketMetadataConfiguration` (CreateBucketMetadataConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type CreateBucketMetadataConfigurationError = AwsError.CommonError
+export type CreateBucketMetadataConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `createBucketMetadataTableConfiguration` (CreateBucketMetadataTableConfiguration), which declares no modelled exception.
+ * The errors of `createBucketMetadataTableConfiguration` (CreateBucketMetadataTableConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type CreateBucketMetadataTableConfigurationError = AwsError.CommonError
+export type CreateBucketMetadataTableConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `createMultipartUpload` (CreateMultipartUpload), which declares no modelled exception.
+ * The errors of `createMultipartUpload` (CreateMultipartUpload), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type CreateMultipartUploadError = AwsError.CommonError
+export type CreateMultipartUploadError = NoSuchBucket | AwsError.CommonError
 
 /**
  * The errors of `createSession` (CreateSession), which declares `NoSuchBucket`.
@@ -273,132 +273,132 @@ export type CreateMultipartUploadError = AwsError.CommonError
 export type CreateSessionError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucket` (DeleteBucket), which declares no modelled exception.
+ * The errors of `deleteBucket` (DeleteBucket), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketError = AwsError.CommonError
+export type DeleteBucketError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketAnalyticsConfiguration` (DeleteBucketAnalyticsConfiguration), which declares no modelled exception.
+ * The errors of `deleteBucketAnalyticsConfiguration` (DeleteBucketAnalyticsConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketAnalyticsConfigurationError = AwsError.CommonError
+export type DeleteBucketAnalyticsConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketCors` (DeleteBucketCors), which declares no modelled exception.
+ * The errors of `deleteBucketCors` (DeleteBucketCors), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketCorsError = AwsError.CommonError
+export type DeleteBucketCorsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketEncryption` (DeleteBucketEncryption), which declares no modelled exception.
+ * The errors of `deleteBucketEncryption` (DeleteBucketEncryption), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketEncryptionError = AwsError.CommonError
+export type DeleteBucketEncryptionError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketIntelligentTieringConfiguration` (DeleteBucketIntelligentTieringConfiguration), which declares no modelled exception.
+ * The errors of `deleteBucketIntelligentTieringConfiguration` (DeleteBucketIntelligentTieringConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketIntelligentTieringConfigurationError = AwsError.CommonError
+export type DeleteBucketIntelligentTieringConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketInventoryConfiguration` (DeleteBucketInventoryConfiguration), which declares no modelled exception.
+ * The errors of `deleteBucketInventoryConfiguration` (DeleteBucketInventoryConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketInventoryConfigurationError = AwsError.CommonError
+export type DeleteBucketInventoryConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketLifecycle` (DeleteBucketLifecycle), which declares no modelled exception.
+ * The errors of `deleteBucketLifecycle` (DeleteBucketLifecycle), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketLifecycleError = AwsError.CommonError
+export type DeleteBucketLifecycleError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketMetadataConfiguration` (DeleteBucketMetadataConfiguration), which declares no modelled exception.
+ * The errors of `deleteBucketMetadataConfiguration` (DeleteBucketMetadataConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketMetadataConfigurationError = AwsError.CommonError
+export type DeleteBucketMetadataConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketMetadataTableConfiguration` (DeleteBucketMetadataTableConfiguration), which declares no modelled exception.
+ * The errors of `deleteBucketMetadataTableConfiguration` (DeleteBucketMetadataTableConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketMetadataTableConfigurationError = AwsError.CommonError
+export type DeleteBucketMetadataTableConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketMetricsConfiguration` (DeleteBucketMetricsConfiguration), which declares no modelled exception.
+ * The errors of `deleteBucketMetricsConfiguration` (DeleteBucketMetricsConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketMetricsConfigurationError = AwsError.CommonError
+export type DeleteBucketMetricsConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketOwnershipControls` (DeleteBucketOwnershipControls), which declares no modelled exception.
+ * The errors of `deleteBucketOwnershipControls` (DeleteBucketOwnershipControls), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketOwnershipControlsError = AwsError.CommonError
+export type DeleteBucketOwnershipControlsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketPolicy` (DeleteBucketPolicy), which declares no modelled exception.
+ * The errors of `deleteBucketPolicy` (DeleteBucketPolicy), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketPolicyError = AwsError.CommonError
+export type DeleteBucketPolicyError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketReplication` (DeleteBucketReplication), which declares no modelled exception.
+ * The errors of `deleteBucketReplication` (DeleteBucketReplication), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketReplicationError = AwsError.CommonError
+export type DeleteBucketReplicationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketTagging` (DeleteBucketTagging), which declares no modelled exception.
+ * The errors of `deleteBucketTagging` (DeleteBucketTagging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketTaggingError = AwsError.CommonError
+export type DeleteBucketTaggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteBucketWebsite` (DeleteBucketWebsite), which declares no modelled exception.
+ * The errors of `deleteBucketWebsite` (DeleteBucketWebsite), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteBucketWebsiteError = AwsError.CommonError
+export type DeleteBucketWebsiteError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteObject` (DeleteObject), which declares no modelled exception.
+ * The errors of `deleteObject` (DeleteObject), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteObjectError = AwsError.CommonError
+export type DeleteObjectError = NoSuchBucket | AwsError.CommonError
 
 /**
  * The errors of `deleteObjectAnnotation` (DeleteObjectAnnotation), which declares `NoSuchBucket`, `NoSuchKey`.
@@ -409,228 +409,228 @@ export type DeleteObjectError = AwsError.CommonError
 export type DeleteObjectAnnotationError = NoSuchBucket | NoSuchKey | AwsError.CommonError
 
 /**
- * The errors of `deleteObjectTagging` (DeleteObjectTagging), which declares no modelled exception.
+ * The errors of `deleteObjectTagging` (DeleteObjectTagging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteObjectTaggingError = AwsError.CommonError
+export type DeleteObjectTaggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deleteObjects` (DeleteObjects), which declares no modelled exception.
+ * The errors of `deleteObjects` (DeleteObjects), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeleteObjectsError = AwsError.CommonError
+export type DeleteObjectsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `deletePublicAccessBlock` (DeletePublicAccessBlock), which declares no modelled exception.
+ * The errors of `deletePublicAccessBlock` (DeletePublicAccessBlock), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type DeletePublicAccessBlockError = AwsError.CommonError
+export type DeletePublicAccessBlockError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketAbac` (GetBucketAbac), which declares no modelled exception.
+ * The errors of `getBucketAbac` (GetBucketAbac), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketAbacError = AwsError.CommonError
+export type GetBucketAbacError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketAccelerateConfiguration` (GetBucketAccelerateConfiguration), which declares no modelled exception.
+ * The errors of `getBucketAccelerateConfiguration` (GetBucketAccelerateConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketAccelerateConfigurationError = AwsError.CommonError
+export type GetBucketAccelerateConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketAcl` (GetBucketAcl), which declares no modelled exception.
+ * The errors of `getBucketAcl` (GetBucketAcl), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketAclError = AwsError.CommonError
+export type GetBucketAclError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketAnalyticsConfiguration` (GetBucketAnalyticsConfiguration), which declares no modelled exception.
+ * The errors of `getBucketAnalyticsConfiguration` (GetBucketAnalyticsConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketAnalyticsConfigurationError = AwsError.CommonError
+export type GetBucketAnalyticsConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketCors` (GetBucketCors), which declares no modelled exception.
+ * The errors of `getBucketCors` (GetBucketCors), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketCorsError = AwsError.CommonError
+export type GetBucketCorsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketEncryption` (GetBucketEncryption), which declares no modelled exception.
+ * The errors of `getBucketEncryption` (GetBucketEncryption), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketEncryptionError = AwsError.CommonError
+export type GetBucketEncryptionError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketIntelligentTieringConfiguration` (GetBucketIntelligentTieringConfiguration), which declares no modelled exception.
+ * The errors of `getBucketIntelligentTieringConfiguration` (GetBucketIntelligentTieringConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketIntelligentTieringConfigurationError = AwsError.CommonError
+export type GetBucketIntelligentTieringConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketInventoryConfiguration` (GetBucketInventoryConfiguration), which declares no modelled exception.
+ * The errors of `getBucketInventoryConfiguration` (GetBucketInventoryConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketInventoryConfigurationError = AwsError.CommonError
+export type GetBucketInventoryConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketLifecycleConfiguration` (GetBucketLifecycleConfiguration), which declares no modelled exception.
+ * The errors of `getBucketLifecycleConfiguration` (GetBucketLifecycleConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketLifecycleConfigurationError = AwsError.CommonError
+export type GetBucketLifecycleConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketLocation` (GetBucketLocation), which declares no modelled exception.
+ * The errors of `getBucketLocation` (GetBucketLocation), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketLocationError = AwsError.CommonError
+export type GetBucketLocationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketLogging` (GetBucketLogging), which declares no modelled exception.
+ * The errors of `getBucketLogging` (GetBucketLogging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketLoggingError = AwsError.CommonError
+export type GetBucketLoggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketMetadataConfiguration` (GetBucketMetadataConfiguration), which declares no modelled exception.
+ * The errors of `getBucketMetadataConfiguration` (GetBucketMetadataConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketMetadataConfigurationError = AwsError.CommonError
+export type GetBucketMetadataConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketMetadataTableConfiguration` (GetBucketMetadataTableConfiguration), which declares no modelled exception.
+ * The errors of `getBucketMetadataTableConfiguration` (GetBucketMetadataTableConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketMetadataTableConfigurationError = AwsError.CommonError
+export type GetBucketMetadataTableConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketMetricsConfiguration` (GetBucketMetricsConfiguration), which declares no modelled exception.
+ * The errors of `getBucketMetricsConfiguration` (GetBucketMetricsConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketMetricsConfigurationError = AwsError.CommonError
+export type GetBucketMetricsConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketNotificationConfiguration` (GetBucketNotificationConfiguration), which declares no modelled exception.
+ * The errors of `getBucketNotificationConfiguration` (GetBucketNotificationConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketNotificationConfigurationError = AwsError.CommonError
+export type GetBucketNotificationConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketOwnershipControls` (GetBucketOwnershipControls), which declares no modelled exception.
+ * The errors of `getBucketOwnershipControls` (GetBucketOwnershipControls), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketOwnershipControlsError = AwsError.CommonError
+export type GetBucketOwnershipControlsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketPolicy` (GetBucketPolicy), which declares no modelled exception.
+ * The errors of `getBucketPolicy` (GetBucketPolicy), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketPolicyError = AwsError.CommonError
+export type GetBucketPolicyError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketPolicyStatus` (GetBucketPolicyStatus), which declares no modelled exception.
+ * The errors of `getBucketPolicyStatus` (GetBucketPolicyStatus), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketPolicyStatusError = AwsError.CommonError
+export type GetBucketPolicyStatusError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketReplication` (GetBucketReplication), which declares no modelled exception.
+ * The errors of `getBucketReplication` (GetBucketReplication), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketReplicationError = AwsError.CommonError
+export type GetBucketReplicationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketRequestPayment` (GetBucketRequestPayment), which declares no modelled exception.
+ * The errors of `getBucketRequestPayment` (GetBucketRequestPayment), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketRequestPaymentError = AwsError.CommonError
+export type GetBucketRequestPaymentError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketTagging` (GetBucketTagging), which declares no modelled exception.
+ * The errors of `getBucketTagging` (GetBucketTagging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketTaggingError = AwsError.CommonError
+export type GetBucketTaggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketVersioning` (GetBucketVersioning), which declares no modelled exception.
+ * The errors of `getBucketVersioning` (GetBucketVersioning), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketVersioningError = AwsError.CommonError
+export type GetBucketVersioningError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getBucketWebsite` (GetBucketWebsite), which declares no modelled exception.
+ * The errors of `getBucketWebsite` (GetBucketWebsite), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetBucketWebsiteError = AwsError.CommonError
+export type GetBucketWebsiteError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getObject` (GetObject), which declares `InvalidObjectState`, `NoSuchKey`.
+ * The errors of `getObject` (GetObject), which declares `InvalidObjectState`, `NoSuchKey`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectError = InvalidObjectState | NoSuchKey | AwsError.CommonError
+export type GetObjectError = InvalidObjectState | NoSuchBucket | NoSuchKey | AwsError.CommonError
 
 /**
- * The errors of `getObjectAcl` (GetObjectAcl), which declares `NoSuchKey`.
+ * The errors of `getObjectAcl` (GetObjectAcl), which declares `NoSuchKey`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectAclError = NoSuchKey | AwsError.CommonError
+export type GetObjectAclError = NoSuchBucket | NoSuchKey | AwsError.CommonError
 
 /**
  * The errors of `getObjectAnnotation` (GetObjectAnnotation), which declares `NoSuchAnnotation`, `NoSuchBucket`, `NoSuchKey`.
@@ -641,63 +641,63 @@ export type GetObjectAclError = NoSuchKey | AwsError.CommonError
 export type GetObjectAnnotationError = NoSuchAnnotation | NoSuchBucket | NoSuchKey | AwsError.CommonError
 
 /**
- * The errors of `getObjectAttributes` (GetObjectAttributes), which declares `NoSuchKey`.
+ * The errors of `getObjectAttributes` (GetObjectAttributes), which declares `NoSuchKey`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectAttributesError = NoSuchKey | AwsError.CommonError
+export type GetObjectAttributesError = NoSuchBucket | NoSuchKey | AwsError.CommonError
 
 /**
- * The errors of `getObjectLegalHold` (GetObjectLegalHold), which declares no modelled exception.
+ * The errors of `getObjectLegalHold` (GetObjectLegalHold), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectLegalHoldError = AwsError.CommonError
+export type GetObjectLegalHoldError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getObjectLockConfiguration` (GetObjectLockConfiguration), which declares no modelled exception.
+ * The errors of `getObjectLockConfiguration` (GetObjectLockConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectLockConfigurationError = AwsError.CommonError
+export type GetObjectLockConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getObjectRetention` (GetObjectRetention), which declares no modelled exception.
+ * The errors of `getObjectRetention` (GetObjectRetention), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectRetentionError = AwsError.CommonError
+export type GetObjectRetentionError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getObjectTagging` (GetObjectTagging), which declares no modelled exception.
+ * The errors of `getObjectTagging` (GetObjectTagging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectTaggingError = AwsError.CommonError
+export type GetObjectTaggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getObjectTorrent` (GetObjectTorrent), which declares no modelled exception.
+ * The errors of `getObjectTorrent` (GetObjectTorrent), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetObjectTorrentError = AwsError.CommonError
+export type GetObjectTorrentError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `getPublicAccessBlock` (GetPublicAccessBlock), which declares no modelled exception.
+ * The errors of `getPublicAccessBlock` (GetPublicAccessBlock), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type GetPublicAccessBlockError = AwsError.CommonError
+export type GetPublicAccessBlockError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `headBucket` (HeadBucket), which declares `NotFound`.
+ * The errors of `headBucket` (HeadBucket), which declares `NotFound`. botocore's model also lists `NoSuchBucket`, which a HEAD answer cannot carry (it has no body): S3 answers `NotFound` (code "404").
  *
  * @since 0.1.0
  * @category errors
@@ -705,7 +705,7 @@ export type GetPublicAccessBlockError = AwsError.CommonError
 export type HeadBucketError = NotFound | AwsError.CommonError
 
 /**
- * The errors of `headObject` (HeadObject), which declares `NotFound`.
+ * The errors of `headObject` (HeadObject), which declares `NotFound`. botocore's model also lists `NoSuchKey`, which a HEAD answer cannot carry (it has no body): S3 answers `NotFound` (code "404").
  *
  * @since 0.1.0
  * @category errors
@@ -713,36 +713,36 @@ export type HeadBucketError = NotFound | AwsError.CommonError
 export type HeadObjectError = NotFound | AwsError.CommonError
 
 /**
- * The errors of `listBucketAnalyticsConfigurations` (ListBucketAnalyticsConfigurations), which declares no modelled exception.
+ * The errors of `listBucketAnalyticsConfigurations` (ListBucketAnalyticsConfigurations), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListBucketAnalyticsConfigurationsError = AwsError.CommonError
+export type ListBucketAnalyticsConfigurationsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `listBucketIntelligentTieringConfigurations` (ListBucketIntelligentTieringConfigurations), which declares no modelled exception.
+ * The errors of `listBucketIntelligentTieringConfigurations` (ListBucketIntelligentTieringConfigurations), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListBucketIntelligentTieringConfigurationsError = AwsError.CommonError
+export type ListBucketIntelligentTieringConfigurationsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `listBucketInventoryConfigurations` (ListBucketInventoryConfigurations), which declares no modelled exception.
+ * The errors of `listBucketInventoryConfigurations` (ListBucketInventoryConfigurations), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListBucketInventoryConfigurationsError = AwsError.CommonError
+export type ListBucketInventoryConfigurationsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `listBucketMetricsConfigurations` (ListBucketMetricsConfigurations), which declares no modelled exception.
+ * The errors of `listBucketMetricsConfigurations` (ListBucketMetricsConfigurations), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListBucketMetricsConfigurationsError = AwsError.CommonError
+export type ListBucketMetricsConfigurationsError = NoSuchBucket | AwsError.CommonError
 
 /**
  * The errors of `listBuckets` (ListBuckets), which declares no modelled exception.
@@ -761,12 +761,12 @@ export type ListBucketsError = AwsError.CommonError
 export type ListDirectoryBucketsError = AwsError.CommonError
 
 /**
- * The errors of `listMultipartUploads` (ListMultipartUploads), which declares no modelled exception.
+ * The errors of `listMultipartUploads` (ListMultipartUploads), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListMultipartUploadsError = AwsError.CommonError
+export type ListMultipartUploadsError = NoSuchBucket | AwsError.CommonError
 
 /**
  * The errors of `listObjectAnnotations` (ListObjectAnnotations), which declares `InvalidPrefix`, `NoSuchBucket`, `NoSuchKey`.
@@ -777,12 +777,12 @@ export type ListMultipartUploadsError = AwsError.CommonError
 export type ListObjectAnnotationsError = InvalidPrefix | NoSuchBucket | NoSuchKey | AwsError.CommonError
 
 /**
- * The errors of `listObjectVersions` (ListObjectVersions), which declares no modelled exception.
+ * The errors of `listObjectVersions` (ListObjectVersions), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListObjectVersionsError = AwsError.CommonError
+export type ListObjectVersionsError = NoSuchBucket | AwsError.CommonError
 
 /**
  * The errors of `listObjects` (ListObjects), which declares `NoSuchBucket`.
@@ -801,167 +801,167 @@ export type ListObjectsError = NoSuchBucket | AwsError.CommonError
 export type ListObjectsV2Error = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `listParts` (ListParts), which declares no modelled exception.
+ * The errors of `listParts` (ListParts), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)); `NoSuchUpload` (S3 answers it for an unknown or finished multipart upload: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type ListPartsError = AwsError.CommonError
+export type ListPartsError = NoSuchBucket | NoSuchUpload | AwsError.CommonError
 
 /**
- * The errors of `putBucketAbac` (PutBucketAbac), which declares no modelled exception.
+ * The errors of `putBucketAbac` (PutBucketAbac), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketAbacError = AwsError.CommonError
+export type PutBucketAbacError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketAccelerateConfiguration` (PutBucketAccelerateConfiguration), which declares no modelled exception.
+ * The errors of `putBucketAccelerateConfiguration` (PutBucketAccelerateConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketAccelerateConfigurationError = AwsError.CommonError
+export type PutBucketAccelerateConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketAcl` (PutBucketAcl), which declares no modelled exception.
+ * The errors of `putBucketAcl` (PutBucketAcl), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketAclError = AwsError.CommonError
+export type PutBucketAclError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketAnalyticsConfiguration` (PutBucketAnalyticsConfiguration), which declares no modelled exception.
+ * The errors of `putBucketAnalyticsConfiguration` (PutBucketAnalyticsConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketAnalyticsConfigurationError = AwsError.CommonError
+export type PutBucketAnalyticsConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketCors` (PutBucketCors), which declares no modelled exception.
+ * The errors of `putBucketCors` (PutBucketCors), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketCorsError = AwsError.CommonError
+export type PutBucketCorsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketEncryption` (PutBucketEncryption), which declares no modelled exception.
+ * The errors of `putBucketEncryption` (PutBucketEncryption), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketEncryptionError = AwsError.CommonError
+export type PutBucketEncryptionError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketIntelligentTieringConfiguration` (PutBucketIntelligentTieringConfiguration), which declares no modelled exception.
+ * The errors of `putBucketIntelligentTieringConfiguration` (PutBucketIntelligentTieringConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketIntelligentTieringConfigurationError = AwsError.CommonError
+export type PutBucketIntelligentTieringConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketInventoryConfiguration` (PutBucketInventoryConfiguration), which declares no modelled exception.
+ * The errors of `putBucketInventoryConfiguration` (PutBucketInventoryConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketInventoryConfigurationError = AwsError.CommonError
+export type PutBucketInventoryConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketLifecycleConfiguration` (PutBucketLifecycleConfiguration), which declares no modelled exception.
+ * The errors of `putBucketLifecycleConfiguration` (PutBucketLifecycleConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketLifecycleConfigurationError = AwsError.CommonError
+export type PutBucketLifecycleConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketLogging` (PutBucketLogging), which declares no modelled exception.
+ * The errors of `putBucketLogging` (PutBucketLogging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketLoggingError = AwsError.CommonError
+export type PutBucketLoggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketMetricsConfiguration` (PutBucketMetricsConfiguration), which declares no modelled exception.
+ * The errors of `putBucketMetricsConfiguration` (PutBucketMetricsConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketMetricsConfigurationError = AwsError.CommonError
+export type PutBucketMetricsConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketNotificationConfiguration` (PutBucketNotificationConfiguration), which declares no modelled exception.
+ * The errors of `putBucketNotificationConfiguration` (PutBucketNotificationConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketNotificationConfigurationError = AwsError.CommonError
+export type PutBucketNotificationConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketOwnershipControls` (PutBucketOwnershipControls), which declares no modelled exception.
+ * The errors of `putBucketOwnershipControls` (PutBucketOwnershipControls), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketOwnershipControlsError = AwsError.CommonError
+export type PutBucketOwnershipControlsError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketPolicy` (PutBucketPolicy), which declares no modelled exception.
+ * The errors of `putBucketPolicy` (PutBucketPolicy), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketPolicyError = AwsError.CommonError
+export type PutBucketPolicyError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketReplication` (PutBucketReplication), which declares no modelled exception.
+ * The errors of `putBucketReplication` (PutBucketReplication), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketReplicationError = AwsError.CommonError
+export type PutBucketReplicationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketRequestPayment` (PutBucketRequestPayment), which declares no modelled exception.
+ * The errors of `putBucketRequestPayment` (PutBucketRequestPayment), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketRequestPaymentError = AwsError.CommonError
+export type PutBucketRequestPaymentError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketTagging` (PutBucketTagging), which declares no modelled exception.
+ * The errors of `putBucketTagging` (PutBucketTagging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketTaggingError = AwsError.CommonError
+export type PutBucketTaggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketVersioning` (PutBucketVersioning), which declares no modelled exception.
+ * The errors of `putBucketVersioning` (PutBucketVersioning), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketVersioningError = AwsError.CommonError
+export type PutBucketVersioningError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putBucketWebsite` (PutBucketWebsite), which declares no modelled exception.
+ * The errors of `putBucketWebsite` (PutBucketWebsite), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutBucketWebsiteError = AwsError.CommonError
+export type PutBucketWebsiteError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putObject` (PutObject), which declares `EncryptionTypeMismatch`, `InvalidRequest`, `InvalidWriteOffset`, `TooManyParts`.
+ * The errors of `putObject` (PutObject), which declares `EncryptionTypeMismatch`, `InvalidRequest`, `InvalidWriteOffset`, `TooManyParts`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
@@ -970,16 +970,17 @@ export type PutObjectError =
   | EncryptionTypeMismatch
   | InvalidRequest
   | InvalidWriteOffset
+  | NoSuchBucket
   | TooManyParts
   | AwsError.CommonError
 
 /**
- * The errors of `putObjectAcl` (PutObjectAcl), which declares `NoSuchKey`.
+ * The errors of `putObjectAcl` (PutObjectAcl), which declares `NoSuchKey`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutObjectAclError = NoSuchKey | AwsError.CommonError
+export type PutObjectAclError = NoSuchBucket | NoSuchKey | AwsError.CommonError
 
 /**
  * The errors of `putObjectAnnotation` (PutObjectAnnotation), which declares `AnnotationLimitExceeded`, `AnnotationNameTooLong`, `InvalidAnnotationName`, `InvalidRequest`, `NoSuchBucket`, `NoSuchKey`, `UnsupportedMediaType`.
@@ -998,68 +999,68 @@ export type PutObjectAnnotationError =
   | AwsError.CommonError
 
 /**
- * The errors of `putObjectLegalHold` (PutObjectLegalHold), which declares no modelled exception.
+ * The errors of `putObjectLegalHold` (PutObjectLegalHold), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutObjectLegalHoldError = AwsError.CommonError
+export type PutObjectLegalHoldError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putObjectLockConfiguration` (PutObjectLockConfiguration), which declares no modelled exception.
+ * The errors of `putObjectLockConfiguration` (PutObjectLockConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutObjectLockConfigurationError = AwsError.CommonError
+export type PutObjectLockConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putObjectRetention` (PutObjectRetention), which declares no modelled exception.
+ * The errors of `putObjectRetention` (PutObjectRetention), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutObjectRetentionError = AwsError.CommonError
+export type PutObjectRetentionError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putObjectTagging` (PutObjectTagging), which declares no modelled exception.
+ * The errors of `putObjectTagging` (PutObjectTagging), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutObjectTaggingError = AwsError.CommonError
+export type PutObjectTaggingError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `putPublicAccessBlock` (PutPublicAccessBlock), which declares no modelled exception.
+ * The errors of `putPublicAccessBlock` (PutPublicAccessBlock), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type PutPublicAccessBlockError = AwsError.CommonError
+export type PutPublicAccessBlockError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `renameObject` (RenameObject), which declares `IdempotencyParameterMismatch`.
+ * The errors of `renameObject` (RenameObject), which declares `IdempotencyParameterMismatch`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type RenameObjectError = IdempotencyParameterMismatch | AwsError.CommonError
+export type RenameObjectError = IdempotencyParameterMismatch | NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `restoreObject` (RestoreObject), which declares `ObjectAlreadyInActiveTierError`.
+ * The errors of `restoreObject` (RestoreObject), which declares `ObjectAlreadyInActiveTierError`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type RestoreObjectError = ObjectAlreadyInActiveTierError | AwsError.CommonError
+export type RestoreObjectError = NoSuchBucket | ObjectAlreadyInActiveTierError | AwsError.CommonError
 
 /**
- * The errors of `selectObjectContent` (SelectObjectContent), which declares no modelled exception.
+ * The errors of `selectObjectContent` (SelectObjectContent), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type SelectObjectContentError = AwsError.CommonError
+export type SelectObjectContentError = NoSuchBucket | AwsError.CommonError
 
 /**
  * The errors of `updateBucketMetadataAnnotationTableConfiguration` (UpdateBucketMetadataAnnotationTableConfiguration), which declares no modelled exception.
@@ -1070,23 +1071,23 @@ export type SelectObjectContentError = AwsError.CommonError
 export type UpdateBucketMetadataAnnotationTableConfigurationError = AwsError.CommonError
 
 /**
- * The errors of `updateBucketMetadataInventoryTableConfiguration` (UpdateBucketMetadataInventoryTableConfiguration), which declares no modelled exception.
+ * The errors of `updateBucketMetadataInventoryTableConfiguration` (UpdateBucketMetadataInventoryTableConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type UpdateBucketMetadataInventoryTableConfigurationError = AwsError.CommonError
+export type UpdateBucketMetadataInventoryTableConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `updateBucketMetadataJournalTableConfiguration` (UpdateBucketMetadataJournalTableConfiguration), which declares no modelled exception.
+ * The errors of `updateBucketMetadataJournalTableConfiguration` (UpdateBucketMetadataJournalTableConfiguration), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type UpdateBucketMetadataJournalTableConfigurationError = AwsError.CommonError
+export type UpdateBucketMetadataJournalTableConfigurationError = NoSuchBucket | AwsError.CommonError
 
 /**
- * The errors of `updateObjectEncryption` (UpdateObjectEncryption), which declares `AccessDenied`, `InvalidRequest`, `NoSuchKey`.
+ * The errors of `updateObjectEncryption` (UpdateObjectEncryption), which declares `AccessDenied`, `InvalidRequest`, `NoSuchKey`. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
@@ -1094,24 +1095,25 @@ export type UpdateBucketMetadataJournalTableConfigurationError = AwsError.Common
 export type UpdateObjectEncryptionError =
   | AccessDenied
   | InvalidRequest
+  | NoSuchBucket
   | NoSuchKey
   | Exclude<AwsError.CommonError, { readonly _tag: "AccessDenied" }>
 
 /**
- * The errors of `uploadPart` (UploadPart), which declares no modelled exception.
+ * The errors of `uploadPart` (UploadPart), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)); `NoSuchUpload` (S3 answers it for an unknown or finished multipart upload: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type UploadPartError = AwsError.CommonError
+export type UploadPartError = NoSuchBucket | NoSuchUpload | AwsError.CommonError
 
 /**
- * The errors of `uploadPartCopy` (UploadPartCopy), which declares no modelled exception.
+ * The errors of `uploadPartCopy` (UploadPartCopy), which declares no modelled exception. Beyond the SDK's model it can also fail with `NoSuchBucket` (S3 answers it to any request addressed to a bucket that does not exist: S3 API Reference, Error responses (List of error codes)); `NoSuchKey` (S3 answers it when the copy source does not exist: S3 API Reference, UploadPartCopy); `NoSuchUpload` (S3 answers it for an unknown or finished multipart upload: S3 API Reference, Error responses (List of error codes)).
  *
  * @since 0.1.0
  * @category errors
  */
-export type UploadPartCopyError = AwsError.CommonError
+export type UploadPartCopyError = NoSuchBucket | NoSuchKey | NoSuchUpload | AwsError.CommonError
 
 /**
  * The errors of `writeGetObjectResponse` (WriteGetObjectResponse), which declares no modelled exception.

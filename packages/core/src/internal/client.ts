@@ -26,6 +26,9 @@ import type * as ClientRuntime from "../ClientRuntime.js"
 import * as Credentials from "../Credentials.js"
 import * as Session from "../Session.js"
 import { CredentialsFailure, NotRetried } from "./error.js"
+import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
+import { withoutUserInfo } from "./session.js"
+import { compileOperation, type InputCheck } from "./validation.js"
 
 const noopLogger: Logger = {
   trace: () => {},
@@ -83,17 +86,48 @@ const secretMembers: ReadonlySet<string> = new Set([
   "x-amz-server-side-encryption-customer-key",
   "x-amz-copy-source-server-side-encryption-customer-key",
   "ssecustomerkey",
-  "copysourcessecustomerkey"
+  "copysourcessecustomerkey",
+  // S3's SignatureDoesNotMatch body repeats the canonical request, signed secret headers included.
+  "canonicalrequest",
+  "canonicalrequestbytes",
+  "stringtosign",
+  "stringtosignbytes",
+  "signatureprovided"
 ])
+
+// A secret header's value inside a string (a canonical request, a header dump): `name:value`.
+const secretHeaderLine =
+  /(x-amz-security-token|x-amz-(?:copy-source-)?server-side-encryption-customer-key(?:-md5)?|authorization)([ \t]*[:=][ \t]*)[^\r\n&]*/gi
+
+// The string values held under secret member names anywhere in `value` (an SSE-C key in the
+// input, the header the SDK derived from it), with their base64 forms: they are scrubbed wherever
+// else they appear in the same log entry.
+const secretValues = (value: unknown): Array<string> => {
+  const found: Array<string> = []
+  const seen = new WeakSet<object>()
+  const visit = (u: unknown, depth: number): void => {
+    if (typeof u !== "object" || u === null || seen.has(u) || depth > 8 || Redacted.isRedacted(u)) return
+    if (u instanceof Uint8Array || (Predicate.hasProperty(u, "pipe") && !Array.isArray(u))) return
+    seen.add(u)
+    for (const [key, member] of Object.entries(u)) {
+      if (secretMembers.has(key.toLowerCase()) && typeof member === "string" && member.length >= 8) {
+        found.push(member, Buffer.from(member, "utf8").toString("base64"))
+      } else visit(member, depth + 1)
+    }
+  }
+  visit(value, 0)
+  return found
+}
 
 const REDACTED = "<redacted>"
 
 /** @internal */
 export const redactForLog = (value: unknown, secrets: ReadonlyArray<string>): unknown => {
   const seen = new WeakMap<object, unknown>()
+  const known = [...secrets, ...secretValues(value)]
   const scrub = (text: string): string => {
-    let out = text
-    for (const secret of secrets) if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED)
+    let out = text.replace(secretHeaderLine, `$1$2${REDACTED}`)
+    for (const secret of known) if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED)
     return out
   }
   const walk = (u: unknown, depth: number): unknown => {
@@ -165,12 +199,34 @@ const endpointConfig = (serviceId: string, endpoint: string): string | Provider<
   try {
     const url = new URL(endpoint)
     if (url.protocol !== "http:" && url.protocol !== "https:") problem = `the scheme must be http or https`
+    else if (url.username !== "" || url.password !== "") problem = "it holds a user name or password"
   } catch {
     problem = "it is not an absolute URL"
   }
   if (problem === undefined) return endpoint
-  const message = `Invalid endpoint URL ${JSON.stringify(endpoint)} for ${serviceId}: ${problem}`
+  // Never the user name or password of the URL.
+  const message = `Invalid endpoint URL ${JSON.stringify(withoutUserInfo(endpoint))} for ${serviceId}: ${problem}`
   return () => Promise.reject(new Error(message))
+}
+
+// Said once per client, at the first credentials it signs with.
+const insecureWarning = (
+  runtime: Runtime.Runtime<never>,
+  serviceId: string,
+  endpoint: string
+): (() => void) | undefined => {
+  const host = insecureHost(endpoint)
+  if (host === undefined) return undefined
+  let warned = false
+  return () => {
+    if (warned) return
+    warned = true
+    Runtime.runSync(runtime)(
+      Effect.logWarning(insecureMessage(`${serviceId} requests`, host)).pipe(
+        Effect.annotateLogs("aws.service", serviceId)
+      )
+    )
+  }
 }
 
 const defined = <A>(a: A | undefined, b: A | undefined): A | undefined => (b !== undefined ? b : a)
@@ -261,7 +317,9 @@ export function resolve(
     const endpoint = Option.getOrUndefined(endpointUrl)
     // The latest keys the SDK signed with, only to scrub them from routed SDK logs.
     let secrets: ReadonlyArray<string> = []
+    const warnInsecure = endpoint !== undefined ? insecureWarning(runtime, serviceId, endpoint) : undefined
     const remember = (identity: AwsCredentialIdentity) => {
+      warnInsecure?.()
       secrets = identity.sessionToken !== undefined
         ? [identity.secretAccessKey, identity.sessionToken]
         : [identity.secretAccessKey]
@@ -282,7 +340,9 @@ export function resolve(
         : {}),
       ...(handler !== undefined ? { requestHandler: handler } : {})
     }
-    return { serviceId, regionName, endpointUrl, config, sdkConfig }
+    // What the client shows (`endpointUrl`, its toJSON) never holds a user name or password; a URL
+    // with them fails every call (see endpointConfig).
+    return { serviceId, regionName, endpointUrl: Option.map(endpointUrl, withoutUserInfo), config, sdkConfig }
   })
 }
 
@@ -388,6 +448,9 @@ export const makeOperation = <
   const spanOptions: Tracer.SpanOptions = { kind: "client", attributes, captureStackTrace: false }
   const annotate = binding.annotate
   const validate = binding.validate
+  const rules = binding.rules
+  // Compiled on the first call: building a client compiles nothing.
+  let checkInput: InputCheck | undefined
 
   const markFailed = (span: Tracer.Span | undefined, error: E): void => {
     if (span === undefined) return
@@ -506,6 +569,11 @@ export const makeOperation = <
     if (span !== undefined && annotate !== undefined) annotate(span, input)
     const problem = validate !== undefined ? validate(operation, input) : undefined
     if (problem !== undefined) return invalid(problem, span)
+    if (rules !== undefined) {
+      checkInput ??= compileOperation(rules, operation)
+      const ruleProblem = checkInput(input)
+      if (ruleProblem !== undefined) return invalid(ruleProblem, span)
+    }
     const effect = call(input, span)
     return options?.timeout === undefined
       ? effect

@@ -1,11 +1,13 @@
 import * as Config from "effect/Config"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import {
+  InvalidEndpoint,
   type Options,
   PartialCredentials,
   ProfileNotFound,
@@ -15,7 +17,7 @@ import {
   type SessionError
 } from "../Session.js"
 import * as InternalCredentials from "./credentials.js"
-import { type ExplicitKeys, makeChain, profileKind } from "./sessionCredentials.js"
+import { type EnvSecrets, type ExplicitKeys, makeChain, profileKind } from "./sessionCredentials.js"
 import * as SessionFiles from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
 
@@ -69,9 +71,9 @@ const explicitKeys = (options: Options): Effect.Effect<Option.Option<ExplicitKey
   )
 }
 
-const envPartial = (env: SessionFiles.Env): Effect.Effect<void, PartialCredentials> => {
+const envPartial = (env: SessionFiles.Env, secrets: EnvSecrets): Effect.Effect<void, PartialCredentials> => {
   const hasKey = envValue(env, "AWS_ACCESS_KEY_ID") !== undefined
-  const hasSecret = envValue(env, "AWS_SECRET_ACCESS_KEY") !== undefined
+  const hasSecret = Option.isSome(secrets.secretAccessKey)
   if (hasKey === hasSecret) return Effect.void
   const missing = hasKey ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID"
   return Effect.fail(
@@ -90,14 +92,61 @@ const endpointEnvName = (serviceId: string): string =>
 /** Key of a service in a `[services name]` section: the service id lower-cased, spaces as `_`. */
 const servicesKey = (serviceId: string): string => serviceId.trim().toLowerCase().replace(/[\s-]+/g, "_")
 
+const defaultCredentialProcessTimeout = Duration.seconds(60)
+
 const isTrue = (value: string | undefined): boolean => value?.trim().toLowerCase() === "true"
+
+const secretEnvNames: ReadonlySet<string> = new Set([
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN"
+])
+
+/**
+ * The part of the environment a Session reads: the `AWS_*` variables, with the secret ones kept
+ * apart and `Redacted`. Nothing else of `process.env` (other programs' tokens, passwords) is kept.
+ */
+const snapshotEnv = (source: NodeJS.ProcessEnv): { readonly env: SessionFiles.Env; readonly secrets: EnvSecrets } => {
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(source)) {
+    if (name.startsWith("AWS_") && !secretEnvNames.has(name) && value !== undefined) env[name] = value
+  }
+  const secret = (name: string): Option.Option<Redacted.Redacted<string>> =>
+    Option.map(Option.fromNullable(nonEmpty(source[name])), (value) => Redacted.make(value))
+  return {
+    env,
+    secrets: {
+      secretAccessKey: secret("AWS_SECRET_ACCESS_KEY"),
+      sessionToken: Option.orElse(secret("AWS_SESSION_TOKEN"), () => secret("AWS_SECURITY_TOKEN"))
+    }
+  }
+}
+
+/**
+ * An endpoint with a user name or password in it (`http://user:pass@host`) is refused: the SDK
+ * would drop them silently, and the URL would be printed with them (options, messages).
+ *
+ * @internal
+ */
+export const hasUserInfo = (endpoint: string): boolean => {
+  try {
+    const url = new URL(endpoint)
+    return url.username !== "" || url.password !== ""
+  } catch {
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(endpoint)
+  }
+}
+
+/** The endpoint without the user name and password, to show in a message. @internal */
+export const withoutUserInfo = (endpoint: string): string =>
+  endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1")
 
 /** @internal */
 export const make: (options?: Options) => Effect.Effect<Service, SessionError> = Effect.fn("Session.make")(
   function*(options: Options = {}) {
     // One snapshot of the environment: validation, region, endpoints and the credential chain all
     // read the same values, whatever happens to process.env later.
-    const env: SessionFiles.Env = { ...process.env }
+    const { env, secrets: envSecrets } = snapshotEnv(process.env)
     const files = yield* SessionFiles.load(env)
 
     // boto3 (K2): profile_name > AWS_DEFAULT_PROFILE > AWS_PROFILE > "default".
@@ -114,9 +163,9 @@ export const make: (options?: Options) => Effect.Effect<Service, SessionError> =
 
     const explicit = yield* explicitKeys(options)
     const envConsulted = Option.isNone(explicit) && optionProfile === undefined
-    if (envConsulted) yield* envPartial(env)
+    if (envConsulted) yield* envPartial(env, envSecrets)
     const envSupplies = envConsulted &&
-      envValue(env, "AWS_ACCESS_KEY_ID") !== undefined && envValue(env, "AWS_SECRET_ACCESS_KEY") !== undefined
+      envValue(env, "AWS_ACCESS_KEY_ID") !== undefined && Option.isSome(envSecrets.secretAccessKey)
     // Static keys of the profile, when the chain would get to them: half a pair is a mistake the
     // SDK would skip silently.
     if (Option.isNone(explicit) && !envSupplies && profileKind(profileData) === undefined) {
@@ -138,28 +187,43 @@ export const make: (options?: Options) => Effect.Effect<Service, SessionError> =
     )
 
     const endpointUrl = Option.fromNullable(nonEmpty(options.endpointUrl))
+    if (Option.isSome(endpointUrl) && hasUserInfo(endpointUrl.value)) {
+      return yield* new InvalidEndpoint({
+        message: `The endpointUrl option ${
+          JSON.stringify(withoutUserInfo(endpointUrl.value))
+        } holds a user name or password; pass credentials as Session options, not in the URL`,
+        endpointUrl: withoutUserInfo(endpointUrl.value)
+      })
+    }
     const ignoreConfigured = isTrue(envValue(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) ||
       isTrue(profileData["ignore_configured_endpoint_urls"])
     const servicesSection = profileData["services"] === undefined
       ? undefined
       : files.configFile[`services.${profileData["services"]}`]
-    const endpointFor = (serviceId: string): Option.Option<string> => {
-      if (Option.isSome(endpointUrl) || ignoreConfigured) return endpointUrl
-      return Option.fromNullable(
+    // The endpoint configured outside the options (environment, config file), as boto3 resolves it.
+    const configuredEndpoint = (serviceId: string): Option.Option<string> =>
+      ignoreConfigured ? Option.none() : Option.fromNullable(
         envValue(env, endpointEnvName(serviceId)) ?? envValue(env, "AWS_ENDPOINT_URL") ??
           nonEmpty(servicesSection?.[`${servicesKey(serviceId)}.endpoint_url`]) ??
           nonEmpty(profileData["endpoint_url"])
       )
-    }
+    const endpointFor = (serviceId: string): Option.Option<string> =>
+      Option.isSome(endpointUrl) ? endpointUrl : configuredEndpoint(serviceId)
 
     const credentialChain = makeChain({
       env,
+      envSecrets,
       files,
       profileName,
       profileFromOption: optionProfile !== undefined,
       explicit,
       regionName,
-      stsEndpoint: endpointFor("STS")
+      // As in boto3, the endpointUrl option is for the service clients: the credential provider's
+      // STS calls (signed with the source keys) go to the configured STS endpoint, or to AWS.
+      stsEndpoint: configuredEndpoint("STS"),
+      credentialProcessTimeout: options.credentialProcessTimeout === undefined
+        ? defaultCredentialProcessTimeout
+        : Duration.decode(options.credentialProcessTimeout)
     })
 
     const fields: Service = {

@@ -22,9 +22,13 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
 import { CredentialsProviderError, NoCredentials } from "../Credentials.js"
 import type * as Credentials from "../Credentials.js"
+import { makeRunner } from "./credentialProcess.js"
 import * as InternalCredentials from "./credentials.js"
+import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
+import { detachSdkError } from "./sdkCause.js"
 import type { Env, SharedFiles } from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
 
@@ -88,13 +92,13 @@ export const toCredentialsError = (error: unknown, tried: ReadonlyArray<string>)
     ? new CredentialsProviderError({
       message: `Credentials from ${error.description} could not be resolved: ${causeMessage(error.cause)}`,
       source: error.source,
-      cause: error.cause
+      cause: detachSdkError(error.cause)
     })
     : new NoCredentials({
       message: tried.length === 0
         ? "Unable to locate credentials: no credential source is configured"
         : `Unable to locate credentials. Tried: ${tried.join("; ")}`,
-      cause: error instanceof SourceEmpty ? error.cause : error
+      cause: detachSdkError(error instanceof SourceEmpty ? error.cause : error)
     })
 
 /** The credential type a profile declares, in the order the SDK's `fromIni` checks them. @internal */
@@ -116,9 +120,16 @@ export interface ExplicitKeys {
   readonly sessionToken: Option.Option<Redacted.Redacted<string>>
 }
 
+/** The secret variables of the environment, kept apart from the other ones. @internal */
+export interface EnvSecrets {
+  readonly secretAccessKey: Option.Option<Redacted.Redacted<string>>
+  readonly sessionToken: Option.Option<Redacted.Redacted<string>>
+}
+
 /** @internal */
 export interface ChainInput {
   readonly env: Env
+  readonly envSecrets: EnvSecrets
   readonly files: SharedFiles
   readonly profileName: string
   /** The profile was named through the `profileName` option: the environment is skipped. */
@@ -126,6 +137,7 @@ export interface ChainInput {
   readonly explicit: Option.Option<ExplicitKeys>
   readonly regionName: Option.Option<string>
   readonly stsEndpoint: Option.Option<string>
+  readonly credentialProcessTimeout: Duration.Duration
 }
 
 /** @internal */
@@ -143,6 +155,21 @@ const accountIdOfArn = (arn: string | undefined): string | undefined => {
 export const makeChain = (input: ChainInput): Chain => {
   const { env, files, profileName } = input
   const sources: Array<Source> = []
+  const processes = makeRunner()
+  // STS calls signed with the source credentials over plain http to another machine: one warning.
+  const stsInsecureHost = Option.flatMapNullable(input.stsEndpoint, insecureHost)
+  // The runtime of the latest getCredentials call, to log with the caller's loggers.
+  let callerRuntime: Runtime.Runtime<never> | undefined
+  let stsWarned = false
+  const usingSts = (provider: Provider): Provider => () => {
+    if (!stsWarned && Option.isSome(stsInsecureHost) && callerRuntime !== undefined) {
+      stsWarned = true
+      Runtime.runSync(callerRuntime)(
+        Effect.logWarning(insecureMessage("STS requests for credentials", stsInsecureHost.value))
+      )
+    }
+    return provider()
+  }
 
   // The STS calls of assume-role and web identity go where the Session sends STS requests, in its
   // region, so that a local endpoint (moto) or a custom one is honoured.
@@ -153,39 +180,38 @@ export const makeChain = (input: ChainInput): Chain => {
 
   if (Option.isSome(input.explicit)) {
     const keys = input.explicit.value
-    const identity = InternalCredentials.toSdkIdentity(InternalCredentials.make({
+    // Kept Redacted; the SDK's plain identity is made when a request is signed.
+    const credentials = InternalCredentials.make({
       accessKeyId: keys.accessKeyId,
       secretAccessKey: keys.secretAccessKey,
       sessionToken: Option.getOrUndefined(keys.sessionToken)
-    }))
+    })
     sources.push({
       name: "explicit",
       description: "the keys given to the Session",
       selected: true,
-      provider: () => Promise.resolve(identity)
+      provider: () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
     })
   } else {
     // Environment variables, read from the snapshot taken when the Session was built (the same
     // values `PartialCredentials` was checked against), so that a Session never changes its
     // credentials because something else edited process.env later.
     const accessKeyId = envValue(env, "AWS_ACCESS_KEY_ID")
-    const secretAccessKey = envValue(env, "AWS_SECRET_ACCESS_KEY")
-    if (!input.profileFromOption && accessKeyId !== undefined && secretAccessKey !== undefined) {
+    const secretAccessKey = input.envSecrets.secretAccessKey
+    if (!input.profileFromOption && accessKeyId !== undefined && Option.isSome(secretAccessKey)) {
       const expiration = envValue(env, "AWS_CREDENTIAL_EXPIRATION")
-      const sessionToken = envValue(env, "AWS_SESSION_TOKEN") ?? envValue(env, "AWS_SECURITY_TOKEN")
-      const accountId = envValue(env, "AWS_ACCOUNT_ID")
-      const identity: AwsCredentialIdentity = {
+      const credentials = InternalCredentials.make({
         accessKeyId,
-        secretAccessKey,
-        ...(sessionToken !== undefined ? { sessionToken } : {}),
-        ...(expiration !== undefined ? { expiration: new Date(expiration) } : {}),
-        ...(accountId !== undefined ? { accountId } : {})
-      }
+        secretAccessKey: secretAccessKey.value,
+        sessionToken: Option.getOrUndefined(input.envSecrets.sessionToken),
+        expiration: expiration !== undefined ? new Date(expiration) : undefined,
+        accountId: envValue(env, "AWS_ACCOUNT_ID")
+      })
       sources.push({
         name: "env",
         description: "environment variables",
         selected: true,
-        provider: () => Promise.resolve(identity)
+        provider: () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
       })
     }
 
@@ -196,51 +222,59 @@ export const makeChain = (input: ChainInput): Chain => {
         name: "web-identity",
         description: `web identity token file ${webIdentityTokenFile}`,
         selected: true,
-        provider: fromTokenFile({
+        provider: usingSts(fromTokenFile({
           webIdentityTokenFile,
           roleArn: webIdentityRoleArn,
           ...(envValue(env, "AWS_ROLE_SESSION_NAME") !== undefined
             ? { roleSessionName: envValue(env, "AWS_ROLE_SESSION_NAME")! }
             : {}),
           clientConfig: stsClientConfig
-        })
+        }))
       }
       : undefined
 
     const profileData = files.profile(profileName)
     const kind = profileData === undefined ? undefined : profileKind(profileData)
+    const commandLine = profileData?.["credential_process"]
     const shared: Source | undefined = profileData === undefined ? undefined : {
       name: kind ?? "shared-files",
       description: `profile "${profileName}" of the shared files`,
       selected: kind !== undefined,
-      provider: fromIni({
-        profile: profileName,
-        filepath: files.credentialsPath,
-        configFilepath: files.configPath,
-        // The SDK's own role assumers build an STS client from `clientConfig`, which fromIni also
-        // hands to the SSO client; giving them an STS endpoint there would send SSO calls to it.
-        // Our assumers take the STS settings alone.
-        roleAssumer: (sourceCredentials, params) =>
-          fromTemporaryCredentials({
-            params,
-            masterCredentials: sourceCredentials,
-            clientConfig: stsClientConfig
-          })().then((credentials) => {
-            const accountId = credentials.accountId ?? accountIdOfArn(params.RoleArn)
+      provider: kind === "credential_process" && commandLine !== undefined
+        ? () =>
+          processes.run(commandLine, Duration.toMillis(input.credentialProcessTimeout)).then((credentials) => {
+            // As the SDK's fromProcess: the profile's aws_account_id when the program gives none.
+            const accountId = credentials.accountId ?? profileData["aws_account_id"]
             return accountId === undefined ? credentials : { ...credentials, accountId }
-          }),
-        roleAssumerWithWebIdentity: (params) =>
-          fromWebToken({
-            roleArn: params.RoleArn,
-            roleSessionName: params.RoleSessionName,
-            webIdentityToken: params.WebIdentityToken,
-            ...(params.ProviderId !== undefined ? { providerId: params.ProviderId } : {}),
-            ...(params.PolicyArns !== undefined ? { policyArns: params.PolicyArns } : {}),
-            ...(params.Policy !== undefined ? { policy: params.Policy } : {}),
-            ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
-            clientConfig: stsClientConfig
-          })()
-      })
+          })
+        : fromIni({
+          profile: profileName,
+          filepath: files.credentialsPath,
+          configFilepath: files.configPath,
+          // The SDK's own role assumers build an STS client from `clientConfig`, which fromIni also
+          // hands to the SSO client; giving them an STS endpoint there would send SSO calls to it.
+          // Our assumers take the STS settings alone.
+          roleAssumer: (sourceCredentials, params) =>
+            usingSts(fromTemporaryCredentials({
+              params,
+              masterCredentials: sourceCredentials,
+              clientConfig: stsClientConfig
+            }))().then((credentials) => {
+              const accountId = credentials.accountId ?? accountIdOfArn(params.RoleArn)
+              return accountId === undefined ? credentials : { ...credentials, accountId }
+            }),
+          roleAssumerWithWebIdentity: (params) =>
+            usingSts(fromWebToken({
+              roleArn: params.RoleArn,
+              roleSessionName: params.RoleSessionName,
+              webIdentityToken: params.WebIdentityToken,
+              ...(params.ProviderId !== undefined ? { providerId: params.ProviderId } : {}),
+              ...(params.PolicyArns !== undefined ? { policyArns: params.PolicyArns } : {}),
+              ...(params.Policy !== undefined ? { policy: params.Policy } : {}),
+              ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
+              clientConfig: stsClientConfig
+            }))()
+        })
     }
 
     // boto3 asks a profile's assume-role first, then web identity from the environment, then the
@@ -282,13 +316,32 @@ export const makeChain = (input: ChainInput): Chain => {
     (identity) => identity.expiration !== undefined
   )
 
-  const getCredentials = Effect.tryPromise({
-    try: () => provider(),
-    catch: (error) => toCredentialsError(error, tried)
-  }).pipe(
-    Effect.map(InternalCredentials.fromSdkIdentity),
-    Effect.withSpan("Session.getCredentials")
-  )
+  // Callers share one resolution (the memoized promise). When every caller waiting for it has
+  // been interrupted, a credential_process still running is ended: nobody would use its answer.
+  let waiting = 0
+  const getCredentials = Effect.flatMap(Effect.runtime<never>(), (runtime) =>
+    Effect.tryPromise({
+      try: (signal) => {
+        callerRuntime = runtime
+        waiting++
+        let counted = true
+        const leave = () => {
+          if (!counted) return
+          counted = false
+          waiting--
+          if (signal.aborted && waiting === 0) processes.stop()
+        }
+        signal.addEventListener("abort", leave, { once: true })
+        return provider().finally(() => {
+          signal.removeEventListener("abort", leave)
+          leave()
+        })
+      },
+      catch: (error) => toCredentialsError(error, tried)
+    })).pipe(
+      Effect.map(InternalCredentials.fromSdkIdentity),
+      Effect.withSpan("Session.getCredentials")
+    )
 
   return { tried, getCredentials }
 }

@@ -59,16 +59,54 @@ const errorCode = (error: unknown): string =>
     ? error.message
     : String(error)
 
+/**
+ * The largest shared file a Session reads. Real config files are a few kilobytes; a multi-megabyte
+ * one is a mistake (or a file that is not a config file), and parsing it would block the Session.
+ *
+ * @internal
+ */
+export const maxFileBytes = 4 * 1024 * 1024
+
+class FileTooLarge {
+  constructor(readonly size: number) {}
+}
+
+// The size is checked on the open handle, before reading anything, so a huge (or endless) file is
+// never loaded into memory.
+const readLimited = async (path: string): Promise<string> => {
+  const handle = await NodeFs.open(path, "r")
+  try {
+    const { size } = await handle.stat()
+    if (size > maxFileBytes) throw new FileTooLarge(size)
+    const buffer = Buffer.alloc(maxFileBytes + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    if (length > maxFileBytes) throw new FileTooLarge(length)
+    return buffer.toString("utf8", 0, length)
+  } finally {
+    await handle.close()
+  }
+}
+
 const readText = (path: string, kind: string) =>
-  Effect.tryPromise({ try: () => NodeFs.readFile(path, "utf8"), catch: (error) => error }).pipe(
+  Effect.tryPromise({ try: () => readLimited(path), catch: (error) => error }).pipe(
     Effect.map((text): string | undefined => text),
     Effect.catchIf(isMissing, () => Effect.succeed(undefined)),
     Effect.mapError((cause) =>
-      new ConfigFileError({
-        message: `Cannot read the AWS ${kind} file ${path} (${errorCode(cause)})`,
-        path,
-        cause
-      })
+      cause instanceof FileTooLarge
+        ? new ConfigFileError({
+          message: `The AWS ${kind} file ${path} is too large (${cause.size} bytes; at most ${maxFileBytes} are read)`,
+          path
+        })
+        : new ConfigFileError({
+          message: `Cannot read the AWS ${kind} file ${path} (${errorCode(cause)})`,
+          path,
+          cause
+        })
     )
   )
 
@@ -171,15 +209,20 @@ export const load = Effect.fnUntraced(function*(env: Env) {
       })
   })
 
+  // A Set keeps the de-duplication linear in the number of sections (and keeps insertion order).
+  const known = new Set<string>()
   const profiles: Array<string> = []
   const add = (name: string | undefined) => {
-    if (name !== undefined && name !== "" && !profiles.includes(name)) profiles.push(name)
+    if (name !== undefined && name !== "" && !known.has(name)) {
+      known.add(name)
+      profiles.push(name)
+    }
   }
   configSections.forEach((section) => add(configProfileName(section)))
   credentialsSections.forEach(add)
 
   const profile = (name: string): Readonly<Record<string, string | undefined>> | undefined => {
-    if (!profiles.includes(name)) return undefined
+    if (!known.has(name)) return undefined
     return { ...parsed.configFile[name], ...parsed.credentialsFile[name] }
   }
 

@@ -10,6 +10,7 @@ import type * as IAMClient from "../IAMClient.js"
 import { IAMClient as Tag } from "../IAMClient.js"
 import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
+import { rules } from "./validation.generated.js"
 import { makeWaitFor } from "./waiters.js"
 
 /** @internal */
@@ -18,7 +19,7 @@ export const fromSdk = (
   regionName: string | undefined,
   endpointUrl: Option.Option<string>
 ): IAMClient.Service => {
-  const operations = makeOperations(client, { service: "IAM", regionName })
+  const operations = makeOperations(client, { service: "IAM", regionName, rules })
   return {
     ...operations,
     paginate: makePaginate(operations),

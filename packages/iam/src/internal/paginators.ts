@@ -3,10 +3,10 @@
 
 // Every entry of the model is generated; none is skipped.
 
-import type * as Sdk from "@aws-sdk/client-iam"
 import * as Paginator from "@effect-boto/core/Paginator"
 import type * as IAMError from "../IAMError.js"
 import type { IAMOperations } from "./operations.js"
+import type * as Sdk from "./sdkTypes.generated.js"
 
 // Checks the model's member names against the SDK's input and output types at compile time.
 const spec = <Input, Output, Item>(

@@ -2,7 +2,6 @@
 // Source: boto3 iam-resources-1.json, typed against @aws-sdk/client-iam 3.1169.0.
 // Every part of the model is generated; nothing is skipped.
 
-import type * as Sdk from "@aws-sdk/client-iam"
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Collection from "@effect-boto/core/Collection"
 import * as Paginator from "@effect-boto/core/Paginator"
@@ -15,6 +14,7 @@ import type * as IAMClient from "../IAMClient.js"
 import type * as IAMError from "../IAMError.js"
 import * as Paginators from "./paginators.js"
 import * as Support from "./resourceSupport.js"
+import type * as Sdk from "./sdkTypes.generated.js"
 
 const checkIdentifiers = Support.checkIdentifiers
 

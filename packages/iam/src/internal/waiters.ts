@@ -3,10 +3,10 @@
 
 // Every entry of the model is generated; none is skipped.
 
-import type * as Sdk from "@aws-sdk/client-iam"
 import * as Waiter from "@effect-boto/core/Waiter"
 import type * as Effect from "effect/Effect"
 import type { IAMOperations } from "./operations.js"
+import type * as Sdk from "./sdkTypes.generated.js"
 
 /**
  * botocore's waiter model of InstanceProfileExists.

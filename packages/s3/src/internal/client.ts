@@ -14,6 +14,7 @@ import type { Settings } from "./body.js"
 import { decodeListings } from "./listEncoding.js"
 import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
+import { rules } from "./validation.generated.js"
 import { makeWaitFor } from "./waiters.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
@@ -61,7 +62,7 @@ export const fromSdk = (
   endpointUrl: Option.Option<string>,
   bodies: Settings = { readTimeout: undefined }
 ): S3Client.Service => {
-  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate }, bodies)
+  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate, rules }, bodies)
   return {
     ...operations,
     paginate: makePaginate(operations),

@@ -1193,21 +1193,21 @@ export const makeOperations = (
   abortMultipartUpload: ClientRuntime.makeOperation(
     binding,
     "AbortMultipartUpload",
-    [S3Error.NoSuchUpload],
+    [S3Error.NoSuchBucket, S3Error.NoSuchUpload],
     (input: Sdk.AbortMultipartUploadCommandInput, options) =>
       client.send(new Sdk.AbortMultipartUploadCommand(input), options)
   ),
   completeMultipartUpload: ClientRuntime.makeOperation(
     binding,
     "CompleteMultipartUpload",
-    [],
+    [S3Error.NoSuchBucket, S3Error.NoSuchUpload],
     (input: Sdk.CompleteMultipartUploadCommandInput, options) =>
       client.send(new Sdk.CompleteMultipartUploadCommand(input), options)
   ),
   copyObject: ClientRuntime.makeOperation(
     binding,
     "CopyObject",
-    [S3Error.ObjectNotInActiveTierError],
+    [S3Error.NoSuchBucket, S3Error.NoSuchKey, S3Error.ObjectNotInActiveTierError],
     (input: Sdk.CopyObjectCommandInput, options) => client.send(new Sdk.CopyObjectCommand(input), options)
   ),
   createBucket: ClientRuntime.makeOperation(
@@ -1219,21 +1219,21 @@ export const makeOperations = (
   createBucketMetadataConfiguration: ClientRuntime.makeOperation(
     binding,
     "CreateBucketMetadataConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.CreateBucketMetadataConfigurationCommandInput, options) =>
       client.send(new Sdk.CreateBucketMetadataConfigurationCommand(input), options)
   ),
   createBucketMetadataTableConfiguration: ClientRuntime.makeOperation(
     binding,
     "CreateBucketMetadataTableConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.CreateBucketMetadataTableConfigurationCommandInput, options) =>
       client.send(new Sdk.CreateBucketMetadataTableConfigurationCommand(input), options)
   ),
   createMultipartUpload: ClientRuntime.makeOperation(
     binding,
     "CreateMultipartUpload",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.CreateMultipartUploadCommandInput, options) =>
       client.send(new Sdk.CreateMultipartUploadCommand(input), options)
   ),
@@ -1246,110 +1246,110 @@ export const makeOperations = (
   deleteBucket: ClientRuntime.makeOperation(
     binding,
     "DeleteBucket",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketCommandInput, options) => client.send(new Sdk.DeleteBucketCommand(input), options)
   ),
   deleteBucketAnalyticsConfiguration: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketAnalyticsConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketAnalyticsConfigurationCommandInput, options) =>
       client.send(new Sdk.DeleteBucketAnalyticsConfigurationCommand(input), options)
   ),
   deleteBucketCors: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketCors",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketCorsCommandInput, options) => client.send(new Sdk.DeleteBucketCorsCommand(input), options)
   ),
   deleteBucketEncryption: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketEncryption",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketEncryptionCommandInput, options) =>
       client.send(new Sdk.DeleteBucketEncryptionCommand(input), options)
   ),
   deleteBucketIntelligentTieringConfiguration: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketIntelligentTieringConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketIntelligentTieringConfigurationCommandInput, options) =>
       client.send(new Sdk.DeleteBucketIntelligentTieringConfigurationCommand(input), options)
   ),
   deleteBucketInventoryConfiguration: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketInventoryConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketInventoryConfigurationCommandInput, options) =>
       client.send(new Sdk.DeleteBucketInventoryConfigurationCommand(input), options)
   ),
   deleteBucketLifecycle: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketLifecycle",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketLifecycleCommandInput, options) =>
       client.send(new Sdk.DeleteBucketLifecycleCommand(input), options)
   ),
   deleteBucketMetadataConfiguration: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketMetadataConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketMetadataConfigurationCommandInput, options) =>
       client.send(new Sdk.DeleteBucketMetadataConfigurationCommand(input), options)
   ),
   deleteBucketMetadataTableConfiguration: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketMetadataTableConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketMetadataTableConfigurationCommandInput, options) =>
       client.send(new Sdk.DeleteBucketMetadataTableConfigurationCommand(input), options)
   ),
   deleteBucketMetricsConfiguration: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketMetricsConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketMetricsConfigurationCommandInput, options) =>
       client.send(new Sdk.DeleteBucketMetricsConfigurationCommand(input), options)
   ),
   deleteBucketOwnershipControls: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketOwnershipControls",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketOwnershipControlsCommandInput, options) =>
       client.send(new Sdk.DeleteBucketOwnershipControlsCommand(input), options)
   ),
   deleteBucketPolicy: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketPolicy",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketPolicyCommandInput, options) =>
       client.send(new Sdk.DeleteBucketPolicyCommand(input), options)
   ),
   deleteBucketReplication: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketReplication",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketReplicationCommandInput, options) =>
       client.send(new Sdk.DeleteBucketReplicationCommand(input), options)
   ),
   deleteBucketTagging: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketTagging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketTaggingCommandInput, options) =>
       client.send(new Sdk.DeleteBucketTaggingCommand(input), options)
   ),
   deleteBucketWebsite: ClientRuntime.makeOperation(
     binding,
     "DeleteBucketWebsite",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteBucketWebsiteCommandInput, options) =>
       client.send(new Sdk.DeleteBucketWebsiteCommand(input), options)
   ),
   deleteObject: ClientRuntime.makeOperation(
     binding,
     "DeleteObject",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteObjectCommandInput, options) => client.send(new Sdk.DeleteObjectCommand(input), options)
   ),
   deleteObjectAnnotation: ClientRuntime.makeOperation(
@@ -1362,174 +1362,174 @@ export const makeOperations = (
   deleteObjectTagging: ClientRuntime.makeOperation(
     binding,
     "DeleteObjectTagging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteObjectTaggingCommandInput, options) =>
       client.send(new Sdk.DeleteObjectTaggingCommand(input), options)
   ),
   deleteObjects: ClientRuntime.makeOperation(
     binding,
     "DeleteObjects",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeleteObjectsCommandInput, options) => client.send(new Sdk.DeleteObjectsCommand(input), options)
   ),
   deletePublicAccessBlock: ClientRuntime.makeOperation(
     binding,
     "DeletePublicAccessBlock",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.DeletePublicAccessBlockCommandInput, options) =>
       client.send(new Sdk.DeletePublicAccessBlockCommand(input), options)
   ),
   getBucketAbac: ClientRuntime.makeOperation(
     binding,
     "GetBucketAbac",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketAbacCommandInput, options) => client.send(new Sdk.GetBucketAbacCommand(input), options)
   ),
   getBucketAccelerateConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketAccelerateConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketAccelerateConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketAccelerateConfigurationCommand(input), options)
   ),
   getBucketAcl: ClientRuntime.makeOperation(
     binding,
     "GetBucketAcl",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketAclCommandInput, options) => client.send(new Sdk.GetBucketAclCommand(input), options)
   ),
   getBucketAnalyticsConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketAnalyticsConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketAnalyticsConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketAnalyticsConfigurationCommand(input), options)
   ),
   getBucketCors: ClientRuntime.makeOperation(
     binding,
     "GetBucketCors",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketCorsCommandInput, options) => client.send(new Sdk.GetBucketCorsCommand(input), options)
   ),
   getBucketEncryption: ClientRuntime.makeOperation(
     binding,
     "GetBucketEncryption",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketEncryptionCommandInput, options) =>
       client.send(new Sdk.GetBucketEncryptionCommand(input), options)
   ),
   getBucketIntelligentTieringConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketIntelligentTieringConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketIntelligentTieringConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketIntelligentTieringConfigurationCommand(input), options)
   ),
   getBucketInventoryConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketInventoryConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketInventoryConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketInventoryConfigurationCommand(input), options)
   ),
   getBucketLifecycleConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketLifecycleConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketLifecycleConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketLifecycleConfigurationCommand(input), options)
   ),
   getBucketLocation: ClientRuntime.makeOperation(
     binding,
     "GetBucketLocation",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketLocationCommandInput, options) => client.send(new Sdk.GetBucketLocationCommand(input), options)
   ),
   getBucketLogging: ClientRuntime.makeOperation(
     binding,
     "GetBucketLogging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketLoggingCommandInput, options) => client.send(new Sdk.GetBucketLoggingCommand(input), options)
   ),
   getBucketMetadataConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketMetadataConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketMetadataConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketMetadataConfigurationCommand(input), options)
   ),
   getBucketMetadataTableConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketMetadataTableConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketMetadataTableConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketMetadataTableConfigurationCommand(input), options)
   ),
   getBucketMetricsConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketMetricsConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketMetricsConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketMetricsConfigurationCommand(input), options)
   ),
   getBucketNotificationConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetBucketNotificationConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketNotificationConfigurationCommandInput, options) =>
       client.send(new Sdk.GetBucketNotificationConfigurationCommand(input), options)
   ),
   getBucketOwnershipControls: ClientRuntime.makeOperation(
     binding,
     "GetBucketOwnershipControls",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketOwnershipControlsCommandInput, options) =>
       client.send(new Sdk.GetBucketOwnershipControlsCommand(input), options)
   ),
   getBucketPolicy: ClientRuntime.makeOperation(
     binding,
     "GetBucketPolicy",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketPolicyCommandInput, options) => client.send(new Sdk.GetBucketPolicyCommand(input), options)
   ),
   getBucketPolicyStatus: ClientRuntime.makeOperation(
     binding,
     "GetBucketPolicyStatus",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketPolicyStatusCommandInput, options) =>
       client.send(new Sdk.GetBucketPolicyStatusCommand(input), options)
   ),
   getBucketReplication: ClientRuntime.makeOperation(
     binding,
     "GetBucketReplication",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketReplicationCommandInput, options) =>
       client.send(new Sdk.GetBucketReplicationCommand(input), options)
   ),
   getBucketRequestPayment: ClientRuntime.makeOperation(
     binding,
     "GetBucketRequestPayment",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketRequestPaymentCommandInput, options) =>
       client.send(new Sdk.GetBucketRequestPaymentCommand(input), options)
   ),
   getBucketTagging: ClientRuntime.makeOperation(
     binding,
     "GetBucketTagging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketTaggingCommandInput, options) => client.send(new Sdk.GetBucketTaggingCommand(input), options)
   ),
   getBucketVersioning: ClientRuntime.makeOperation(
     binding,
     "GetBucketVersioning",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketVersioningCommandInput, options) =>
       client.send(new Sdk.GetBucketVersioningCommand(input), options)
   ),
   getBucketWebsite: ClientRuntime.makeOperation(
     binding,
     "GetBucketWebsite",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketWebsiteCommandInput, options) => client.send(new Sdk.GetBucketWebsiteCommand(input), options)
   ),
   getObject: Body.withBody(
@@ -1539,14 +1539,14 @@ export const makeOperations = (
     ClientRuntime.makeOperation(
       binding,
       "GetObject",
-      [S3Error.InvalidObjectState, S3Error.NoSuchKey],
+      [S3Error.InvalidObjectState, S3Error.NoSuchBucket, S3Error.NoSuchKey],
       (input: Sdk.GetObjectCommandInput, options) => client.send(new Sdk.GetObjectCommand(input), options)
     )
   ),
   getObjectAcl: ClientRuntime.makeOperation(
     binding,
     "GetObjectAcl",
-    [S3Error.NoSuchKey],
+    [S3Error.NoSuchBucket, S3Error.NoSuchKey],
     (input: Sdk.GetObjectAclCommandInput, options) => client.send(new Sdk.GetObjectAclCommand(input), options)
   ),
   getObjectAnnotation: Body.withBody(
@@ -1564,35 +1564,35 @@ export const makeOperations = (
   getObjectAttributes: ClientRuntime.makeOperation(
     binding,
     "GetObjectAttributes",
-    [S3Error.NoSuchKey],
+    [S3Error.NoSuchBucket, S3Error.NoSuchKey],
     (input: Sdk.GetObjectAttributesCommandInput, options) =>
       client.send(new Sdk.GetObjectAttributesCommand(input), options)
   ),
   getObjectLegalHold: ClientRuntime.makeOperation(
     binding,
     "GetObjectLegalHold",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetObjectLegalHoldCommandInput, options) =>
       client.send(new Sdk.GetObjectLegalHoldCommand(input), options)
   ),
   getObjectLockConfiguration: ClientRuntime.makeOperation(
     binding,
     "GetObjectLockConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetObjectLockConfigurationCommandInput, options) =>
       client.send(new Sdk.GetObjectLockConfigurationCommand(input), options)
   ),
   getObjectRetention: ClientRuntime.makeOperation(
     binding,
     "GetObjectRetention",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetObjectRetentionCommandInput, options) =>
       client.send(new Sdk.GetObjectRetentionCommand(input), options)
   ),
   getObjectTagging: ClientRuntime.makeOperation(
     binding,
     "GetObjectTagging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetObjectTaggingCommandInput, options) => client.send(new Sdk.GetObjectTaggingCommand(input), options)
   ),
   getObjectTorrent: Body.withBody(
@@ -1602,14 +1602,14 @@ export const makeOperations = (
     ClientRuntime.makeOperation(
       binding,
       "GetObjectTorrent",
-      [],
+      [S3Error.NoSuchBucket],
       (input: Sdk.GetObjectTorrentCommandInput, options) => client.send(new Sdk.GetObjectTorrentCommand(input), options)
     )
   ),
   getPublicAccessBlock: ClientRuntime.makeOperation(
     binding,
     "GetPublicAccessBlock",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.GetPublicAccessBlockCommandInput, options) =>
       client.send(new Sdk.GetPublicAccessBlockCommand(input), options)
   ),
@@ -1628,28 +1628,28 @@ export const makeOperations = (
   listBucketAnalyticsConfigurations: ClientRuntime.makeOperation(
     binding,
     "ListBucketAnalyticsConfigurations",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.ListBucketAnalyticsConfigurationsCommandInput, options) =>
       client.send(new Sdk.ListBucketAnalyticsConfigurationsCommand(input), options)
   ),
   listBucketIntelligentTieringConfigurations: ClientRuntime.makeOperation(
     binding,
     "ListBucketIntelligentTieringConfigurations",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.ListBucketIntelligentTieringConfigurationsCommandInput, options) =>
       client.send(new Sdk.ListBucketIntelligentTieringConfigurationsCommand(input), options)
   ),
   listBucketInventoryConfigurations: ClientRuntime.makeOperation(
     binding,
     "ListBucketInventoryConfigurations",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.ListBucketInventoryConfigurationsCommandInput, options) =>
       client.send(new Sdk.ListBucketInventoryConfigurationsCommand(input), options)
   ),
   listBucketMetricsConfigurations: ClientRuntime.makeOperation(
     binding,
     "ListBucketMetricsConfigurations",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.ListBucketMetricsConfigurationsCommandInput, options) =>
       client.send(new Sdk.ListBucketMetricsConfigurationsCommand(input), options)
   ),
@@ -1670,7 +1670,7 @@ export const makeOperations = (
   listMultipartUploads: ClientRuntime.makeOperation(
     binding,
     "ListMultipartUploads",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.ListMultipartUploadsCommandInput, options) =>
       client.send(new Sdk.ListMultipartUploadsCommand(input), options)
   ),
@@ -1684,7 +1684,7 @@ export const makeOperations = (
   listObjectVersions: ClientRuntime.makeOperation(
     binding,
     "ListObjectVersions",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.ListObjectVersionsCommandInput, options) =>
       client.send(new Sdk.ListObjectVersionsCommand(input), options)
   ),
@@ -1703,133 +1703,133 @@ export const makeOperations = (
   listParts: ClientRuntime.makeOperation(
     binding,
     "ListParts",
-    [],
+    [S3Error.NoSuchBucket, S3Error.NoSuchUpload],
     (input: Sdk.ListPartsCommandInput, options) => client.send(new Sdk.ListPartsCommand(input), options)
   ),
   putBucketAbac: ClientRuntime.makeOperation(
     binding,
     "PutBucketAbac",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketAbacCommandInput, options) => client.send(new Sdk.PutBucketAbacCommand(input), options)
   ),
   putBucketAccelerateConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutBucketAccelerateConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketAccelerateConfigurationCommandInput, options) =>
       client.send(new Sdk.PutBucketAccelerateConfigurationCommand(input), options)
   ),
   putBucketAcl: ClientRuntime.makeOperation(
     binding,
     "PutBucketAcl",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketAclCommandInput, options) => client.send(new Sdk.PutBucketAclCommand(input), options)
   ),
   putBucketAnalyticsConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutBucketAnalyticsConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketAnalyticsConfigurationCommandInput, options) =>
       client.send(new Sdk.PutBucketAnalyticsConfigurationCommand(input), options)
   ),
   putBucketCors: ClientRuntime.makeOperation(
     binding,
     "PutBucketCors",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketCorsCommandInput, options) => client.send(new Sdk.PutBucketCorsCommand(input), options)
   ),
   putBucketEncryption: ClientRuntime.makeOperation(
     binding,
     "PutBucketEncryption",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketEncryptionCommandInput, options) =>
       client.send(new Sdk.PutBucketEncryptionCommand(input), options)
   ),
   putBucketIntelligentTieringConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutBucketIntelligentTieringConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketIntelligentTieringConfigurationCommandInput, options) =>
       client.send(new Sdk.PutBucketIntelligentTieringConfigurationCommand(input), options)
   ),
   putBucketInventoryConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutBucketInventoryConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketInventoryConfigurationCommandInput, options) =>
       client.send(new Sdk.PutBucketInventoryConfigurationCommand(input), options)
   ),
   putBucketLifecycleConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutBucketLifecycleConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketLifecycleConfigurationCommandInput, options) =>
       client.send(new Sdk.PutBucketLifecycleConfigurationCommand(input), options)
   ),
   putBucketLogging: ClientRuntime.makeOperation(
     binding,
     "PutBucketLogging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketLoggingCommandInput, options) => client.send(new Sdk.PutBucketLoggingCommand(input), options)
   ),
   putBucketMetricsConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutBucketMetricsConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketMetricsConfigurationCommandInput, options) =>
       client.send(new Sdk.PutBucketMetricsConfigurationCommand(input), options)
   ),
   putBucketNotificationConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutBucketNotificationConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketNotificationConfigurationCommandInput, options) =>
       client.send(new Sdk.PutBucketNotificationConfigurationCommand(input), options)
   ),
   putBucketOwnershipControls: ClientRuntime.makeOperation(
     binding,
     "PutBucketOwnershipControls",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketOwnershipControlsCommandInput, options) =>
       client.send(new Sdk.PutBucketOwnershipControlsCommand(input), options)
   ),
   putBucketPolicy: ClientRuntime.makeOperation(
     binding,
     "PutBucketPolicy",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketPolicyCommandInput, options) => client.send(new Sdk.PutBucketPolicyCommand(input), options)
   ),
   putBucketReplication: ClientRuntime.makeOperation(
     binding,
     "PutBucketReplication",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketReplicationCommandInput, options) =>
       client.send(new Sdk.PutBucketReplicationCommand(input), options)
   ),
   putBucketRequestPayment: ClientRuntime.makeOperation(
     binding,
     "PutBucketRequestPayment",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketRequestPaymentCommandInput, options) =>
       client.send(new Sdk.PutBucketRequestPaymentCommand(input), options)
   ),
   putBucketTagging: ClientRuntime.makeOperation(
     binding,
     "PutBucketTagging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketTaggingCommandInput, options) => client.send(new Sdk.PutBucketTaggingCommand(input), options)
   ),
   putBucketVersioning: ClientRuntime.makeOperation(
     binding,
     "PutBucketVersioning",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketVersioningCommandInput, options) =>
       client.send(new Sdk.PutBucketVersioningCommand(input), options)
   ),
   putBucketWebsite: ClientRuntime.makeOperation(
     binding,
     "PutBucketWebsite",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketWebsiteCommandInput, options) => client.send(new Sdk.PutBucketWebsiteCommand(input), options)
   ),
   putObject: Body.withStreamingInput(
@@ -1838,14 +1838,20 @@ export const makeOperations = (
     ClientRuntime.makeOperation(
       binding,
       "PutObject",
-      [S3Error.EncryptionTypeMismatch, S3Error.InvalidRequest, S3Error.InvalidWriteOffset, S3Error.TooManyParts],
+      [
+        S3Error.EncryptionTypeMismatch,
+        S3Error.InvalidRequest,
+        S3Error.InvalidWriteOffset,
+        S3Error.NoSuchBucket,
+        S3Error.TooManyParts
+      ],
       (input: Sdk.PutObjectCommandInput, options) => client.send(new Sdk.PutObjectCommand(input), options)
     )
   ),
   putObjectAcl: ClientRuntime.makeOperation(
     binding,
     "PutObjectAcl",
-    [S3Error.NoSuchKey],
+    [S3Error.NoSuchBucket, S3Error.NoSuchKey],
     (input: Sdk.PutObjectAclCommandInput, options) => client.send(new Sdk.PutObjectAclCommand(input), options)
   ),
   putObjectAnnotation: Body.withStreamingInput(
@@ -1870,47 +1876,47 @@ export const makeOperations = (
   putObjectLegalHold: ClientRuntime.makeOperation(
     binding,
     "PutObjectLegalHold",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutObjectLegalHoldCommandInput, options) =>
       client.send(new Sdk.PutObjectLegalHoldCommand(input), options)
   ),
   putObjectLockConfiguration: ClientRuntime.makeOperation(
     binding,
     "PutObjectLockConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutObjectLockConfigurationCommandInput, options) =>
       client.send(new Sdk.PutObjectLockConfigurationCommand(input), options)
   ),
   putObjectRetention: ClientRuntime.makeOperation(
     binding,
     "PutObjectRetention",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutObjectRetentionCommandInput, options) =>
       client.send(new Sdk.PutObjectRetentionCommand(input), options)
   ),
   putObjectTagging: ClientRuntime.makeOperation(
     binding,
     "PutObjectTagging",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutObjectTaggingCommandInput, options) => client.send(new Sdk.PutObjectTaggingCommand(input), options)
   ),
   putPublicAccessBlock: ClientRuntime.makeOperation(
     binding,
     "PutPublicAccessBlock",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.PutPublicAccessBlockCommandInput, options) =>
       client.send(new Sdk.PutPublicAccessBlockCommand(input), options)
   ),
   renameObject: ClientRuntime.makeOperation(
     binding,
     "RenameObject",
-    [S3Error.IdempotencyParameterMismatch],
+    [S3Error.IdempotencyParameterMismatch, S3Error.NoSuchBucket],
     (input: Sdk.RenameObjectCommandInput, options) => client.send(new Sdk.RenameObjectCommand(input), options)
   ),
   restoreObject: ClientRuntime.makeOperation(
     binding,
     "RestoreObject",
-    [S3Error.ObjectAlreadyInActiveTierError],
+    [S3Error.NoSuchBucket, S3Error.ObjectAlreadyInActiveTierError],
     (input: Sdk.RestoreObjectCommandInput, options) => client.send(new Sdk.RestoreObjectCommand(input), options)
   ),
   selectObjectContent: Body.withEvents(
@@ -1919,7 +1925,7 @@ export const makeOperations = (
     ClientRuntime.makeOperation(
       binding,
       "SelectObjectContent",
-      [],
+      [S3Error.NoSuchBucket],
       (input: Sdk.SelectObjectContentCommandInput, options) =>
         client.send(new Sdk.SelectObjectContentCommand(input), options)
     )
@@ -1934,21 +1940,21 @@ export const makeOperations = (
   updateBucketMetadataInventoryTableConfiguration: ClientRuntime.makeOperation(
     binding,
     "UpdateBucketMetadataInventoryTableConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.UpdateBucketMetadataInventoryTableConfigurationCommandInput, options) =>
       client.send(new Sdk.UpdateBucketMetadataInventoryTableConfigurationCommand(input), options)
   ),
   updateBucketMetadataJournalTableConfiguration: ClientRuntime.makeOperation(
     binding,
     "UpdateBucketMetadataJournalTableConfiguration",
-    [],
+    [S3Error.NoSuchBucket],
     (input: Sdk.UpdateBucketMetadataJournalTableConfigurationCommandInput, options) =>
       client.send(new Sdk.UpdateBucketMetadataJournalTableConfigurationCommand(input), options)
   ),
   updateObjectEncryption: ClientRuntime.makeOperation(
     binding,
     "UpdateObjectEncryption",
-    [S3Error.AccessDenied, S3Error.InvalidRequest, S3Error.NoSuchKey],
+    [S3Error.AccessDenied, S3Error.InvalidRequest, S3Error.NoSuchBucket, S3Error.NoSuchKey],
     (input: Sdk.UpdateObjectEncryptionCommandInput, options) =>
       client.send(new Sdk.UpdateObjectEncryptionCommand(input), options)
   ),
@@ -1958,14 +1964,14 @@ export const makeOperations = (
     ClientRuntime.makeOperation(
       binding,
       "UploadPart",
-      [],
+      [S3Error.NoSuchBucket, S3Error.NoSuchUpload],
       (input: Sdk.UploadPartCommandInput, options) => client.send(new Sdk.UploadPartCommand(input), options)
     )
   ),
   uploadPartCopy: ClientRuntime.makeOperation(
     binding,
     "UploadPartCopy",
-    [],
+    [S3Error.NoSuchBucket, S3Error.NoSuchKey, S3Error.NoSuchUpload],
     (input: Sdk.UploadPartCopyCommandInput, options) => client.send(new Sdk.UploadPartCopyCommand(input), options)
   ),
   writeGetObjectResponse: Body.withStreamingInput(
