@@ -23,6 +23,7 @@ import type * as net from "node:net"
 import * as util from "node:util"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
+import { activeSockets, settled } from "./support/resources.js"
 import { motoSession } from "./support/session.js"
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
@@ -41,19 +42,6 @@ const withBucket = (config: Session.ClientConfig = {}, endpointUrl?: string) =>
     const bucket = unique("body")
     yield* s3.createBucket({ Bucket: bucket })
     return { s3, bucket }
-  })
-
-const activeSockets = () => process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap").length
-
-/** Sockets close asynchronously; give them a moment. */
-const settled = (read: () => number, done: (n: number) => boolean) =>
-  Effect.promise(async () => {
-    for (let i = 0; i < 100; i++) {
-      const value = read()
-      if (done(value)) return value
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    return read()
   })
 
 const transportReason = <A>(result: Either.Either<A, unknown>): string | undefined => {
@@ -241,7 +229,7 @@ describe("S3Body", () => {
         ).pipe(Effect.timeoutFail({ duration: "20 seconds", onTimeout: () => new Error("the pool starved") }))
         assert.strictEqual(outputs.length, 100)
       }))
-      const socketsAfter = yield* settled(activeSockets, (n) => n <= socketsBefore)
+      const socketsAfter = yield* settled(activeSockets, (n) => n <= socketsBefore, 100)
       assert.isAtMost(socketsAfter, socketsBefore)
     }))
 
@@ -262,7 +250,7 @@ describe("S3Body", () => {
         const late = yield* Effect.either(outputs[0]!.Body.text)
         assert.strictEqual(transportReason(late), "Timeout")
       }))
-      const socketsAfter = yield* settled(activeSockets, (n) => n <= socketsBefore)
+      const socketsAfter = yield* settled(activeSockets, (n) => n <= socketsBefore, 100)
       assert.isAtMost(socketsAfter, socketsBefore)
     }))
 
@@ -275,7 +263,7 @@ describe("S3Body", () => {
         const outputs = yield* Effect.forEach([1, 2, 3], () => s3.getObject({ Bucket: bucket, Key: "large.bin" }))
         assert.strictEqual(outputs.length, 3)
       }))
-      const socketsAfter = yield* settled(activeSockets, (n) => n <= socketsBefore)
+      const socketsAfter = yield* settled(activeSockets, (n) => n <= socketsBefore, 100)
       assert.isAtMost(socketsAfter, socketsBefore)
     }))
 

@@ -17,6 +17,7 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
+import { activeSockets, activeTimers, settled } from "./support/resources.js"
 import { motoSession } from "./support/session.js"
 
 const OPERATIONS = 2_000
@@ -32,20 +33,6 @@ const heapAfterGc = Effect.promise(async () => {
   }
   return process.memoryUsage().heapUsed
 })
-
-const activeSockets = () => process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap").length
-const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length
-
-/** Sockets close asynchronously; give them a moment. */
-const settled = <A>(read: () => A, done: (a: A) => boolean) =>
-  Effect.promise(async () => {
-    for (let i = 0; i < 50; i++) {
-      const value = read()
-      if (done(value)) return value
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    return read()
-  })
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
