@@ -76,8 +76,7 @@ const run = (endpointUrl: string) =>
           return s3.putObject({ Bucket, Key: key(i), Body: `value ${i}` })
         case 3:
         case 4:
-          return Effect.flatMap(s3.getObject({ Bucket, Key: key(i) }), (out) =>
-            Effect.promise(() => out.Body!.transformToString().catch(() => "")))
+          return Effect.flatMap(s3.getObject({ Bucket, Key: key(i) }), (out) => out.Body.text)
         case 5:
         case 6:
           return s3.headObject({ Bucket, Key: key(i) })

@@ -42,7 +42,7 @@ const catchByTag = Effect.gen(function*() {
   const iam = yield* IAMClient.IAMClient
 
   const text = yield* s3.getObject({ Bucket: bucket, Key: "missing.txt" }).pipe(
-    Effect.flatMap((object) => Effect.promise(() => object.Body!.transformToString())),
+    Effect.flatMap((object) => object.Body.text),
     Effect.catchTag("NoSuchKey", (error) =>
       Console.log(
         `1. NoSuchKey caught: code=${error.code} status=${error.statusCode} operation=${error.operation} ` +

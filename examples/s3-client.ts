@@ -45,7 +45,7 @@ const program = Effect.gen(function*() {
 
   // client.get_object(Bucket=..., Key=...)["Body"].read()
   const object = yield* s3.getObject({ Bucket: buckets[0]!, Key: "hello.txt" })
-  const text = yield* Effect.promise(() => object.Body?.transformToString() ?? Promise.resolve(""))
+  const text = yield* object.Body.text
   yield* Console.log(`hello.txt (${object.ContentType}, ${object.ContentLength} bytes): ${text}`)
 })
 

@@ -21,6 +21,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Console from "effect/Console"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
@@ -52,6 +53,13 @@ const digest = <E, R>(bytes: Stream.Stream<Uint8Array, E, R>) =>
 const describeUrl = (url: string) => {
   const parsed = new URL(url)
   return `${parsed.origin}${parsed.pathname}?… (expires in ${parsed.searchParams.get("X-Amz-Expires")} s)`
+}
+
+/** A presigned URL used with plain fetch failed (network error, refused connection). */
+class FetchFailed extends Data.TaggedError("FetchFailed")<{ readonly url: string; readonly cause: unknown }> {
+  override get message() {
+    return `fetch failed for ${new URL(this.url).pathname}`
+  }
 }
 
 const program = Effect.gen(function*() {
@@ -98,7 +106,10 @@ const program = Effect.gen(function*() {
   yield* s3.putObject({ Bucket: bucket, Key: "hello.txt", Body: "hello from a presigned URL" })
   const getUrl = yield* S3Presign.getObject({ Bucket: bucket, Key: "hello.txt" }, { expiresIn: "5 minutes" })
   yield* Console.log(`presigned GET ${describeUrl(getUrl)}`)
-  const body = yield* Effect.promise(() => fetch(getUrl).then((response) => response.text()))
+  const body = yield* Effect.tryPromise({
+    try: () => fetch(getUrl).then((response) => response.text()),
+    catch: (cause) => new FetchFailed({ url: getUrl, cause })
+  })
   yield* Console.log(`  fetched: ${body}`)
 
   const form = yield* S3Presign.post({
@@ -110,7 +121,10 @@ const program = Effect.gen(function*() {
   const data = new FormData()
   for (const [name, value] of Object.entries(form.fields)) data.append(name, value)
   data.append("file", new Blob(["sent with a presigned POST form"]), "form.txt")
-  const status = yield* Effect.promise(() => fetch(form.url, { method: "POST", body: data }).then((r) => r.status))
+  const status = yield* Effect.tryPromise({
+    try: () => fetch(form.url, { method: "POST", body: data }).then((r) => r.status),
+    catch: (cause) => new FetchFailed({ url: form.url, cause })
+  })
   const posted = yield* s3.headObject({ Bucket: bucket, Key: "uploads/form.txt" })
   yield* Console.log(`presigned POST answered ${status}; uploads/form.txt has ${posted.ContentLength} bytes`)
 

@@ -3,6 +3,7 @@
  * its tag.
  */
 import { AwsError } from "@effect-boto/core"
+import type { S3Body } from "@effect-boto/s3"
 import { S3Client, S3Error } from "@effect-boto/s3"
 import { assert, beforeAll, describe, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -14,8 +15,7 @@ const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.
 
 const ClientLive = S3Client.layer.pipe(Layer.provide(Layer.suspend(() => motoSession())))
 
-const readBody = (output: { readonly Body?: { transformToString(): Promise<string> } | undefined }) =>
-  Effect.promise(() => output.Body?.transformToString() ?? Promise.resolve(""))
+const readBody = (output: { readonly Body: S3Body.S3Body }) => output.Body.text
 
 describe("S3Client against moto", () => {
   beforeAll(resetMotoServer)

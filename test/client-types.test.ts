@@ -8,10 +8,11 @@ import type * as SdkIam from "@aws-sdk/client-iam"
 import type * as SdkS3 from "@aws-sdk/client-s3"
 import type { AwsError, ClientRuntime, Credentials } from "@effect-boto/core"
 import { IAMClient, type IAMError } from "@effect-boto/iam"
-import { S3Client, type S3Error } from "@effect-boto/s3"
+import { type S3Body, S3Client, type S3Error } from "@effect-boto/s3"
 import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { motoSession } from "./support/session.js"
 
 type Common =
@@ -96,12 +97,24 @@ describe("generated client surface", () => {
       | Exclude<Common, AwsError.AccessDenied>
     >()
 
-    // The method signature carries the SDK output and the union.
+    // The method signature carries the SDK output (its Body an S3Body) and the union.
     type GetObject = S3Client.Service["getObject"]
     expectTypeOf<Parameters<GetObject>[0]>().toEqualTypeOf<SdkS3.GetObjectCommandInput>()
     expectTypeOf<ReturnType<GetObject>>().toEqualTypeOf<
-      Effect.Effect<SdkS3.GetObjectCommandOutput, S3Error.GetObjectError>
+      Effect.Effect<S3Body.WithBody<SdkS3.GetObjectCommandOutput, "Body">, S3Error.GetObjectError>
     >()
+    type Output = Effect.Effect.Success<ReturnType<GetObject>>
+    expectTypeOf<Output["Body"]>().toEqualTypeOf<S3Body.S3Body>()
+    expectTypeOf<Output["Body"]["text"]>().toEqualTypeOf<Effect.Effect<string, AwsError.AwsTransportError>>()
+    // A streamed Body's error joins the call's error channel.
+    class SourceFailed {
+      readonly _tag = "SourceFailed"
+    }
+    const source: Stream.Stream<Uint8Array, SourceFailed> = Stream.empty
+    const _put = (s3: S3Client.Service) => s3.putObject({ Bucket: "b", Key: "k", Body: source, ContentLength: 0 })
+    expectTypeOf<Effect.Effect.Error<ReturnType<typeof _put>>>().toEqualTypeOf<S3Error.PutObjectError | SourceFailed>()
+    // @ts-expect-error a streamed Body needs its ContentLength
+    const _noLength = (s3: S3Client.Service) => s3.putObject({ Bucket: "b", Key: "k", Body: source })
     // An input with no required member is optional.
     expectTypeOf<Parameters<S3Client.Service["listBuckets"]>>().toEqualTypeOf<
       [input?: SdkS3.ListBucketsCommandInput, options?: ClientRuntime.CallOptions]
@@ -132,13 +145,19 @@ describe("generated client surface", () => {
         Effect.catchTag("NoSuchKey", () => Effect.succeed(undefined))
       )
       expectTypeOf(handled).toEqualTypeOf<
-        Effect.Effect<SdkS3.GetObjectCommandOutput | undefined, Exclude<S3Error.GetObjectError, S3Error.NoSuchKey>>
+        Effect.Effect<
+          S3Body.WithBody<SdkS3.GetObjectCommandOutput, "Body"> | undefined,
+          Exclude<S3Error.GetObjectError, S3Error.NoSuchKey>
+        >
       >()
       const bucketHandled = s3.getObject({ Bucket: "b", Key: "k" }).pipe(
         Effect.catchTag("NoSuchBucket", () => Effect.succeed(undefined))
       )
       expectTypeOf(bucketHandled).toEqualTypeOf<
-        Effect.Effect<SdkS3.GetObjectCommandOutput | undefined, Exclude<S3Error.GetObjectError, S3Error.NoSuchBucket>>
+        Effect.Effect<
+          S3Body.WithBody<SdkS3.GetObjectCommandOutput, "Body"> | undefined,
+          Exclude<S3Error.GetObjectError, S3Error.NoSuchBucket>
+        >
       >()
       // @ts-expect-error ListBuckets is addressed to no bucket: no NoSuchBucket
       s3.listBuckets().pipe(Effect.catchTag("NoSuchBucket", () => Effect.void))

@@ -10,7 +10,6 @@ import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
 import { assert, describe, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -18,6 +17,7 @@ import * as v8 from "node:v8"
 import * as vm from "node:vm"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
+import { activeSockets, activeTimers, settled } from "./support/resources.js"
 import { motoSession } from "./support/session.js"
 
 const OPERATIONS = 2_000
@@ -33,22 +33,6 @@ const heapAfterGc = Effect.promise(async () => {
   }
   return process.memoryUsage().heapUsed
 })
-
-const activeSockets = () => process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap").length
-const activeTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length
-
-/** Sockets close asynchronously; give them a moment. */
-const settled = <A>(read: () => A, done: (a: A) => boolean) =>
-  Effect.promise(async () => {
-    for (let i = 0; i < 50; i++) {
-      const value = read()
-      if (done(value)) return value
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    return read()
-  })
-
-class BodyReadFailed extends Data.TaggedError("BodyReadFailed")<{ readonly cause: unknown }> {}
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
@@ -89,11 +73,7 @@ const workload = (config: Session.ClientConfig, endpointUrl: string, operations:
         case 4:
           return Effect.flatMap(
             s3.getObject({ Bucket, Key: key(i - 3) }),
-            (out) =>
-              Effect.tryPromise({
-                try: () => out.Body!.transformToString(),
-                catch: (cause) => new BodyReadFailed({ cause })
-              })
+            (out) => out.Body.text
           )
         case 5:
         case 6:
@@ -130,8 +110,7 @@ const workload = (config: Session.ClientConfig, endpointUrl: string, operations:
 const typedFailures = new Set([
   "Throttling",
   "ServiceUnavailable",
-  "AwsTransportError",
-  "BodyReadFailed"
+  "AwsTransportError"
 ])
 
 const assertTyped = (tally: Tally, operations: number) => {

@@ -256,7 +256,7 @@ describe("S3Presign", () => {
         assert.strictEqual(put.status, 200)
         const stored = yield* s3.getObject({ Bucket: bucket, Key: "uploaded.txt" })
         assert.strictEqual(
-          yield* Effect.promise(() => stored.Body?.transformToString() ?? Promise.resolve("")),
+          yield* stored.Body.text,
           "sent through a presigned PUT"
         )
       }))
@@ -334,7 +334,7 @@ describe("S3Presign", () => {
         assert.isTrue(posted.status >= 200 && posted.status < 300, `${posted.status} ${posted.text}`)
         const stored = yield* s3.getObject({ Bucket: bucket, Key: "uploads/note.txt" })
         assert.strictEqual(
-          yield* Effect.promise(() => stored.Body?.transformToString() ?? Promise.resolve("")),
+          yield* stored.Body.text,
           "posted through a form"
         )
         assert.strictEqual(stored.ContentType, "text/plain")

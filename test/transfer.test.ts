@@ -56,7 +56,7 @@ const getBody = (bucket: string, key: string) =>
   Effect.gen(function*() {
     const s3 = yield* S3Client.S3Client
     const output = yield* s3.getObject({ Bucket: bucket, Key: key })
-    return yield* Effect.promise(() => output.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array(0)))
+    return yield* output.Body.bytes
   })
 
 const pendingUploads = (bucket: string) =>

@@ -120,7 +120,8 @@ const readSdk = async (service) => {
       method: lowerFirst(name),
       errors,
       doc,
-      inputOptional: inputIsOptional(source, name, requests)
+      inputOptional: inputIsOptional(source, name, requests),
+      streaming: streamingMembers(source, name, models)
     })
   }
   return { version, exceptions, commands }
@@ -140,6 +141,71 @@ const inputIsOptional = (source, name, requests) => {
   const request = requests.get(requestName)
   if (!request || request.extendsOther) return false
   return request.members.every((m) => !m.required || omitted.includes(m.name))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streaming members (S3Body): output blobs become S3Body values, event streams become Streams,
+// input blobs also accept a Stream<Uint8Array, E>. Read from the command declarations.
+
+const membersTyped = (source, iface, type) => {
+  const decl = new RegExp(`export interface ${iface}\\b[^{]*\\{\\n([^}]*)\\}`).exec(source)
+  return decl ? [...decl[1].matchAll(new RegExp(`^ {4}(\\w+)\\??: ${type};`, "gm"))].map((m) => m[1]) : []
+}
+
+const streamingMembers = (source, name, models) => {
+  const output = membersTyped(source, `${name}CommandOutput`, "StreamingBlobPayloadOutputTypes")
+  const input = membersTyped(source, `${name}CommandInput`, "StreamingBlobPayloadInputTypes")
+  const parent = new RegExp(`export interface ${name}CommandOutput extends (\\w+),`).exec(source)?.[1]
+  const events = parent === undefined
+    ? []
+    : [...models.values()].flatMap((m) => membersTyped(m, parent, "AsyncIterable<\\w+> \\| undefined"))
+  const found = [
+    ...output.map((m) => ({ kind: "body", member: m })),
+    ...input.map((m) => ({ kind: "input", member: m })),
+    ...events.map((m) => ({ kind: "events", member: m }))
+  ]
+  if (found.length > 1) throw new Error(`${name}: more than one streaming member (${found.map((f) => f.member)})`)
+  return found[0]
+}
+
+const hasStreaming = (sdk) => sdk.commands.some((c) => c.streaming !== undefined)
+
+const streamingImports = (sdk, internal) =>
+  !hasStreaming(sdk)
+    ? ""
+    : internal
+    ? `import * as Body from "./body.js"\n`
+    : `import type * as S3Body from "../S3Body.js"\n`
+
+// The method of the operations interface.
+const streamingSignature = (service, c, q) => {
+  const err = `${service.id}Error.${c.name}Error`
+  const input = `Sdk.${c.name}CommandInput`
+  const output = `Sdk.${c.name}CommandOutput`
+  switch (c.streaming?.kind) {
+    case "body":
+      return `${c.method}(\n    input${q}: ${input},\n    options?: ClientRuntime.CallOptions\n  ): Effect.Effect<S3Body.WithBody<${output}, "${c.streaming.member}">, ${err}>`
+    case "events":
+      return `${c.method}(\n    input${q}: ${input},\n    options?: ClientRuntime.CallOptions\n  ): Effect.Effect<S3Body.WithEvents<${output}, "${c.streaming.member}">, ${err}>`
+    case "input":
+      return `${c.method}<E = never>(\n    input${q}: S3Body.StreamingInput<${input}, "${c.streaming.member}", E>,\n    options?: ClientRuntime.CallOptions\n  ): Effect.Effect<${output}, ${err} | E>`
+    default:
+      return undefined
+  }
+}
+
+// The table entry around the plain operation.
+const streamingEntry = (c, plain) => {
+  switch (c.streaming?.kind) {
+    case "body":
+      return `Body.withBody("${c.name}", "${c.streaming.member}", streaming, ${plain})`
+    case "events":
+      return `Body.withEvents("${c.name}", "${c.streaming.member}", ${plain})`
+    case "input":
+      return `Body.withStreamingInput("${c.name}", "${c.streaming.member}", ${plain})`
+    default:
+      return plain
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +394,7 @@ const operationsModule = (service, sdk, policies) => {
 import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Effect from "effect/Effect"
 import * as ${service.id}Error from "../${service.id}Error.js"
-
+${streamingImports(sdk, false)}${streamingImports(sdk, true)}
 /**
  * Every operation of the ${service.id} SDK client (${sdk.commands.length} commands), camelCase, as an Effect.
  *
@@ -342,10 +408,12 @@ export interface ${iface} {`)
     return `  /**
    * ${doc}\`${c.name}Command\`; fails with \`${service.id}Error.${c.name}Error\`.
    */
-  ${c.method}(
+  ${
+      streamingSignature(service, c, q) ?? `${c.method}(
     input${q}: Sdk.${c.name}CommandInput,
     options?: ClientRuntime.CallOptions
   ): Effect.Effect<Sdk.${c.name}CommandOutput, ${service.id}Error.${c.name}Error>`
+    }`
   })
   lines.push(members.join("\n") + "\n}\n")
   lines.push(`/**
@@ -364,7 +432,9 @@ ${sdk.commands.map((c) => `  "${c.method}"`).join(",\n")}
  * @since 0.1.0
  * @category constructors
  */
-export const makeOperations = (client: Sdk.${service.client}, binding: ClientRuntime.Binding): ${iface} => ({`)
+export const makeOperations = (client: Sdk.${service.client}, binding: ClientRuntime.Binding${
+    hasStreaming(sdk) ? ", streaming: Body.Settings" : ""
+  }): ${iface} => ({`)
   const entries = sdk.commands.map((c) => {
     const errs = `[${c.errors.map((e) => `${service.id}Error.${e}`).join(", ")}]`
     const send = policySend(service, policies, c)
@@ -375,12 +445,17 @@ export const makeOperations = (client: Sdk.${service.client}, binding: ClientRun
       : `(input: Sdk.${c.name}CommandInput, options) =>\n      ${
         send ?? `client.send(new Sdk.${c.name}Command(input), options)`
       }`
-    return `  ${c.method}: ClientRuntime.makeOperation(
+    return `  ${c.method}: ${
+      streamingEntry(
+        c,
+        `ClientRuntime.makeOperation(
     binding,
     "${c.name}",
     ${errs},
     ${input}
   )`
+      )
+    }`
   })
   lines.push(entries.join(",\n") + "\n})\n")
   return lines.join("\n")

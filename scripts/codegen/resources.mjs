@@ -144,6 +144,7 @@ const services = [
     injectedImports: [
       `import type * as PlatformError from "@effect/platform/Error"`,
       `import type * as FileSystem from "@effect/platform/FileSystem"`,
+      `import type * as S3Body from "../S3Body.js"`,
       `import type * as S3Transfer from "../S3Transfer.js"`,
       `import * as Transfer from "./resourceTransfer.js"`
     ],
@@ -226,7 +227,10 @@ const introspect = (sdkModule, typeNames) => {
     for (const prop of checker.getPropertiesOfType(type)) {
       const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0
       const propType = checker.getNonNullableType(checker.getTypeOfSymbol(prop))
-      members.set(prop.name, { name: prop.name, required: !optional, type: propType })
+      // A streaming blob (the SDK's SdkStream): S3Client answers it as an S3Body.
+      const annotation = prop.declarations?.[0]?.type
+      const streaming = annotation !== undefined && annotation.getText() === "StreamingBlobPayloadOutputTypes"
+      members.set(prop.name, { name: prop.name, required: !optional, type: propType, streaming })
     }
     return members
   }
@@ -299,7 +303,12 @@ const normalise = (service, json, paginators, sdk) => {
       if (owner !== undefined) skipped.push(`${owner}: ${name} (no ${name}Command in ${service.sdk})`)
       return undefined
     }
-    return { name, method: lowerFirst(name), input, output }
+    const body = [...output.members.values()].find((m) => m.streaming)
+    // The client's answer type: its streaming member as an S3Body (S3Body.WithBody).
+    const outputType = body !== undefined
+      ? `S3Body.WithBody<Sdk.${name}CommandOutput, "${body.name}">`
+      : `Sdk.${name}CommandOutput`
+    return { name, method: lowerFirst(name), input, output, outputType }
   }
   for (const r of resources.values()) {
     const def = r.def
@@ -751,7 +760,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       let body
       const call = `this.resourceClient.${o.method}(params, options)`
       if (!res) {
-        ret = `Sdk.${o.name}CommandOutput`
+        ret = o.outputType
         body = `const params: Sdk.${o.name}CommandInput = ${params.literal}
     return this.guard(${call})`
       } else {
@@ -1321,7 +1330,7 @@ ${
     let ret
     let body
     if (!res) {
-      ret = `Sdk.${o.name}CommandOutput`
+      ret = o.outputType
       body = `return this.meta.client.${o.method}(input${q ? " ?? {}" : ""}, options)`
     } else {
       const t = target(res.type)

@@ -9,7 +9,8 @@
  * const program = Effect.gen(function*() {
  *   const s3 = yield* S3Client.S3Client
  *   const { Buckets } = yield* s3.listBuckets()
- *   const object = yield* s3.getObject({ Bucket: "b", Key: "k" }).pipe(
+ *   const text = yield* s3.getObject({ Bucket: "b", Key: "k" }).pipe(
+ *     Effect.flatMap((object) => object.Body.text), // S3Body: typed read, see S3Body
  *     Effect.catchTag("NoSuchKey", () => Effect.succeed(undefined))
  *   )
  * })

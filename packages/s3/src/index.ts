@@ -18,3 +18,7 @@ export * as S3Transfer from "./S3Transfer.js"
  * @since 0.1.0
  */
 export * as S3Presign from "./S3Presign.js"
+/**
+ * @since 0.2.0
+ */
+export * as S3Body from "./S3Body.js"

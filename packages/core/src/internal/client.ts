@@ -187,6 +187,9 @@ const effectLogger = (
   return { trace: trace!, debug: debug!, info: info!, warn: warn!, error: error! }
 }
 
+const describeValue = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : typeof value
+
 const nonEmpty = (s: string | undefined): string | undefined => (s !== undefined && s.trim() !== "" ? s : undefined)
 
 // A malformed endpoint would make every call fail with the URL parser's bare "Invalid URL"; a
@@ -486,24 +489,67 @@ export const makeOperation = <
     return Effect.fail(error)
   }
 
+  // Whatever the SDK (or a client the user brought) does, the fiber resumes: a rejection becomes a
+  // typed error; an answer that is not an output, a `send` that returns no promise, or a throw
+  // while handling either becomes a defect naming the operation.
+  const settle = (thrown: unknown, span: Tracer.Span | undefined): Effect.Effect<never, E> => {
+    try {
+      return failure(thrown, span)
+    } catch (defect) {
+      return Effect.die(defect)
+    }
+  }
+
+  const succeeded = (output: O, span: Tracer.Span | undefined): Effect.Effect<O, E> => {
+    // Typed as an output, but a mocked or custom client may answer anything.
+    const answer: unknown = output
+    if (!Predicate.isObject(answer)) {
+      return Effect.dieMessage(
+        `The ${binding.service} ${operation} operation answered ${describeValue(answer)}, not an output object`
+      )
+    }
+    const metadata: unknown = Predicate.hasProperty(answer, "$metadata") ? answer.$metadata : undefined
+    if (span !== undefined && Predicate.isObject(metadata)) {
+      const requestId: unknown = Reflect.get(metadata, "requestId")
+      if (typeof requestId === "string") span.attribute("aws.request_id", requestId)
+    }
+    return Effect.succeed(output)
+  }
+
   const call = (input: I, span: Tracer.Span | undefined): Effect.Effect<O, E> =>
     Effect.async<O, E>((resume) => {
       const signal = new CallSignal()
-      let promise: Promise<O>
+      let promise: PromiseLike<O>
       try {
         promise = send(input, { abortSignal: signal })
       } catch (thrown) {
-        resume(failure(thrown, span))
+        resume(settle(thrown, span))
         return
       }
-      promise.then(
-        (output) => {
-          const requestId = output.$metadata.requestId
-          if (span !== undefined && requestId !== undefined) span.attribute("aws.request_id", requestId)
-          resume(Effect.succeed(output))
-        },
-        (thrown: unknown) => resume(failure(thrown, span))
-      )
+      const returned: unknown = promise
+      if (!Predicate.hasProperty(returned, "then") || typeof returned.then !== "function") {
+        resume(Effect.dieMessage(
+          `The SDK client's send returned ${
+            describeValue(returned)
+          }, not a promise, for ${binding.service} ${operation}`
+        ))
+        return
+      }
+      try {
+        promise.then(
+          (output) => {
+            try {
+              resume(succeeded(output, span))
+            } catch (defect) {
+              resume(Effect.die(defect))
+            }
+          },
+          (thrown: unknown) => resume(settle(thrown, span))
+        )
+      } catch (defect) {
+        resume(Effect.die(defect))
+        return
+      }
       // Interrupting the fiber aborts the request: the SDK destroys its socket.
       return Effect.sync(() => signal.abort())
     })

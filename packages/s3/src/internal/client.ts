@@ -10,6 +10,7 @@ import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
 // Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
 import { S3Client as Tag } from "../S3Client.js"
+import type { Settings } from "./body.js"
 import { decodeListings } from "./listEncoding.js"
 import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
@@ -58,9 +59,10 @@ const validate = (_operation: string, input: unknown): ClientRuntime.ParamProble
 export const fromSdk = (
   client: Sdk.S3Client,
   regionName: string | undefined,
-  endpointUrl: Option.Option<string>
+  endpointUrl: Option.Option<string>,
+  bodies: Settings = { readTimeout: undefined }
 ): S3Client.Service => {
-  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate, rules })
+  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate, rules }, bodies)
   return {
     ...operations,
     paginate: makePaginate(operations),
@@ -100,7 +102,8 @@ const acquire = (
       ClientRuntime.guardRetries(client)
       decodeListings(client)
     }, overrides?.region !== undefined),
-    ({ client, regionName }) => fromSdk(client, regionName, resolved.endpointUrl)
+    ({ client, regionName }) =>
+      fromSdk(client, regionName, resolved.endpointUrl, { readTimeout: resolved.config.readTimeout })
   )
 }
 

@@ -4,7 +4,9 @@
 import * as Sdk from "@aws-sdk/client-s3"
 import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Effect from "effect/Effect"
+import type * as S3Body from "../S3Body.js"
 import * as S3Error from "../S3Error.js"
+import * as Body from "./body.js"
 
 /**
  * Every operation of the S3 SDK client (112 commands), camelCase, as an Effect.
@@ -495,7 +497,7 @@ export interface S3Operations {
   getObject(
     input: Sdk.GetObjectCommandInput,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.GetObjectCommandOutput, S3Error.GetObjectError>
+  ): Effect.Effect<S3Body.WithBody<Sdk.GetObjectCommandOutput, "Body">, S3Error.GetObjectError>
   /**
    * This operation is not supported for directory buckets.
    *
@@ -513,7 +515,10 @@ export interface S3Operations {
   getObjectAnnotation(
     input: Sdk.GetObjectAnnotationCommandInput,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.GetObjectAnnotationCommandOutput, S3Error.GetObjectAnnotationError>
+  ): Effect.Effect<
+    S3Body.WithBody<Sdk.GetObjectAnnotationCommandOutput, "AnnotationPayload">,
+    S3Error.GetObjectAnnotationError
+  >
   /**
    * Retrieves all of the metadata from an object without returning the object itself.
    *
@@ -567,7 +572,7 @@ export interface S3Operations {
   getObjectTorrent(
     input: Sdk.GetObjectTorrentCommandInput,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.GetObjectTorrentCommandOutput, S3Error.GetObjectTorrentError>
+  ): Effect.Effect<S3Body.WithBody<Sdk.GetObjectTorrentCommandOutput, "Body">, S3Error.GetObjectTorrentError>
   /**
    * This operation is not supported for directory buckets.
    *
@@ -885,10 +890,10 @@ export interface S3Operations {
    *
    * `PutObjectCommand`; fails with `S3Error.PutObjectError`.
    */
-  putObject(
-    input: Sdk.PutObjectCommandInput,
+  putObject<E = never>(
+    input: S3Body.StreamingInput<Sdk.PutObjectCommandInput, "Body", E>,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.PutObjectCommandOutput, S3Error.PutObjectError>
+  ): Effect.Effect<Sdk.PutObjectCommandOutput, S3Error.PutObjectError | E>
   /**
    * End of support notice: As of October 1, 2025, Amazon S3 has discontinued support for Email Grantee Access Control Lists (ACLs).
    *
@@ -903,10 +908,10 @@ export interface S3Operations {
    *
    * `PutObjectAnnotationCommand`; fails with `S3Error.PutObjectAnnotationError`.
    */
-  putObjectAnnotation(
-    input: Sdk.PutObjectAnnotationCommandInput,
+  putObjectAnnotation<E = never>(
+    input: S3Body.StreamingInput<Sdk.PutObjectAnnotationCommandInput, "AnnotationPayload", E>,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.PutObjectAnnotationCommandOutput, S3Error.PutObjectAnnotationError>
+  ): Effect.Effect<Sdk.PutObjectAnnotationCommandOutput, S3Error.PutObjectAnnotationError | E>
   /**
    * This operation is not supported for directory buckets.
    *
@@ -978,7 +983,7 @@ export interface S3Operations {
   selectObjectContent(
     input: Sdk.SelectObjectContentCommandInput,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.SelectObjectContentCommandOutput, S3Error.SelectObjectContentError>
+  ): Effect.Effect<S3Body.WithEvents<Sdk.SelectObjectContentCommandOutput, "Payload">, S3Error.SelectObjectContentError>
   /**
    * Updates the annotation table configuration for an Amazon S3 bucket's metadata configuration.
    *
@@ -1029,10 +1034,10 @@ export interface S3Operations {
    *
    * `UploadPartCommand`; fails with `S3Error.UploadPartError`.
    */
-  uploadPart(
-    input: Sdk.UploadPartCommandInput,
+  uploadPart<E = never>(
+    input: S3Body.StreamingInput<Sdk.UploadPartCommandInput, "Body", E>,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.UploadPartCommandOutput, S3Error.UploadPartError>
+  ): Effect.Effect<Sdk.UploadPartCommandOutput, S3Error.UploadPartError | E>
   /**
    * Uploads a part by copying data from an existing object as data source.
    *
@@ -1047,10 +1052,10 @@ export interface S3Operations {
    *
    * `WriteGetObjectResponseCommand`; fails with `S3Error.WriteGetObjectResponseError`.
    */
-  writeGetObjectResponse(
-    input: Sdk.WriteGetObjectResponseCommandInput,
+  writeGetObjectResponse<E = never>(
+    input: S3Body.StreamingInput<Sdk.WriteGetObjectResponseCommandInput, "Body", E>,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.WriteGetObjectResponseCommandOutput, S3Error.WriteGetObjectResponseError>
+  ): Effect.Effect<Sdk.WriteGetObjectResponseCommandOutput, S3Error.WriteGetObjectResponseError | E>
 }
 
 /**
@@ -1180,7 +1185,11 @@ export const operationNames: ReadonlyArray<keyof S3Operations> = [
  * @since 0.1.0
  * @category constructors
  */
-export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Binding): S3Operations => ({
+export const makeOperations = (
+  client: Sdk.S3Client,
+  binding: ClientRuntime.Binding,
+  streaming: Body.Settings
+): S3Operations => ({
   abortMultipartUpload: ClientRuntime.makeOperation(
     binding,
     "AbortMultipartUpload",
@@ -1523,11 +1532,16 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     [S3Error.NoSuchBucket],
     (input: Sdk.GetBucketWebsiteCommandInput, options) => client.send(new Sdk.GetBucketWebsiteCommand(input), options)
   ),
-  getObject: ClientRuntime.makeOperation(
-    binding,
+  getObject: Body.withBody(
     "GetObject",
-    [S3Error.InvalidObjectState, S3Error.NoSuchBucket, S3Error.NoSuchKey],
-    (input: Sdk.GetObjectCommandInput, options) => client.send(new Sdk.GetObjectCommand(input), options)
+    "Body",
+    streaming,
+    ClientRuntime.makeOperation(
+      binding,
+      "GetObject",
+      [S3Error.InvalidObjectState, S3Error.NoSuchBucket, S3Error.NoSuchKey],
+      (input: Sdk.GetObjectCommandInput, options) => client.send(new Sdk.GetObjectCommand(input), options)
+    )
   ),
   getObjectAcl: ClientRuntime.makeOperation(
     binding,
@@ -1535,12 +1549,17 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     [S3Error.NoSuchBucket, S3Error.NoSuchKey],
     (input: Sdk.GetObjectAclCommandInput, options) => client.send(new Sdk.GetObjectAclCommand(input), options)
   ),
-  getObjectAnnotation: ClientRuntime.makeOperation(
-    binding,
+  getObjectAnnotation: Body.withBody(
     "GetObjectAnnotation",
-    [S3Error.NoSuchAnnotation, S3Error.NoSuchBucket, S3Error.NoSuchKey],
-    (input: Sdk.GetObjectAnnotationCommandInput, options) =>
-      client.send(new Sdk.GetObjectAnnotationCommand(input), options)
+    "AnnotationPayload",
+    streaming,
+    ClientRuntime.makeOperation(
+      binding,
+      "GetObjectAnnotation",
+      [S3Error.NoSuchAnnotation, S3Error.NoSuchBucket, S3Error.NoSuchKey],
+      (input: Sdk.GetObjectAnnotationCommandInput, options) =>
+        client.send(new Sdk.GetObjectAnnotationCommand(input), options)
+    )
   ),
   getObjectAttributes: ClientRuntime.makeOperation(
     binding,
@@ -1576,11 +1595,16 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     [S3Error.NoSuchBucket],
     (input: Sdk.GetObjectTaggingCommandInput, options) => client.send(new Sdk.GetObjectTaggingCommand(input), options)
   ),
-  getObjectTorrent: ClientRuntime.makeOperation(
-    binding,
+  getObjectTorrent: Body.withBody(
     "GetObjectTorrent",
-    [S3Error.NoSuchBucket],
-    (input: Sdk.GetObjectTorrentCommandInput, options) => client.send(new Sdk.GetObjectTorrentCommand(input), options)
+    "Body",
+    streaming,
+    ClientRuntime.makeOperation(
+      binding,
+      "GetObjectTorrent",
+      [S3Error.NoSuchBucket],
+      (input: Sdk.GetObjectTorrentCommandInput, options) => client.send(new Sdk.GetObjectTorrentCommand(input), options)
+    )
   ),
   getPublicAccessBlock: ClientRuntime.makeOperation(
     binding,
@@ -1808,17 +1832,21 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     [S3Error.NoSuchBucket],
     (input: Sdk.PutBucketWebsiteCommandInput, options) => client.send(new Sdk.PutBucketWebsiteCommand(input), options)
   ),
-  putObject: ClientRuntime.makeOperation(
-    binding,
+  putObject: Body.withStreamingInput(
     "PutObject",
-    [
-      S3Error.EncryptionTypeMismatch,
-      S3Error.InvalidRequest,
-      S3Error.InvalidWriteOffset,
-      S3Error.NoSuchBucket,
-      S3Error.TooManyParts
-    ],
-    (input: Sdk.PutObjectCommandInput, options) => client.send(new Sdk.PutObjectCommand(input), options)
+    "Body",
+    ClientRuntime.makeOperation(
+      binding,
+      "PutObject",
+      [
+        S3Error.EncryptionTypeMismatch,
+        S3Error.InvalidRequest,
+        S3Error.InvalidWriteOffset,
+        S3Error.NoSuchBucket,
+        S3Error.TooManyParts
+      ],
+      (input: Sdk.PutObjectCommandInput, options) => client.send(new Sdk.PutObjectCommand(input), options)
+    )
   ),
   putObjectAcl: ClientRuntime.makeOperation(
     binding,
@@ -1826,20 +1854,24 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     [S3Error.NoSuchBucket, S3Error.NoSuchKey],
     (input: Sdk.PutObjectAclCommandInput, options) => client.send(new Sdk.PutObjectAclCommand(input), options)
   ),
-  putObjectAnnotation: ClientRuntime.makeOperation(
-    binding,
+  putObjectAnnotation: Body.withStreamingInput(
     "PutObjectAnnotation",
-    [
-      S3Error.AnnotationLimitExceeded,
-      S3Error.AnnotationNameTooLong,
-      S3Error.InvalidAnnotationName,
-      S3Error.InvalidRequest,
-      S3Error.NoSuchBucket,
-      S3Error.NoSuchKey,
-      S3Error.UnsupportedMediaType
-    ],
-    (input: Sdk.PutObjectAnnotationCommandInput, options) =>
-      client.send(new Sdk.PutObjectAnnotationCommand(input), options)
+    "AnnotationPayload",
+    ClientRuntime.makeOperation(
+      binding,
+      "PutObjectAnnotation",
+      [
+        S3Error.AnnotationLimitExceeded,
+        S3Error.AnnotationNameTooLong,
+        S3Error.InvalidAnnotationName,
+        S3Error.InvalidRequest,
+        S3Error.NoSuchBucket,
+        S3Error.NoSuchKey,
+        S3Error.UnsupportedMediaType
+      ],
+      (input: Sdk.PutObjectAnnotationCommandInput, options) =>
+        client.send(new Sdk.PutObjectAnnotationCommand(input), options)
+    )
   ),
   putObjectLegalHold: ClientRuntime.makeOperation(
     binding,
@@ -1887,12 +1919,16 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     [S3Error.NoSuchBucket, S3Error.ObjectAlreadyInActiveTierError],
     (input: Sdk.RestoreObjectCommandInput, options) => client.send(new Sdk.RestoreObjectCommand(input), options)
   ),
-  selectObjectContent: ClientRuntime.makeOperation(
-    binding,
+  selectObjectContent: Body.withEvents(
     "SelectObjectContent",
-    [S3Error.NoSuchBucket],
-    (input: Sdk.SelectObjectContentCommandInput, options) =>
-      client.send(new Sdk.SelectObjectContentCommand(input), options)
+    "Payload",
+    ClientRuntime.makeOperation(
+      binding,
+      "SelectObjectContent",
+      [S3Error.NoSuchBucket],
+      (input: Sdk.SelectObjectContentCommandInput, options) =>
+        client.send(new Sdk.SelectObjectContentCommand(input), options)
+    )
   ),
   updateBucketMetadataAnnotationTableConfiguration: ClientRuntime.makeOperation(
     binding,
@@ -1922,11 +1958,15 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     (input: Sdk.UpdateObjectEncryptionCommandInput, options) =>
       client.send(new Sdk.UpdateObjectEncryptionCommand(input), options)
   ),
-  uploadPart: ClientRuntime.makeOperation(
-    binding,
+  uploadPart: Body.withStreamingInput(
     "UploadPart",
-    [S3Error.NoSuchBucket, S3Error.NoSuchUpload],
-    (input: Sdk.UploadPartCommandInput, options) => client.send(new Sdk.UploadPartCommand(input), options)
+    "Body",
+    ClientRuntime.makeOperation(
+      binding,
+      "UploadPart",
+      [S3Error.NoSuchBucket, S3Error.NoSuchUpload],
+      (input: Sdk.UploadPartCommandInput, options) => client.send(new Sdk.UploadPartCommand(input), options)
+    )
   ),
   uploadPartCopy: ClientRuntime.makeOperation(
     binding,
@@ -1934,11 +1974,15 @@ export const makeOperations = (client: Sdk.S3Client, binding: ClientRuntime.Bind
     [S3Error.NoSuchBucket, S3Error.NoSuchKey, S3Error.NoSuchUpload],
     (input: Sdk.UploadPartCopyCommandInput, options) => client.send(new Sdk.UploadPartCopyCommand(input), options)
   ),
-  writeGetObjectResponse: ClientRuntime.makeOperation(
-    binding,
+  writeGetObjectResponse: Body.withStreamingInput(
     "WriteGetObjectResponse",
-    [],
-    (input: Sdk.WriteGetObjectResponseCommandInput, options) =>
-      client.send(new Sdk.WriteGetObjectResponseCommand(input), options)
+    "Body",
+    ClientRuntime.makeOperation(
+      binding,
+      "WriteGetObjectResponse",
+      [],
+      (input: Sdk.WriteGetObjectResponseCommandInput, options) =>
+        client.send(new Sdk.WriteGetObjectResponseCommand(input), options)
+    )
   )
 })

@@ -16,6 +16,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import type * as S3Body from "../S3Body.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Error from "../S3Error.js"
 import type * as S3Transfer from "../S3Transfer.js"
@@ -2860,7 +2861,10 @@ export interface S3Object extends Resource.Resource<S3Client.Service, S3Object.I
   get(
     input?: Omit<Sdk.GetObjectCommandInput, "Bucket" | "Key">,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.GetObjectCommandOutput, S3Error.GetObjectError | Resource.InvalidIdentifier>
+  ): Effect.Effect<
+    S3Body.WithBody<Sdk.GetObjectCommandOutput, "Body">,
+    S3Error.GetObjectError | Resource.InvalidIdentifier
+  >
   /** Action `InitiateMultipartUpload`: CreateMultipartUpload. The resource supplies `Bucket`, `Key`. Returns a `MultipartUpload`. */
   initiateMultipartUpload(
     input?: Omit<Sdk.CreateMultipartUploadCommandInput, "Bucket" | "Key">,
@@ -3557,7 +3561,10 @@ export interface ObjectSummary
   get(
     input?: Omit<Sdk.GetObjectCommandInput, "Bucket" | "Key">,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.GetObjectCommandOutput, S3Error.GetObjectError | Resource.InvalidIdentifier>
+  ): Effect.Effect<
+    S3Body.WithBody<Sdk.GetObjectCommandOutput, "Body">,
+    S3Error.GetObjectError | Resource.InvalidIdentifier
+  >
   /** Action `InitiateMultipartUpload`: CreateMultipartUpload. The resource supplies `Bucket`, `Key`. Returns a `MultipartUpload`. */
   initiateMultipartUpload(
     input?: Omit<Sdk.CreateMultipartUploadCommandInput, "Bucket" | "Key">,
@@ -3963,7 +3970,10 @@ export interface ObjectVersion
   get(
     input?: Omit<Sdk.GetObjectCommandInput, "Bucket" | "Key" | "VersionId">,
     options?: ClientRuntime.CallOptions
-  ): Effect.Effect<Sdk.GetObjectCommandOutput, S3Error.GetObjectError | Resource.InvalidIdentifier>
+  ): Effect.Effect<
+    S3Body.WithBody<Sdk.GetObjectCommandOutput, "Body">,
+    S3Error.GetObjectError | Resource.InvalidIdentifier
+  >
   /** Action `Head`: HeadObject. The resource supplies `Bucket`, `Key`, `VersionId`. Returns the response. */
   head(
     input?: Omit<Sdk.HeadObjectCommandInput, "Bucket" | "Key" | "VersionId">,

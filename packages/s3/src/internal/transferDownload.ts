@@ -12,6 +12,8 @@ import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
 import { S3DownloadFailed } from "../S3Transfer.js"
+import * as Body from "./body.js"
+import { concatBytes as concat } from "./bodyReader.js"
 import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
 
@@ -115,7 +117,7 @@ const readRange = (
     Effect.suspend(() => {
       const from = start + received
       return request(ctx, from, end, true).pipe(
-        Effect.flatMap((output) => internal.consumeBody(output.Body, "GetObject", count)),
+        Effect.flatMap((output) => Body.consume(output.Body, count)),
         Effect.flatMap(() =>
           start + received === end + 1 ? Effect.void : Effect.fail(shortBody(received, end - start + 1))
         ),
@@ -146,7 +148,7 @@ const getRange = (
       let received = 0
       const expected = end - from + 1
       const body = Stream.unwrap(
-        Effect.map(request(ctx, from, end, ranged), (output) => internal.bodyStream(output.Body, "GetObject"))
+        Effect.map(request(ctx, from, end, ranged), (output) => Body.rawStream(output.Body))
       )
       const counted = Stream.map(body, (chunk) => {
         received += chunk.length
@@ -312,18 +314,6 @@ const receiver = (bytes: Uint8Array) => {
       offset += chunk.length
     }
   }
-}
-
-const concat = (chunks: Iterable<Uint8Array>, length: number): Uint8Array => {
-  const all = [...chunks]
-  if (all.length === 1 && all[0].length === length) return all[0]
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of all) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
 }
 
 /** @internal */
