@@ -1,0 +1,103 @@
+import * as Sdk from "@aws-sdk/client-iam"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as IAMClient from "../IAMClient.js"
+import { fromSdk } from "./client.js"
+import { makeSend } from "./memory.js"
+import { type IAMOperations, operationNames } from "./operations.js"
+
+const regionName = "us-east-1"
+
+const commandName = (operation: string): string => operation.charAt(0).toUpperCase() + operation.slice(1)
+
+// An operation the store does not implement dies naming it: a test that needs it should know at once
+// rather than handle a made-up service error.
+const dieUnimplemented = (implemented: ReadonlySet<string>) => (operations: IAMOperations): IAMOperations => {
+  for (const operation of operationNames) {
+    const name = commandName(operation)
+    if (implemented.has(name)) continue
+    Object.defineProperty(operations, operation, {
+      value: () => Effect.dieMessage(`IAMClient.layerMemory does not implement ${name}`),
+      enumerable: true
+    })
+  }
+  return operations
+}
+
+/** @internal */
+export const makeEmpty = (): IAMClient.Service => {
+  const { implemented, send } = makeSend()
+  // A real SDK client whose `send` answers from memory: `service.sdk.send(command)` works too, and it
+  // never opens a socket.
+  const sdk = new Sdk.IAMClient({
+    region: regionName,
+    credentials: { accessKeyId: "AKIAMEMORYMEMORYMEMO", secretAccessKey: "memory" }
+  })
+  Object.defineProperty(sdk, "send", { value: send })
+  return fromSdk(sdk, regionName, Option.none(), dieUnimplemented(implemented))
+}
+
+const each = <A, E>(
+  items: ReadonlyArray<A> | undefined,
+  f: (item: A) => Effect.Effect<unknown, E>
+): Effect.Effect<void, E> => Effect.forEach(items ?? [], f, { discard: true })
+
+const seed = (service: IAMClient.Service, state: IAMClient.MemoryState) =>
+  Effect.gen(function*() {
+    yield* each(state.policies, (input) => service.createPolicy(input))
+    yield* each(state.groups, ({ AttachedPolicies, InlinePolicies, ...input }) =>
+      Effect.andThen(service.createGroup(input), () =>
+        Effect.andThen(
+          each(AttachedPolicies, (PolicyArn) =>
+            service.attachGroupPolicy({ GroupName: input.GroupName, PolicyArn })),
+          each(
+            Object.entries(InlinePolicies ?? {}),
+            ([PolicyName, PolicyDocument]) =>
+              service.putGroupPolicy({ GroupName: input.GroupName, PolicyName, PolicyDocument })
+          )
+        )))
+    yield* each(state.users, ({ AttachedPolicies, Groups, InlinePolicies, ...input }) =>
+      Effect.andThen(service.createUser(input), () =>
+        Effect.all([
+          each(Groups, (GroupName) =>
+            service.addUserToGroup({ GroupName, UserName: input.UserName })),
+          each(AttachedPolicies, (PolicyArn) =>
+            service.attachUserPolicy({ UserName: input.UserName, PolicyArn })),
+          each(
+            Object.entries(InlinePolicies ?? {}),
+            ([PolicyName, PolicyDocument]) =>
+              service.putUserPolicy({ UserName: input.UserName, PolicyName, PolicyDocument })
+          )
+        ], { discard: true })))
+    yield* each(state.roles, ({ AttachedPolicies, InlinePolicies, ...input }) =>
+      Effect.andThen(service.createRole(input), () =>
+        Effect.andThen(
+          each(AttachedPolicies, (PolicyArn) =>
+            service.attachRolePolicy({ RoleName: input.RoleName, PolicyArn })),
+          each(
+            Object.entries(InlinePolicies ?? {}),
+            ([PolicyName, PolicyDocument]) =>
+              service.putRolePolicy({ RoleName: input.RoleName, PolicyName, PolicyDocument })
+          )
+        )))
+    yield* each(state.instanceProfiles, ({ Roles, ...input }) =>
+      Effect.andThen(
+        service.createInstanceProfile(input),
+        () =>
+          each(
+            Roles,
+            (RoleName) =>
+              service.addRoleToInstanceProfile({ InstanceProfileName: input.InstanceProfileName, RoleName })
+          )
+      ))
+    return service
+  })
+
+/** @internal */
+export const makeMemory = (
+  state?: IAMClient.MemoryState
+): Effect.Effect<IAMClient.Service, IAMClient.MemorySeedError> =>
+  Effect.suspend(() => {
+    const service = makeEmpty()
+    return state === undefined ? Effect.succeed(service) : seed(service, state)
+  })
