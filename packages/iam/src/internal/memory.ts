@@ -217,10 +217,17 @@ const page = <A>(
     : { items: slice, IsTruncated: false }
 }
 
-const byPath = <A extends { readonly path: string }>(items: Iterable<A>, prefix: string | undefined): Array<A> => {
+const byName = <A extends { readonly name: string }>(a: A, b: A): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+
+/** The entities under a path, by name: IAM lists users, groups, roles, profiles and policies in name order. */
+const byPath = <A extends { readonly path: string; readonly name: string }>(
+  items: Iterable<A>,
+  prefix: string | undefined
+): Array<A> => {
   const out: Array<A> = []
   for (const item of items) if (prefix === undefined || item.path.startsWith(prefix)) out.push(item)
-  return out
+  return out.sort(byName)
 }
 
 const mergeTags = (current: Tags, added: ReadonlyArray<Sdk.Tag> | undefined): Tags => {
