@@ -76,7 +76,6 @@ interface Principal {
 
 interface AccessKey {
   readonly id: string
-  readonly secret: string
   status: Sdk.StatusType
   readonly created: Date
 }
@@ -398,6 +397,28 @@ const makeHandlers = (store: Store) => {
     CreateDate: accessKey.created
   })
 
+  // --- tags and permissions boundaries, the same for every entity that has them ---------------
+
+  const addTags = (entity: { tags: Tags }, tags: ReadonlyArray<Sdk.Tag> | undefined) => {
+    entity.tags = mergeTags(entity.tags, tags)
+    return {}
+  }
+  const dropTags = (entity: { tags: Tags }, keys: ReadonlyArray<string> | undefined) => {
+    entity.tags = removeTags(entity.tags, keys)
+    return {}
+  }
+  const listTags = (
+    entity: { readonly tags: Tags },
+    input: { readonly Marker?: string | undefined; readonly MaxItems?: number | undefined }
+  ) => {
+    const { items, ...rest } = page(entity.tags, input)
+    return { Tags: copyTags(items), ...rest }
+  }
+  const setBoundary = (entity: { permissionsBoundary: string | undefined }, policyArn: string | undefined) => {
+    entity.permissionsBoundary = policyArn
+    return {}
+  }
+
   // --- users ----------------------------------------------------------------------------------
 
   on("CreateUser", Sdk.CreateUserCommand, (input) => {
@@ -465,30 +486,19 @@ const makeHandlers = (store: Store) => {
     const { items, ...rest } = page(byPath(store.users.values(), input.PathPrefix), input)
     return { Users: items.map(userShape), ...rest }
   })
-  on("TagUser", Sdk.TagUserCommand, (input) => {
-    const user = getUser(input.UserName)
-    user.tags = mergeTags(user.tags, input.Tags)
-    return {}
-  })
-  on("UntagUser", Sdk.UntagUserCommand, (input) => {
-    const user = getUser(input.UserName)
-    user.tags = removeTags(user.tags, input.TagKeys)
-    return {}
-  })
-  on("ListUserTags", Sdk.ListUserTagsCommand, (input) => {
-    const { items, ...rest } = page(getUser(input.UserName).tags, input)
-    return { Tags: copyTags(items), ...rest }
-  })
-  on("PutUserPermissionsBoundary", Sdk.PutUserPermissionsBoundaryCommand, (input) => {
-    const user = getUser(input.UserName)
-    attachable(input.PermissionsBoundary)
-    user.permissionsBoundary = input.PermissionsBoundary
-    return {}
-  })
-  on("DeleteUserPermissionsBoundary", Sdk.DeleteUserPermissionsBoundaryCommand, (input) => {
-    getUser(input.UserName).permissionsBoundary = undefined
-    return {}
-  })
+  on("TagUser", Sdk.TagUserCommand, (i) => addTags(getUser(i.UserName), i.Tags))
+  on("UntagUser", Sdk.UntagUserCommand, (i) => dropTags(getUser(i.UserName), i.TagKeys))
+  on("ListUserTags", Sdk.ListUserTagsCommand, (i) => listTags(getUser(i.UserName), i))
+  on(
+    "PutUserPermissionsBoundary",
+    Sdk.PutUserPermissionsBoundaryCommand,
+    (i) => setBoundary(getUser(i.UserName), attachable(i.PermissionsBoundary).arn)
+  )
+  on(
+    "DeleteUserPermissionsBoundary",
+    Sdk.DeleteUserPermissionsBoundaryCommand,
+    (i) => setBoundary(getUser(i.UserName), undefined)
+  )
 
   // --- groups ---------------------------------------------------------------------------------
 
@@ -622,30 +632,19 @@ const makeHandlers = (store: Store) => {
     const { items, ...rest } = page(byPath(store.roles.values(), input.PathPrefix), input)
     return { Roles: items.map((role) => roleShape(role, false)), ...rest }
   })
-  on("TagRole", Sdk.TagRoleCommand, (input) => {
-    const role = getRole(input.RoleName)
-    role.tags = mergeTags(role.tags, input.Tags)
-    return {}
-  })
-  on("UntagRole", Sdk.UntagRoleCommand, (input) => {
-    const role = getRole(input.RoleName)
-    role.tags = removeTags(role.tags, input.TagKeys)
-    return {}
-  })
-  on("ListRoleTags", Sdk.ListRoleTagsCommand, (input) => {
-    const { items, ...rest } = page(getRole(input.RoleName).tags, input)
-    return { Tags: copyTags(items), ...rest }
-  })
-  on("PutRolePermissionsBoundary", Sdk.PutRolePermissionsBoundaryCommand, (input) => {
-    const role = getRole(input.RoleName)
-    attachable(input.PermissionsBoundary)
-    role.permissionsBoundary = input.PermissionsBoundary
-    return {}
-  })
-  on("DeleteRolePermissionsBoundary", Sdk.DeleteRolePermissionsBoundaryCommand, (input) => {
-    getRole(input.RoleName).permissionsBoundary = undefined
-    return {}
-  })
+  on("TagRole", Sdk.TagRoleCommand, (i) => addTags(getRole(i.RoleName), i.Tags))
+  on("UntagRole", Sdk.UntagRoleCommand, (i) => dropTags(getRole(i.RoleName), i.TagKeys))
+  on("ListRoleTags", Sdk.ListRoleTagsCommand, (i) => listTags(getRole(i.RoleName), i))
+  on(
+    "PutRolePermissionsBoundary",
+    Sdk.PutRolePermissionsBoundaryCommand,
+    (i) => setBoundary(getRole(i.RoleName), attachable(i.PermissionsBoundary).arn)
+  )
+  on(
+    "DeleteRolePermissionsBoundary",
+    Sdk.DeleteRolePermissionsBoundaryCommand,
+    (i) => setBoundary(getRole(i.RoleName), undefined)
+  )
 
   // --- instance profiles ----------------------------------------------------------------------
 
@@ -704,20 +703,21 @@ const makeHandlers = (store: Store) => {
     profile.roles.splice(index, 1)
     return {}
   })
-  on("TagInstanceProfile", Sdk.TagInstanceProfileCommand, (input) => {
-    const profile = getInstanceProfile(input.InstanceProfileName)
-    profile.tags = mergeTags(profile.tags, input.Tags)
-    return {}
-  })
-  on("UntagInstanceProfile", Sdk.UntagInstanceProfileCommand, (input) => {
-    const profile = getInstanceProfile(input.InstanceProfileName)
-    profile.tags = removeTags(profile.tags, input.TagKeys)
-    return {}
-  })
-  on("ListInstanceProfileTags", Sdk.ListInstanceProfileTagsCommand, (input) => {
-    const { items, ...rest } = page(getInstanceProfile(input.InstanceProfileName).tags, input)
-    return { Tags: copyTags(items), ...rest }
-  })
+  on(
+    "TagInstanceProfile",
+    Sdk.TagInstanceProfileCommand,
+    (i) => addTags(getInstanceProfile(i.InstanceProfileName), i.Tags)
+  )
+  on(
+    "UntagInstanceProfile",
+    Sdk.UntagInstanceProfileCommand,
+    (i) => dropTags(getInstanceProfile(i.InstanceProfileName), i.TagKeys)
+  )
+  on(
+    "ListInstanceProfileTags",
+    Sdk.ListInstanceProfileTagsCommand,
+    (i) => listTags(getInstanceProfile(i.InstanceProfileName), i)
+  )
 
   // --- managed policies -----------------------------------------------------------------------
 
@@ -833,20 +833,9 @@ const makeHandlers = (store: Store) => {
       ...rest
     }
   })
-  on("TagPolicy", Sdk.TagPolicyCommand, (input) => {
-    const policy = getPolicy(input.PolicyArn)
-    policy.tags = mergeTags(policy.tags, input.Tags)
-    return {}
-  })
-  on("UntagPolicy", Sdk.UntagPolicyCommand, (input) => {
-    const policy = getPolicy(input.PolicyArn)
-    policy.tags = removeTags(policy.tags, input.TagKeys)
-    return {}
-  })
-  on("ListPolicyTags", Sdk.ListPolicyTagsCommand, (input) => {
-    const { items, ...rest } = page(getPolicy(input.PolicyArn).tags, input)
-    return { Tags: copyTags(items), ...rest }
-  })
+  on("TagPolicy", Sdk.TagPolicyCommand, (i) => addTags(getPolicy(i.PolicyArn), i.Tags))
+  on("UntagPolicy", Sdk.UntagPolicyCommand, (i) => dropTags(getPolicy(i.PolicyArn), i.TagKeys))
+  on("ListPolicyTags", Sdk.ListPolicyTagsCommand, (i) => listTags(getPolicy(i.PolicyArn), i))
 
   // --- attachments and inline policies, the same for users, groups and roles ------------------
 
@@ -947,15 +936,10 @@ const makeHandlers = (store: Store) => {
     if (user.accessKeys.size >= MAX_ACCESS_KEYS) {
       limitExceeded(`Cannot exceed quota for AccessKeysPerUser: ${MAX_ACCESS_KEYS}`)
     }
-    const accessKey: AccessKey = {
-      id: "AKIA" + randomChars(16, alphabet),
-      secret: randomChars(40, secretAlphabet),
-      status: "Active",
-      created: new Date()
-    }
+    const accessKey: AccessKey = { id: "AKIA" + randomChars(16, alphabet), status: "Active", created: new Date() }
     user.accessKeys.set(accessKey.id, accessKey)
-    // The only time the secret is given out.
-    return { AccessKey: { ...accessKeyMetadata(user, accessKey), SecretAccessKey: accessKey.secret } }
+    // Given out once and never kept: nothing can ask for it again.
+    return { AccessKey: { ...accessKeyMetadata(user, accessKey), SecretAccessKey: randomChars(40, secretAlphabet) } }
   })
   on("ListAccessKeys", Sdk.ListAccessKeysCommand, (input) => {
     const user = getUser(callerName(input.UserName))

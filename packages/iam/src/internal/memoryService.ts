@@ -42,43 +42,53 @@ const each = <A, E>(
   f: (item: A) => Effect.Effect<unknown, E>
 ): Effect.Effect<void, E> => Effect.forEach(items ?? [], f, { discard: true })
 
+// A principal's managed policies attached, then its inline policies put.
+const policiesOf = <E1, E2>(
+  principal: IAMClient.MemoryPrincipal,
+  attach: (PolicyArn: string) => Effect.Effect<unknown, E1>,
+  put: (
+    PolicyName: string,
+    PolicyDocument: NonNullable<IAMClient.MemoryPrincipal["InlinePolicies"]>[string]
+  ) => Effect.Effect<unknown, E2>
+): Effect.Effect<void, E1 | E2> =>
+  Effect.andThen(
+    each(principal.AttachedPolicies, attach),
+    each(Object.entries(principal.InlinePolicies ?? {}), ([name, document]) => put(name, document))
+  )
+
 const seed = (service: IAMClient.Service, state: IAMClient.MemoryState) =>
   Effect.gen(function*() {
     yield* each(state.policies, (input) => service.createPolicy(input))
     yield* each(state.groups, ({ AttachedPolicies, InlinePolicies, ...input }) =>
       Effect.andThen(service.createGroup(input), () =>
-        Effect.andThen(
-          each(AttachedPolicies, (PolicyArn) =>
-            service.attachGroupPolicy({ GroupName: input.GroupName, PolicyArn })),
-          each(
-            Object.entries(InlinePolicies ?? {}),
-            ([PolicyName, PolicyDocument]) =>
-              service.putGroupPolicy({ GroupName: input.GroupName, PolicyName, PolicyDocument })
-          )
+        policiesOf(
+          { AttachedPolicies, InlinePolicies },
+          (PolicyArn) =>
+            service.attachGroupPolicy({ GroupName: input.GroupName, PolicyArn }),
+          (PolicyName, PolicyDocument) =>
+            service.putGroupPolicy({ GroupName: input.GroupName, PolicyName, PolicyDocument })
         )))
     yield* each(state.users, ({ AttachedPolicies, Groups, InlinePolicies, ...input }) =>
       Effect.andThen(service.createUser(input), () =>
-        Effect.all([
+        Effect.andThen(
           each(Groups, (GroupName) =>
             service.addUserToGroup({ GroupName, UserName: input.UserName })),
-          each(AttachedPolicies, (PolicyArn) =>
-            service.attachUserPolicy({ UserName: input.UserName, PolicyArn })),
-          each(
-            Object.entries(InlinePolicies ?? {}),
-            ([PolicyName, PolicyDocument]) =>
+          policiesOf(
+            { AttachedPolicies, InlinePolicies },
+            (PolicyArn) =>
+              service.attachUserPolicy({ UserName: input.UserName, PolicyArn }),
+            (PolicyName, PolicyDocument) =>
               service.putUserPolicy({ UserName: input.UserName, PolicyName, PolicyDocument })
           )
-        ], { discard: true })))
+        )))
     yield* each(state.roles, ({ AttachedPolicies, InlinePolicies, ...input }) =>
       Effect.andThen(service.createRole(input), () =>
-        Effect.andThen(
-          each(AttachedPolicies, (PolicyArn) =>
-            service.attachRolePolicy({ RoleName: input.RoleName, PolicyArn })),
-          each(
-            Object.entries(InlinePolicies ?? {}),
-            ([PolicyName, PolicyDocument]) =>
-              service.putRolePolicy({ RoleName: input.RoleName, PolicyName, PolicyDocument })
-          )
+        policiesOf(
+          { AttachedPolicies, InlinePolicies },
+          (PolicyArn) =>
+            service.attachRolePolicy({ RoleName: input.RoleName, PolicyArn }),
+          (PolicyName, PolicyDocument) =>
+            service.putRolePolicy({ RoleName: input.RoleName, PolicyName, PolicyDocument })
         )))
     yield* each(state.instanceProfiles, ({ Roles, ...input }) =>
       Effect.andThen(
