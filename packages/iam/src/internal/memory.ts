@@ -301,20 +301,28 @@ const makeHandlers = (store: Store) => {
 
   // --- shapes ---------------------------------------------------------------------------------
 
+  const boundary = (policyArn: string | undefined) =>
+    policyArn !== undefined
+      ? {
+        PermissionsBoundary: {
+          PermissionsBoundaryType: "PermissionsBoundaryPolicy" as const,
+          PermissionsBoundaryArn: policyArn
+        }
+      }
+      : {}
+  // Listings leave out the boundary and the tags (IAM's ListUsers / ListRoles say so); single reads
+  // and creations give them.
   const userShape = (user: User): Sdk.User => ({
     Path: user.path,
     UserName: user.name,
     UserId: user.id,
     Arn: arn("user", user.path, user.name),
-    CreateDate: user.created,
-    ...(user.permissionsBoundary !== undefined
-      ? {
-        PermissionsBoundary: {
-          PermissionsBoundaryType: "PermissionsBoundaryPolicy" as const,
-          PermissionsBoundaryArn: user.permissionsBoundary
-        }
-      }
-      : {})
+    CreateDate: user.created
+  })
+  const fullUserShape = (user: User): Sdk.User => ({
+    ...userShape(user),
+    ...boundary(user.permissionsBoundary),
+    ...withTags(user.tags)
   })
   const groupShape = (group: Group): Sdk.Group => ({
     Path: group.path,
@@ -332,14 +340,7 @@ const makeHandlers = (store: Store) => {
     AssumeRolePolicyDocument: encodeDocument(role.assumeRolePolicy),
     ...(role.description !== undefined ? { Description: role.description } : {}),
     MaxSessionDuration: role.maxSessionDuration,
-    ...(full && role.permissionsBoundary !== undefined
-      ? {
-        PermissionsBoundary: {
-          PermissionsBoundaryType: "PermissionsBoundaryPolicy" as const,
-          PermissionsBoundaryArn: role.permissionsBoundary
-        }
-      }
-      : {}),
+    ...(full ? boundary(role.permissionsBoundary) : {}),
     ...(full ? withTags(role.tags) : {}),
     ...(full ? { RoleLastUsed: {} } : {})
   })
@@ -439,7 +440,7 @@ const makeHandlers = (store: Store) => {
       inline: new Map()
     }
     store.users.set(key(user.name), user)
-    return { User: { ...userShape(user), ...withTags(user.tags) } }
+    return { User: fullUserShape(user) }
   })
   on("GetUser", Sdk.GetUserCommand, (input) => {
     // Without a name, the caller: moto's and this store's caller is a user named default_user.
@@ -455,7 +456,7 @@ const makeHandlers = (store: Store) => {
       }
     }
     const user = getUser(input.UserName)
-    return { User: { ...userShape(user), ...withTags(user.tags) } }
+    return { User: fullUserShape(user) }
   })
   on("UpdateUser", Sdk.UpdateUserCommand, (input) => {
     const user = getUser(input.UserName)
@@ -597,7 +598,8 @@ const makeHandlers = (store: Store) => {
       inline: new Map()
     }
     store.roles.set(key(role.name), role)
-    return { Role: roleShape(role, false) }
+    const { RoleLastUsed: _, ...created } = roleShape(role, true)
+    return { Role: created }
   })
   on("GetRole", Sdk.GetRoleCommand, (input) => ({ Role: roleShape(getRole(input.RoleName), true) }))
   on("UpdateRole", Sdk.UpdateRoleCommand, (input) => {
