@@ -5,7 +5,7 @@
  *
  * Each case gets a fresh account: moto is reset, the memory layer is built anew.
  */
-import { ListUsersCommand } from "@aws-sdk/client-iam"
+import { GetAccountAuthorizationDetailsCommand, ListUsersCommand } from "@aws-sdk/client-iam"
 import { AwsError } from "@effect-boto/core"
 import { IAMClient, IAMResource } from "@effect-boto/iam"
 import { assert, describe, it } from "@effect/vitest"
@@ -485,6 +485,17 @@ for (let round = 1; round <= rounds; round++) {
           yield* failsWith(iam.createPolicy({ PolicyName: "bad", PolicyDocument: "nope" }), malformed)
           yield* iam.createUser({ UserName: "dup" })
           yield* failsWith(iam.createUser({ UserName: "dup" }), alreadyExists)
+          // IAM names are unique whatever their case (AWS); moto compares them case-sensitively.
+          const upperCase = iam.createUser({ UserName: "DUP" })
+          yield* backend.name === "moto" ? Effect.asVoid(upperCase) : failsWith(upperCase, alreadyExists)
+          // An ARN that is not a policy's is refused as invalid input (AWS); moto looks it up and misses.
+          yield* failsWith(
+            iam.getPolicy({ PolicyArn: `arn:aws:iam::${account}:nothing/x` }),
+            awsOverMoto({
+              moto: noSuchEntity,
+              aws: { _tag: "InvalidInputException", code: "InvalidInput", statusCode: 400 }
+            })
+          )
           // Each is the service's typed error, with the service's request id.
           const error = yield* Effect.flip(iam.getUser({ UserName: "ghost" }))
           assert.isTrue(AwsError.isNotFound(error))
@@ -537,6 +548,11 @@ describe("IAM memory layer only", () => {
       assert.isTrue(
         exit._tag === "Failure" && String(JSON.stringify(exit.cause)).includes("GetAccountAuthorizationDetails")
       )
+      // The SDK client underneath rejects the command the same way.
+      const sent = yield* Effect.flip(
+        Effect.tryPromise(() => iam.sdk.send(new GetAccountAuthorizationDetailsCommand({})))
+      )
+      assert.match(String(sent.cause), /does not implement GetAccountAuthorizationDetailsCommand/)
     }).pipe(Effect.provide(IAMClient.layerMemory)))
 
   it.effect("makeMemory seeds users, groups, roles, policies and instance profiles through the operations", () =>
