@@ -24,16 +24,22 @@ const dieUnimplemented = (implemented: ReadonlySet<string>) => (operations: IAMO
   return operations
 }
 
+// Building an SDK client costs more than the rest of a memory layer together, and a memory layer is
+// typically built once per test: one client serves them all, never sending a request.
+let sharedSdk: Sdk.IAMClient | undefined
+
 /** @internal */
 export const makeEmpty = (): IAMClient.Service => {
   const { implemented, send } = makeSend()
-  // A real SDK client whose `send` answers from memory: `service.sdk.send(command)` works too, and it
-  // never opens a socket.
-  const sdk = new Sdk.IAMClient({
+  sharedSdk ??= new Sdk.IAMClient({
     region: regionName,
     credentials: { accessKeyId: "AKIAMEMORYMEMORYMEMO", secretAccessKey: "memory" }
   })
-  Object.defineProperty(sdk, "send", { value: send })
+  // The SDK client with its `send` answering from this store: `service.sdk.send(command)` works as
+  // the operations do, and no socket is ever opened.
+  const sdk = new Proxy(sharedSdk, {
+    get: (target, property, receiver) => (property === "send" ? send : Reflect.get(target, property, receiver))
+  })
   return fromSdk(sdk, regionName, Option.none(), dieUnimplemented(implemented))
 }
 
