@@ -5,7 +5,7 @@
  *
  * Each case gets a fresh account: moto is reset, the memory layer is built anew.
  */
-import { GetAccountAuthorizationDetailsCommand, ListUsersCommand } from "@aws-sdk/client-iam"
+import { GetContextKeysForCustomPolicyCommand, ListUsersCommand } from "@aws-sdk/client-iam"
 import { AwsError } from "@effect-boto/core"
 import { IAMClient, IAMResource } from "@effect-boto/iam"
 import { assert, describe, it } from "@effect/vitest"
@@ -505,6 +505,42 @@ for (let round = 1; round <= rounds; round++) {
           assert.strictEqual(waited._tag, "WaiterError")
         })))
 
+      it.effect("GetAccountAuthorizationDetails: users, groups, roles and policies with what they hold, paged", () =>
+        run(Effect.gen(function*() {
+          const iam = yield* IAMClient.IAMClient
+          yield* iam.createPolicy({ PolicyName: "audit", PolicyDocument: document("cloudtrail:*") })
+          yield* iam.createGroup({ GroupName: "auditors" })
+          yield* iam.createUser({ UserName: "judy" })
+          yield* iam.addUserToGroup({ GroupName: "auditors", UserName: "judy" })
+          yield* iam.attachUserPolicy({ UserName: "judy", PolicyArn: policyArn("audit") })
+          yield* iam.putUserPolicy({ UserName: "judy", PolicyName: "own", PolicyDocument: document("sqs:*") })
+          yield* iam.createRole({ RoleName: "auditor", AssumeRolePolicyDocument: assumeRolePolicy })
+          yield* iam.createInstanceProfile({ InstanceProfileName: "auditor" })
+          yield* iam.addRoleToInstanceProfile({ InstanceProfileName: "auditor", RoleName: "auditor" })
+          const users = yield* iam.getAccountAuthorizationDetails({ Filter: ["User"] })
+          assert.deepStrictEqual(names(users.UserDetailList, (u) => u.UserName), ["judy"])
+          const judy = users.UserDetailList?.[0]
+          assert.deepStrictEqual(judy?.GroupList, ["auditors"])
+          assert.deepStrictEqual(judy?.AttachedManagedPolicies, [{
+            PolicyName: "audit",
+            PolicyArn: policyArn("audit")
+          }])
+          assert.deepStrictEqual(judy?.UserPolicyList, [{ PolicyName: "own", PolicyDocument: document("sqs:*") }])
+          assert.deepStrictEqual(users.RoleDetailList ?? [], [])
+          const roles = yield* iam.getAccountAuthorizationDetails({ Filter: ["Role"] })
+          const auditor = roles.RoleDetailList?.[0]
+          assert.deepStrictEqual(auditor?.AssumeRolePolicyDocument, assumeRolePolicy)
+          assert.deepStrictEqual(names(auditor?.InstanceProfileList, (p) => p.InstanceProfileName), ["auditor"])
+          const policies = yield* iam.getAccountAuthorizationDetails({ Filter: ["LocalManagedPolicy"] })
+          assert.deepStrictEqual(names(policies.Policies, (p) => p.PolicyName), ["audit"])
+          assert.deepStrictEqual(policies.Policies?.[0]?.PolicyVersionList?.[0]?.Document, document("cloudtrail:*"))
+          const all = yield* iam.paginate.getAccountAuthorizationDetails({}, { pageSize: 1 }).fullResult()
+          assert.deepStrictEqual(names(all.UserDetailList, (u) => u.UserName), ["judy"])
+          assert.deepStrictEqual(names(all.GroupDetailList, (g) => g.GroupName), ["auditors"])
+          assert.deepStrictEqual(names(all.RoleDetailList, (r) => r.RoleName), ["auditor"])
+          assert.deepStrictEqual(names(all.Policies, (p) => p.PolicyName), ["audit"])
+        })))
+
       it.effect("IAMResource over the backend: collections, sub-resources, actions", () =>
         run(Effect.gen(function*() {
           const iam = yield* IAMResource.IAMResource
@@ -544,15 +580,18 @@ describe("IAM memory layer only", () => {
   it.effect("an operation it does not implement dies naming it", () =>
     Effect.gen(function*() {
       const iam = yield* IAMClient.IAMClient
-      const exit = yield* Effect.exit(iam.getAccountAuthorizationDetails({}))
+      const exit = yield* Effect.exit(
+        iam.simulatePrincipalPolicy({ PolicySourceArn: `arn:aws:iam::${account}:user/x`, ActionNames: ["s3:Get*"] })
+      )
       assert.isTrue(
-        exit._tag === "Failure" && String(JSON.stringify(exit.cause)).includes("GetAccountAuthorizationDetails")
+        exit._tag === "Failure" &&
+          String(JSON.stringify(exit.cause)).includes("does not implement SimulatePrincipalPolicy")
       )
       // The SDK client underneath rejects the command the same way.
       const sent = yield* Effect.flip(
-        Effect.tryPromise(() => iam.sdk.send(new GetAccountAuthorizationDetailsCommand({})))
+        Effect.tryPromise(() => iam.sdk.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: [] })))
       )
-      assert.match(String(sent.cause), /does not implement GetAccountAuthorizationDetailsCommand/)
+      assert.match(String(sent.cause), /does not implement GetContextKeysForCustomPolicyCommand/)
     }).pipe(Effect.provide(IAMClient.layerMemory)))
 
   it.effect("makeMemory seeds users, groups, roles, policies and instance profiles through the operations", () =>

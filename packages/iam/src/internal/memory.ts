@@ -927,6 +927,76 @@ const makeHandlers = (store: Store) => {
   on("ListGroupPolicies", Sdk.ListGroupPoliciesCommand, (i) => listInline(getGroup(i.GroupName), i))
   on("ListRolePolicies", Sdk.ListRolePoliciesCommand, (i) => listInline(getRole(i.RoleName), i))
 
+  // --- the whole account at once -------------------------------------------------------------
+
+  const inlineList = (principal: Principal) =>
+    [...principal.inline.values()].map((p) => ({ PolicyName: p.name, PolicyDocument: encodeDocument(p.document) }))
+  const attachedList = (principal: Principal) => [...principal.attached].map(attachedShape)
+  on("GetAccountAuthorizationDetails", Sdk.GetAccountAuthorizationDetailsCommand, (input) => {
+    const wants = (kind: Sdk.EntityType) => input.Filter === undefined || input.Filter.includes(kind)
+    type Entry =
+      | { readonly kind: "user"; readonly user: User }
+      | { readonly kind: "group"; readonly group: Group }
+      | { readonly kind: "role"; readonly role: Role }
+      | { readonly kind: "policy"; readonly policy: Policy }
+    const entries: Array<Entry> = [
+      ...(wants("User")
+        ? byPath(store.users.values(), undefined).map((user) => ({ kind: "user" as const, user }))
+        : []),
+      ...(wants("Group")
+        ? byPath(store.groups.values(), undefined).map((group) => ({ kind: "group" as const, group }))
+        : []),
+      ...(wants("Role")
+        ? byPath(store.roles.values(), undefined).map((role) => ({ kind: "role" as const, role }))
+        : []),
+      // Only customer managed policies live here.
+      ...(wants("LocalManagedPolicy")
+        ? byPath(store.policies.values(), undefined).map((policy) => ({ kind: "policy" as const, policy }))
+        : [])
+    ]
+    const { items, ...rest } = page(entries, input)
+    const UserDetailList: Array<Sdk.UserDetail> = []
+    const GroupDetailList: Array<Sdk.GroupDetail> = []
+    const RoleDetailList: Array<Sdk.RoleDetail> = []
+    const Policies: Array<Sdk.ManagedPolicyDetail> = []
+    for (const entry of items) {
+      if (entry.kind === "user") {
+        const { user } = entry
+        UserDetailList.push({
+          ...fullUserShape(user),
+          UserPolicyList: inlineList(user),
+          GroupList: [...user.groups].map((name) => getGroup(name).name),
+          AttachedManagedPolicies: attachedList(user)
+        })
+      } else if (entry.kind === "group") {
+        const { group } = entry
+        GroupDetailList.push({
+          ...groupShape(group),
+          GroupPolicyList: inlineList(group),
+          AttachedManagedPolicies: attachedList(group)
+        })
+      } else if (entry.kind === "role") {
+        const { role } = entry
+        RoleDetailList.push({
+          ...roleShape(role, true),
+          InstanceProfileList: [...store.instanceProfiles.values()]
+            .filter((profile) => profile.roles.includes(key(role.name)))
+            .map(instanceProfileShape),
+          RolePolicyList: inlineList(role),
+          AttachedManagedPolicies: attachedList(role)
+        })
+      } else {
+        const { policy } = entry
+        const { Tags: _, ...shape } = policyShape(policy, true)
+        Policies.push({
+          ...shape,
+          PolicyVersionList: [...policy.versions.values()].reverse().map((version) => versionShape(policy, version))
+        })
+      }
+    }
+    return { UserDetailList, GroupDetailList, RoleDetailList, Policies, ...rest }
+  })
+
   // --- access keys ----------------------------------------------------------------------------
 
   const callerName = (userName: string | undefined): string => userName ?? "default_user"
@@ -1023,6 +1093,26 @@ const makeHandlers = (store: Store) => {
     IsTruncated: false
   }))
   on("ListSAMLProviders", Sdk.ListSAMLProvidersCommand, () => ({ SAMLProviderList: [] }))
+  on(
+    "ListMFADeviceTags",
+    Sdk.ListMFADeviceTagsCommand,
+    (input) => noSuchEntity(`MFA device with serial number ${input.SerialNumber} cannot be found.`)
+  )
+  on(
+    "ListServerCertificateTags",
+    Sdk.ListServerCertificateTagsCommand,
+    (input) => noSuchEntity(`The Server Certificate with name ${input.ServerCertificateName} cannot be found.`)
+  )
+  on(
+    "ListSAMLProviderTags",
+    Sdk.ListSAMLProviderTagsCommand,
+    (input) => noSuchEntity(`SAMLProvider ${input.SAMLProviderArn} not found.`)
+  )
+  on(
+    "ListOpenIDConnectProviderTags",
+    Sdk.ListOpenIDConnectProviderTagsCommand,
+    (input) => noSuchEntity(`OpenIDConnect Provider not found for arn ${input.OpenIDConnectProviderArn}`)
+  )
 
   // --- account --------------------------------------------------------------------------------
 
