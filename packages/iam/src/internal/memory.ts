@@ -6,7 +6,7 @@
  */
 import * as Sdk from "@aws-sdk/client-iam"
 import type { MiddlewareStack } from "@smithy/types"
-import { randomBytes, randomUUID } from "node:crypto"
+import { randomBytes, randomUUID, X509Certificate } from "node:crypto"
 
 /** moto's account id, so ARNs look the same on both backends. */
 export const accountId = "123456789012"
@@ -62,6 +62,7 @@ const deleteConflict = exception(Sdk.DeleteConflictException, "DeleteConflict", 
 const limitExceeded = exception(Sdk.LimitExceededException, "LimitExceeded", 409)
 const malformedPolicy = exception(Sdk.MalformedPolicyDocumentException, "MalformedPolicyDocument", 400)
 const invalidInput = exception(Sdk.InvalidInputException, "InvalidInput", 400)
+const malformedCertificate = exception(Sdk.MalformedCertificateException, "MalformedCertificate", 400)
 
 // ---------------------------------------------------------------------------------------------
 // The store
@@ -89,6 +90,7 @@ interface User extends Principal {
   permissionsBoundary: string | undefined
   readonly groups: Set<string>
   readonly accessKeys: Map<string, AccessKey>
+  readonly signingCertificates: Map<string, SigningCertificate>
   loginProfile: { readonly created: Date; resetRequired: boolean } | undefined
 }
 
@@ -150,6 +152,42 @@ interface Store {
   readonly policies: Map<string, Policy>
   readonly accountAliases: Array<string>
   passwordPolicy: Sdk.PasswordPolicy | undefined
+  readonly samlProviders: Map<string, SamlProvider>
+  // Virtual MFA devices by serial number (their ARN).
+  readonly mfaDevices: Map<string, MfaDevice>
+  readonly serverCertificates: Map<string, ServerCertificate>
+}
+
+interface SamlProvider {
+  readonly arn: string
+  metadata: string
+  readonly created: Date
+  tags: Tags
+}
+
+interface MfaDevice {
+  readonly serial: string
+  user: string | undefined
+  enabled: Date | undefined
+  tags: Tags
+}
+
+interface ServerCertificate {
+  name: string
+  path: string
+  readonly id: string
+  readonly body: string
+  readonly chain: string | undefined
+  readonly uploaded: Date
+  readonly expiration: Date
+  tags: Tags
+}
+
+interface SigningCertificate {
+  readonly id: string
+  readonly body: string
+  status: Sdk.StatusType
+  readonly uploaded: Date
 }
 
 const emptyStore = (): Store => ({
@@ -159,7 +197,10 @@ const emptyStore = (): Store => ({
   instanceProfiles: new Map(),
   policies: new Map(),
   accountAliases: [],
-  passwordPolicy: undefined
+  passwordPolicy: undefined,
+  samlProviders: new Map(),
+  mfaDevices: new Map(),
+  serverCertificates: new Map()
 })
 
 const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -435,6 +476,7 @@ const makeHandlers = (store: Store) => {
       permissionsBoundary: input.PermissionsBoundary,
       groups: new Set(),
       accessKeys: new Map(),
+      signingCertificates: new Map(),
       loginProfile: undefined,
       attached: new Set(),
       inline: new Map()
@@ -477,6 +519,12 @@ const makeHandlers = (store: Store) => {
     // AWS refuses to delete a user that still has any of these (moto checks only the policies).
     if (user.loginProfile !== undefined) deleteConflict("Cannot delete entity, must delete login profile first.")
     if (user.accessKeys.size > 0) deleteConflict("Cannot delete entity, must delete access keys first.")
+    if (user.signingCertificates.size > 0) {
+      deleteConflict("Cannot delete entity, must delete signing certificates first.")
+    }
+    for (const device of store.mfaDevices.values()) {
+      if (device.user === key(user.name)) deleteConflict("Cannot delete entity, must delete MFA device first.")
+    }
     if (user.groups.size > 0) deleteConflict("Cannot delete entity, must remove user from all groups first.")
     if (user.attached.size > 0) deleteConflict("Cannot delete entity, must detach all policies first.")
     if (user.inline.size > 0) deleteConflict("Cannot delete entity, must delete policies first.")
@@ -1073,41 +1121,256 @@ const makeHandlers = (store: Store) => {
     return {}
   })
 
-  // --- what a user can hold that this store never creates: always empty -----------------------
+  // --- MFA devices (virtual), signing certificates, server certificates, SAML providers --------
 
+  const getMfaDevice = (serial: string | undefined): MfaDevice =>
+    store.mfaDevices.get(req(serial, "serialNumber")) ??
+      noSuchEntity(`MFA device with serial number ${serial} cannot be found.`)
+  on("CreateVirtualMFADevice", Sdk.CreateVirtualMFADeviceCommand, (input) => {
+    const name = req(input.VirtualMFADeviceName, "virtualMFADeviceName")
+    const serial = arn("mfa", input.Path ?? "/", name)
+    if (store.mfaDevices.has(serial)) alreadyExists("MFADevice entity at the same path and name already exists.")
+    store.mfaDevices.set(serial, { serial, user: undefined, enabled: undefined, tags: mergeTags([], input.Tags) })
+    // The seed and the QR code are given out once and never kept.
+    return {
+      VirtualMFADevice: {
+        SerialNumber: serial,
+        Base32StringSeed: new TextEncoder().encode(randomChars(64, alphabet)),
+        QRCodePNG: new Uint8Array(randomBytes(32)),
+        ...withTags(mergeTags([], input.Tags))
+      }
+    }
+  })
+  on("DeleteVirtualMFADevice", Sdk.DeleteVirtualMFADeviceCommand, (input) => {
+    const device = getMfaDevice(input.SerialNumber)
+    if (device.user !== undefined) deleteConflict("MFA device is already in use.")
+    store.mfaDevices.delete(device.serial)
+    return {}
+  })
+  on("ListVirtualMFADevices", Sdk.ListVirtualMFADevicesCommand, (input) => {
+    const status = input.AssignmentStatus ?? "Any"
+    const devices = [...store.mfaDevices.values()].filter((device) =>
+      status === "Any" || (status === "Assigned") === (device.user !== undefined)
+    )
+    const { items, ...rest } = page(devices, input)
+    return {
+      VirtualMFADevices: items.map((device) => ({
+        SerialNumber: device.serial,
+        ...(device.user !== undefined ? { User: userShape(getUser(device.user)) } : {}),
+        ...(device.enabled !== undefined ? { EnableDate: device.enabled } : {})
+      })),
+      ...rest
+    }
+  })
+  on("EnableMFADevice", Sdk.EnableMFADeviceCommand, (input) => {
+    const user = getUser(input.UserName)
+    const device = getMfaDevice(input.SerialNumber)
+    if (device.user !== undefined) alreadyExists("MFA device is already in use.")
+    device.user = key(user.name)
+    device.enabled = new Date()
+    return {}
+  })
+  on("DeactivateMFADevice", Sdk.DeactivateMFADeviceCommand, (input) => {
+    const user = getUser(input.UserName)
+    const device = getMfaDevice(input.SerialNumber)
+    if (device.user !== key(user.name)) noSuchEntity(`MFA Device with serial number ${device.serial} does not exist.`)
+    device.user = undefined
+    device.enabled = undefined
+    return {}
+  })
+  on("ResyncMFADevice", Sdk.ResyncMFADeviceCommand, (input) => {
+    const user = getUser(input.UserName)
+    const device = getMfaDevice(input.SerialNumber)
+    if (device.user !== key(user.name)) noSuchEntity(`MFA Device with serial number ${device.serial} does not exist.`)
+    return {}
+  })
   on("ListMFADevices", Sdk.ListMFADevicesCommand, (input) => {
-    if (input.UserName !== undefined) getUser(input.UserName)
-    return { MFADevices: [], IsTruncated: false }
+    const user = getUser(callerName(input.UserName))
+    const devices = [...store.mfaDevices.values()].filter((device) => device.user === key(user.name))
+    const { items, ...rest } = page(devices, input)
+    return {
+      MFADevices: items.map((device) => ({
+        UserName: user.name,
+        SerialNumber: device.serial,
+        EnableDate: device.enabled ?? new Date(0)
+      })),
+      ...rest
+    }
+  })
+  on("TagMFADevice", Sdk.TagMFADeviceCommand, (i) => addTags(getMfaDevice(i.SerialNumber), i.Tags))
+  on("UntagMFADevice", Sdk.UntagMFADeviceCommand, (i) => dropTags(getMfaDevice(i.SerialNumber), i.TagKeys))
+  on("ListMFADeviceTags", Sdk.ListMFADeviceTagsCommand, (i) => listTags(getMfaDevice(i.SerialNumber), i))
+
+  // A certificate IAM can read: PEM that node's X.509 parser accepts.
+  const parseCertificate = (body: string | undefined): { readonly body: string; readonly expiration: Date } => {
+    const pem = req(body, "certificateBody")
+    try {
+      return { body: pem, expiration: new Date(new X509Certificate(pem).validTo) }
+    } catch {
+      return malformedCertificate("Certificate body is malformed.")
+    }
+  }
+  const signingShape = (user: User, certificate: SigningCertificate): Sdk.SigningCertificate => ({
+    UserName: user.name,
+    CertificateId: certificate.id,
+    CertificateBody: certificate.body,
+    Status: certificate.status,
+    UploadDate: certificate.uploaded
+  })
+  const getSigningCertificate = (user: User, id: string | undefined): SigningCertificate =>
+    user.signingCertificates.get(req(id, "certificateId")) ??
+      noSuchEntity(`The Certificate with id ${id} cannot be found.`)
+  on("UploadSigningCertificate", Sdk.UploadSigningCertificateCommand, (input) => {
+    const user = getUser(callerName(input.UserName))
+    const { body } = parseCertificate(input.CertificateBody)
+    const certificate: SigningCertificate = {
+      id: randomChars(32, alphabet),
+      body,
+      status: "Active",
+      uploaded: new Date()
+    }
+    user.signingCertificates.set(certificate.id, certificate)
+    return { Certificate: signingShape(user, certificate) }
   })
   on("ListSigningCertificates", Sdk.ListSigningCertificatesCommand, (input) => {
-    if (input.UserName !== undefined) getUser(input.UserName)
-    return { Certificates: [], IsTruncated: false }
+    const user = getUser(callerName(input.UserName))
+    const { items, ...rest } = page([...user.signingCertificates.values()], input)
+    return { Certificates: items.map((certificate) => signingShape(user, certificate)), ...rest }
+  })
+  on("UpdateSigningCertificate", Sdk.UpdateSigningCertificateCommand, (input) => {
+    const user = getUser(callerName(input.UserName))
+    getSigningCertificate(user, input.CertificateId).status = req(input.Status, "status")
+    return {}
+  })
+  on("DeleteSigningCertificate", Sdk.DeleteSigningCertificateCommand, (input) => {
+    const user = getUser(callerName(input.UserName))
+    user.signingCertificates.delete(getSigningCertificate(user, input.CertificateId).id)
+    return {}
   })
   on("ListSSHPublicKeys", Sdk.ListSSHPublicKeysCommand, (input) => {
     if (input.UserName !== undefined) getUser(input.UserName)
     return { SSHPublicKeys: [], IsTruncated: false }
   })
-  on("ListVirtualMFADevices", Sdk.ListVirtualMFADevicesCommand, () => ({ VirtualMFADevices: [], IsTruncated: false }))
-  on("ListServerCertificates", Sdk.ListServerCertificatesCommand, () => ({
-    ServerCertificateMetadataList: [],
-    IsTruncated: false
-  }))
-  on("ListSAMLProviders", Sdk.ListSAMLProvidersCommand, () => ({ SAMLProviderList: [] }))
+
+  const getServerCertificate = (name: string | undefined): ServerCertificate =>
+    store.serverCertificates.get(key(req(name, "serverCertificateName"))) ??
+      noSuchEntity(`The Server Certificate with name ${name} cannot be found.`)
+  const serverCertificateMetadata = (certificate: ServerCertificate): Sdk.ServerCertificateMetadata => ({
+    Path: certificate.path,
+    ServerCertificateName: certificate.name,
+    ServerCertificateId: certificate.id,
+    Arn: arn("server-certificate", certificate.path, certificate.name),
+    UploadDate: certificate.uploaded,
+    Expiration: certificate.expiration
+  })
+  on("UploadServerCertificate", Sdk.UploadServerCertificateCommand, (input) => {
+    const name = req(input.ServerCertificateName, "serverCertificateName")
+    if (store.serverCertificates.has(key(name))) {
+      alreadyExists(`The Server Certificate with name ${name} already exists.`)
+    }
+    const { body, expiration } = parseCertificate(input.CertificateBody)
+    req(input.PrivateKey, "privateKey")
+    // The private key is checked for presence only and never kept: IAM never gives it back.
+    const certificate: ServerCertificate = {
+      name,
+      path: input.Path ?? "/",
+      id: uniqueId("ASCA"),
+      body,
+      chain: input.CertificateChain,
+      uploaded: new Date(),
+      expiration,
+      tags: mergeTags([], input.Tags)
+    }
+    store.serverCertificates.set(key(name), certificate)
+    return { ServerCertificateMetadata: serverCertificateMetadata(certificate), ...withTags(certificate.tags) }
+  })
+  on("GetServerCertificate", Sdk.GetServerCertificateCommand, (input) => {
+    const certificate = getServerCertificate(input.ServerCertificateName)
+    return {
+      ServerCertificate: {
+        ServerCertificateMetadata: serverCertificateMetadata(certificate),
+        CertificateBody: certificate.body,
+        ...(certificate.chain !== undefined ? { CertificateChain: certificate.chain } : {}),
+        ...withTags(certificate.tags)
+      }
+    }
+  })
+  on("ListServerCertificates", Sdk.ListServerCertificatesCommand, (input) => {
+    const { items, ...rest } = page(byPath(store.serverCertificates.values(), input.PathPrefix), input)
+    return { ServerCertificateMetadataList: items.map(serverCertificateMetadata), ...rest }
+  })
+  on("UpdateServerCertificate", Sdk.UpdateServerCertificateCommand, (input) => {
+    const certificate = getServerCertificate(input.ServerCertificateName)
+    const newName = input.NewServerCertificateName
+    if (newName !== undefined && key(newName) !== key(certificate.name)) {
+      if (store.serverCertificates.has(key(newName))) {
+        alreadyExists(`The Server Certificate with name ${newName} already exists.`)
+      }
+      store.serverCertificates.delete(key(certificate.name))
+      store.serverCertificates.set(key(newName), certificate)
+    }
+    if (newName !== undefined) certificate.name = newName
+    if (input.NewPath !== undefined) certificate.path = input.NewPath
+    return {}
+  })
+  on("DeleteServerCertificate", Sdk.DeleteServerCertificateCommand, (input) => {
+    store.serverCertificates.delete(key(getServerCertificate(input.ServerCertificateName).name))
+    return {}
+  })
   on(
-    "ListMFADeviceTags",
-    Sdk.ListMFADeviceTagsCommand,
-    (input) => noSuchEntity(`MFA device with serial number ${input.SerialNumber} cannot be found.`)
+    "TagServerCertificate",
+    Sdk.TagServerCertificateCommand,
+    (i) => addTags(getServerCertificate(i.ServerCertificateName), i.Tags)
+  )
+  on(
+    "UntagServerCertificate",
+    Sdk.UntagServerCertificateCommand,
+    (i) => dropTags(getServerCertificate(i.ServerCertificateName), i.TagKeys)
   )
   on(
     "ListServerCertificateTags",
     Sdk.ListServerCertificateTagsCommand,
-    (input) => noSuchEntity(`The Server Certificate with name ${input.ServerCertificateName} cannot be found.`)
+    (i) => listTags(getServerCertificate(i.ServerCertificateName), i)
   )
-  on(
-    "ListSAMLProviderTags",
-    Sdk.ListSAMLProviderTagsCommand,
-    (input) => noSuchEntity(`SAMLProvider ${input.SAMLProviderArn} not found.`)
-  )
+
+  const getSamlProvider = (providerArn: string | undefined): SamlProvider =>
+    store.samlProviders.get(req(providerArn, "sAMLProviderArn")) ??
+      noSuchEntity(`SAMLProvider ${providerArn} not found.`)
+  on("CreateSAMLProvider", Sdk.CreateSAMLProviderCommand, (input) => {
+    const name = req(input.Name, "name")
+    const providerArn = `arn:aws:iam::${accountId}:saml-provider/${name}`
+    if (store.samlProviders.has(providerArn)) alreadyExists(`SAMLProvider ${name} already exists.`)
+    const provider: SamlProvider = {
+      arn: providerArn,
+      metadata: req(input.SAMLMetadataDocument, "sAMLMetadataDocument"),
+      created: new Date(),
+      tags: mergeTags([], input.Tags)
+    }
+    store.samlProviders.set(providerArn, provider)
+    return { SAMLProviderArn: providerArn, ...withTags(provider.tags) }
+  })
+  on("GetSAMLProvider", Sdk.GetSAMLProviderCommand, (input) => {
+    const provider = getSamlProvider(input.SAMLProviderArn)
+    return { SAMLMetadataDocument: provider.metadata, CreateDate: provider.created, ...withTags(provider.tags) }
+  })
+  on("UpdateSAMLProvider", Sdk.UpdateSAMLProviderCommand, (input) => {
+    const provider = getSamlProvider(input.SAMLProviderArn)
+    if (input.SAMLMetadataDocument !== undefined) provider.metadata = input.SAMLMetadataDocument
+    return { SAMLProviderArn: provider.arn }
+  })
+  on("DeleteSAMLProvider", Sdk.DeleteSAMLProviderCommand, (input) => {
+    store.samlProviders.delete(getSamlProvider(input.SAMLProviderArn).arn)
+    return {}
+  })
+  on("ListSAMLProviders", Sdk.ListSAMLProvidersCommand, () => ({
+    SAMLProviderList: [...store.samlProviders.values()].map((provider) => ({
+      Arn: provider.arn,
+      CreateDate: provider.created
+    }))
+  }))
+  on("TagSAMLProvider", Sdk.TagSAMLProviderCommand, (i) => addTags(getSamlProvider(i.SAMLProviderArn), i.Tags))
+  on("UntagSAMLProvider", Sdk.UntagSAMLProviderCommand, (i) => dropTags(getSamlProvider(i.SAMLProviderArn), i.TagKeys))
+  on("ListSAMLProviderTags", Sdk.ListSAMLProviderTagsCommand, (i) => listTags(getSamlProvider(i.SAMLProviderArn), i))
   on(
     "ListOpenIDConnectProviderTags",
     Sdk.ListOpenIDConnectProviderTagsCommand,
