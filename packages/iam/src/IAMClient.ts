@@ -141,10 +141,15 @@ export const layerFromSdk: {
 /**
  * An in-memory IAM for tests: no Session, no network, a fresh empty account each time the layer is
  * built. It answers as IAM does (the same error classes, codes and status codes, `Marker` paging,
- * policy documents decoded), for the operations the resource layer, the paginators and the waiters
- * use (users, groups, roles, instance profiles, managed policies with versions, inline policies,
- * attachments, access keys, login profiles, tags); any other operation dies naming it. ARNs use the
- * account id `123456789012`, as moto does.
+ * policy documents decoded), for what the resource layer, the paginators and the waiters use: users,
+ * groups and membership, roles, instance profiles, managed policies with versions, inline policies,
+ * attachments, permissions boundaries, access keys, login profiles, tags, virtual MFA devices,
+ * signing and server certificates, SAML providers, account aliases, the password policy, the
+ * account summary and `GetAccountAuthorizationDetails`. Any other operation (policy simulation,
+ * OIDC providers, SSH keys, `ChangePassword`, …) dies naming it. Where moto and AWS differ, it
+ * answers as AWS (e.g. `MaxItems` on `ListUsers`, deletes refused while something depends on the
+ * entity). ARNs use the account id `123456789012`, as moto does; the caller, for operations without
+ * a user name, is a user named `default_user`, as in moto.
  *
  * @since 0.2.0
  * @category layers
