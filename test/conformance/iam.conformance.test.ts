@@ -697,7 +697,7 @@ describe("IAM memory layer only", () => {
       assert.strictEqual(bad._tag, "NoSuchEntityException")
     }))
 
-  it.effect("interruption aborts the call: the signal reaches the memory client's send", () =>
+  it.effect("an aborted signal reaches the memory client's send: the call rejects with AbortError", () =>
     Effect.gen(function*() {
       const iam = yield* IAMClient.IAMClient
       const controller = new AbortController()
