@@ -26,7 +26,9 @@ import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
+import type * as IAMError from "./IAMError.js"
 import * as internal from "./internal/client.js"
+import * as internalMemory from "./internal/memoryService.js"
 import type { IAMOperations } from "./internal/operations.js"
 import type { IAMPaginate } from "./internal/paginators.js"
 import type { IAMWaitFor } from "./internal/waiters.js"
@@ -135,3 +137,102 @@ export const layerFromSdk: {
   (client: Sdk.IAMClient): Layer.Layer<IAMClient>
   (build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient): Layer.Layer<IAMClient, never, Session.Session>
 } = internal.layerFromSdk
+
+/**
+ * An in-memory IAM for tests: no Session, no network, a fresh empty account each time the layer is
+ * built. It answers as IAM does (the same error classes, codes and status codes, `Marker` paging,
+ * policy documents decoded), for what the resource layer, the paginators and the waiters use: users,
+ * groups and membership, roles, instance profiles, managed policies with versions, inline policies,
+ * attachments, permissions boundaries, access keys, login profiles, tags, virtual MFA devices,
+ * signing and server certificates, SAML providers, account aliases, the password policy, the
+ * account summary and `GetAccountAuthorizationDetails`. Any other operation (policy simulation,
+ * OIDC providers, SSH keys, `ChangePassword`, …) dies naming it. Where moto and AWS differ, it
+ * answers as AWS (e.g. `MaxItems` on `ListUsers`, deletes refused while something depends on the
+ * entity). ARNs use the account id `123456789012`, as moto does; the caller, for operations without
+ * a user name, is a user named `default_user`, as in moto.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<IAMClient> = Layer.sync(IAMClient, internalMemory.makeEmpty)
+
+/**
+ * What an in-memory IAM starts with: each entry is the input of the operation that creates it
+ * (`CreatePolicy`, `CreateGroup`, `CreateUser`, `CreateRole`, `CreateInstanceProfile`) with its
+ * relations (policy ARNs to attach, inline policies by name, groups to join, roles to add). They are
+ * created in that order, through the operations themselves.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MemoryState {
+  readonly policies?: ReadonlyArray<Parameters<IAMOperations["createPolicy"]>[0]> | undefined
+  readonly groups?: ReadonlyArray<Parameters<IAMOperations["createGroup"]>[0] & MemoryPrincipal> | undefined
+  readonly users?:
+    | ReadonlyArray<
+      Parameters<IAMOperations["createUser"]>[0] & MemoryPrincipal & {
+        readonly Groups?: ReadonlyArray<string> | undefined
+      }
+    >
+    | undefined
+  readonly roles?: ReadonlyArray<Parameters<IAMOperations["createRole"]>[0] & MemoryPrincipal> | undefined
+  readonly instanceProfiles?:
+    | ReadonlyArray<
+      Parameters<IAMOperations["createInstanceProfile"]>[0] & { readonly Roles?: ReadonlyArray<string> | undefined }
+    >
+    | undefined
+}
+
+/**
+ * The policies of a user, group or role in a `MemoryState`: managed policy ARNs to attach and inline
+ * policies (name to document, as JSON text or an object).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MemoryPrincipal {
+  readonly AttachedPolicies?: ReadonlyArray<string> | undefined
+  readonly InlinePolicies?:
+    | Readonly<Record<string, Parameters<IAMOperations["putUserPolicy"]>[0]["PolicyDocument"]>>
+    | undefined
+}
+
+/**
+ * How seeding a `MemoryState` can fail: what the operations that create it fail with (a user in a
+ * group that is not there is `NoSuchEntityException`, a malformed document
+ * `MalformedPolicyDocumentException`, …).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type MemorySeedError =
+  | IAMError.CreatePolicyError
+  | IAMError.CreateGroupError
+  | IAMError.AttachGroupPolicyError
+  | IAMError.PutGroupPolicyError
+  | IAMError.CreateUserError
+  | IAMError.AddUserToGroupError
+  | IAMError.AttachUserPolicyError
+  | IAMError.PutUserPolicyError
+  | IAMError.CreateRoleError
+  | IAMError.AttachRolePolicyError
+  | IAMError.PutRolePolicyError
+  | IAMError.CreateInstanceProfileError
+  | IAMError.AddRoleToInstanceProfileError
+
+/**
+ * An in-memory IAM (see `layerMemory`) holding `state`.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeMemory: (state?: MemoryState) => Effect.Effect<Service, MemorySeedError> = internalMemory.makeMemory
+
+/**
+ * `layerMemory` starting from `state`.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerMemoryWith = (state: MemoryState): Layer.Layer<IAMClient, MemorySeedError> =>
+  Layer.effect(IAMClient, makeMemory(state))

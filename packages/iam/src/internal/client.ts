@@ -8,7 +8,7 @@ import type * as Scope from "effect/Scope"
 import type * as IAMClient from "../IAMClient.js"
 // Only used inside functions: IAMClient.ts imports this module, so the tag is not ready at load time.
 import { IAMClient as Tag } from "../IAMClient.js"
-import { makeOperations } from "./operations.js"
+import { type IAMOperations, makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
 import { rules } from "./validation.generated.js"
 import { makeWaitFor } from "./waiters.js"
@@ -17,9 +17,11 @@ import { makeWaitFor } from "./waiters.js"
 export const fromSdk = (
   client: Sdk.IAMClient,
   regionName: string | undefined,
-  endpointUrl: Option.Option<string>
+  endpointUrl: Option.Option<string>,
+  adapt?: (operations: IAMOperations) => IAMOperations
 ): IAMClient.Service => {
-  const operations = makeOperations(client, { service: "IAM", regionName, rules })
+  const made = makeOperations(client, { service: "IAM", regionName, rules })
+  const operations = adapt !== undefined ? adapt(made) : made
   return {
     ...operations,
     paginate: makePaginate(operations),
