@@ -54,7 +54,9 @@ const loadedWhenFirstUsed = [
   "/effect/dist/esm/Schema.js",
   "/fast-check/",
   "/@aws-sdk/s3-request-presigner/",
-  "/@aws-sdk/s3-presigned-post/"
+  "/@aws-sdk/s3-presigned-post/",
+  "/@aws-sdk/credential-providers/",
+  "/@smithy/property-provider/"
 ]
 
 const assertNotLoaded = (loaded: ReadonlyArray<string>, forbidden: ReadonlyArray<string>) => {
@@ -64,7 +66,7 @@ const assertNotLoaded = (loaded: ReadonlyArray<string>, forbidden: ReadonlyArray
 
 describe("import cost", () => {
   it.effect(
-    "@effect-boto/s3 loads neither FileSystem (nor Schema under it) nor the presigners at import",
+    "@effect-boto/s3 loads no FileSystem (nor Schema under it), presigner or credential provider at import",
     () =>
       Effect.gen(function*() {
         const loaded = yield* loadedBy("@effect-boto/s3")
@@ -77,7 +79,7 @@ describe("import cost", () => {
   )
 
   it.effect(
-    "@effect-boto/iam and @effect-boto/core load no S3 or file-system pieces at import",
+    "@effect-boto/iam and @effect-boto/core load no credential provider, S3 or file-system piece at import",
     () =>
       Effect.gen(function*() {
         for (const specifier of ["@effect-boto/iam", "@effect-boto/core"]) {
