@@ -8,15 +8,8 @@
  * chain. The SDK marks almost every provider error as "try the next one", so the decision is ours,
  * and it is made from the configuration (known when the Session is built), not from messages.
  */
-import {
-  fromContainerMetadata,
-  fromIni,
-  fromInstanceMetadata,
-  fromTemporaryCredentials,
-  fromTokenFile,
-  fromWebToken
-} from "@aws-sdk/credential-providers"
-import { chain, memoize } from "@smithy/property-provider"
+import type * as SdkProviders from "@aws-sdk/credential-providers"
+import type * as PropertyProvider from "@smithy/property-provider"
 import type { AwsCredentialIdentity } from "@smithy/types"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -45,6 +38,27 @@ const imdsTimeoutMillis = 1000
 
 type Provider = () => Promise<AwsCredentialIdentity>
 
+interface Sdk {
+  readonly providers: typeof SdkProviders
+  readonly property: typeof PropertyProvider
+}
+
+let loadedSdk: Sdk | undefined
+
+/**
+ * The SDK's credential providers, loaded on the first credential resolution instead of at import
+ * (cold start, issue 12 point 9). A failed load is a defect, as a failed static import would have
+ * been.
+ */
+const loadSdk: Effect.Effect<Sdk> = Effect.suspend(() =>
+  loadedSdk !== undefined
+    ? Effect.succeed(loadedSdk)
+    : Effect.map(
+      Effect.promise(() => Promise.all([import("@aws-sdk/credential-providers"), import("@smithy/property-provider")])),
+      ([providers, property]) => (loadedSdk = { providers, property })
+    )
+)
+
 /** One link of the chain. */
 interface Source {
   /** Short id used as `CredentialsProviderError.source`, e.g. "credential_process". */
@@ -53,7 +67,8 @@ interface Source {
   readonly description: string
   /** The configuration chose this source: its failure stops the chain instead of moving on. */
   readonly selected: boolean
-  readonly provider: Provider
+  /** Made once, on the first resolution, when the SDK's providers are loaded. */
+  readonly provider: (sdk: typeof SdkProviders) => Provider
 }
 
 /** A source that has nothing: the SDK's `chain` tries the next one. */
@@ -72,8 +87,8 @@ class SourceBroken extends Error {
   }
 }
 
-const guard = (source: Source): Provider => () =>
-  source.provider().catch((error: unknown) => {
+const guard = (source: Source, provider: Provider): Provider => () =>
+  provider().catch((error: unknown) => {
     throw source.selected
       ? new SourceBroken(source.name, source.description, error)
       : new SourceEmpty(source.name, error)
@@ -190,7 +205,7 @@ export const makeChain = (input: ChainInput): Chain => {
       name: "explicit",
       description: "the keys given to the Session",
       selected: true,
-      provider: () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
+      provider: () => () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
     })
   } else {
     // Environment variables, read from the snapshot taken when the Session was built (the same
@@ -211,7 +226,7 @@ export const makeChain = (input: ChainInput): Chain => {
         name: "env",
         description: "environment variables",
         selected: true,
-        provider: () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
+        provider: () => () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
       })
     }
 
@@ -222,14 +237,15 @@ export const makeChain = (input: ChainInput): Chain => {
         name: "web-identity",
         description: `web identity token file ${webIdentityTokenFile}`,
         selected: true,
-        provider: usingSts(fromTokenFile({
-          webIdentityTokenFile,
-          roleArn: webIdentityRoleArn,
-          ...(envValue(env, "AWS_ROLE_SESSION_NAME") !== undefined
-            ? { roleSessionName: envValue(env, "AWS_ROLE_SESSION_NAME")! }
-            : {}),
-          clientConfig: stsClientConfig
-        }))
+        provider: (sdk) =>
+          usingSts(sdk.fromTokenFile({
+            webIdentityTokenFile,
+            roleArn: webIdentityRoleArn,
+            ...(envValue(env, "AWS_ROLE_SESSION_NAME") !== undefined
+              ? { roleSessionName: envValue(env, "AWS_ROLE_SESSION_NAME")! }
+              : {}),
+            clientConfig: stsClientConfig
+          }))
       }
       : undefined
 
@@ -241,40 +257,41 @@ export const makeChain = (input: ChainInput): Chain => {
       description: `profile "${profileName}" of the shared files`,
       selected: kind !== undefined,
       provider: kind === "credential_process" && commandLine !== undefined
-        ? () =>
+        ? () => () =>
           processes.run(commandLine, Duration.toMillis(input.credentialProcessTimeout)).then((credentials) => {
             // As the SDK's fromProcess: the profile's aws_account_id when the program gives none.
             const accountId = credentials.accountId ?? profileData["aws_account_id"]
             return accountId === undefined ? credentials : { ...credentials, accountId }
           })
-        : fromIni({
-          profile: profileName,
-          filepath: files.credentialsPath,
-          configFilepath: files.configPath,
-          // The SDK's own role assumers build an STS client from `clientConfig`, which fromIni also
-          // hands to the SSO client; giving them an STS endpoint there would send SSO calls to it.
-          // Our assumers take the STS settings alone.
-          roleAssumer: (sourceCredentials, params) =>
-            usingSts(fromTemporaryCredentials({
-              params,
-              masterCredentials: sourceCredentials,
-              clientConfig: stsClientConfig
-            }))().then((credentials) => {
-              const accountId = credentials.accountId ?? accountIdOfArn(params.RoleArn)
-              return accountId === undefined ? credentials : { ...credentials, accountId }
-            }),
-          roleAssumerWithWebIdentity: (params) =>
-            usingSts(fromWebToken({
-              roleArn: params.RoleArn,
-              roleSessionName: params.RoleSessionName,
-              webIdentityToken: params.WebIdentityToken,
-              ...(params.ProviderId !== undefined ? { providerId: params.ProviderId } : {}),
-              ...(params.PolicyArns !== undefined ? { policyArns: params.PolicyArns } : {}),
-              ...(params.Policy !== undefined ? { policy: params.Policy } : {}),
-              ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
-              clientConfig: stsClientConfig
-            }))()
-        })
+        : (sdk) =>
+          sdk.fromIni({
+            profile: profileName,
+            filepath: files.credentialsPath,
+            configFilepath: files.configPath,
+            // The SDK's own role assumers build an STS client from `clientConfig`, which fromIni also
+            // hands to the SSO client; giving them an STS endpoint there would send SSO calls to it.
+            // Our assumers take the STS settings alone.
+            roleAssumer: (sourceCredentials, params) =>
+              usingSts(sdk.fromTemporaryCredentials({
+                params,
+                masterCredentials: sourceCredentials,
+                clientConfig: stsClientConfig
+              }))().then((credentials) => {
+                const accountId = credentials.accountId ?? accountIdOfArn(params.RoleArn)
+                return accountId === undefined ? credentials : { ...credentials, accountId }
+              }),
+            roleAssumerWithWebIdentity: (params) =>
+              usingSts(sdk.fromWebToken({
+                roleArn: params.RoleArn,
+                roleSessionName: params.RoleSessionName,
+                webIdentityToken: params.WebIdentityToken,
+                ...(params.ProviderId !== undefined ? { providerId: params.ProviderId } : {}),
+                ...(params.PolicyArns !== undefined ? { policyArns: params.PolicyArns } : {}),
+                ...(params.Policy !== undefined ? { policy: params.Policy } : {}),
+                ...(params.DurationSeconds !== undefined ? { durationSeconds: params.DurationSeconds } : {}),
+                clientConfig: stsClientConfig
+              }))()
+          })
     }
 
     // boto3 asks a profile's assume-role first, then web identity from the environment, then the
@@ -294,7 +311,7 @@ export const makeChain = (input: ChainInput): Chain => {
         name: "container",
         description: "the container credentials endpoint",
         selected: true,
-        provider: fromContainerMetadata({ timeout: imdsTimeoutMillis, maxRetries: 1 })
+        provider: (sdk) => sdk.fromContainerMetadata({ timeout: imdsTimeoutMillis, maxRetries: 1 })
       })
     }
 
@@ -303,45 +320,50 @@ export const makeChain = (input: ChainInput): Chain => {
         name: "imds",
         description: "EC2 instance metadata",
         selected: false,
-        provider: fromInstanceMetadata({ timeout: imdsTimeoutMillis, maxRetries: 0 })
+        provider: (sdk) => sdk.fromInstanceMetadata({ timeout: imdsTimeoutMillis, maxRetries: 0 })
       })
     }
   }
 
   const tried = sources.map((source) => source.description)
   const windowMillis = Duration.toMillis(refreshWindow)
-  const provider = memoize(
-    chain(...sources.map(guard)),
-    (identity) => identity.expiration !== undefined && identity.expiration.getTime() - Date.now() <= windowMillis,
-    (identity) => identity.expiration !== undefined
-  )
+  let memoized: Provider | undefined
+  const resolver = Effect.map(loadSdk, (sdk) =>
+    memoized ??= sdk.property.memoize(
+      sdk.property.chain(...sources.map((source) => guard(source, source.provider(sdk.providers)))),
+      (identity) => identity.expiration !== undefined && identity.expiration.getTime() - Date.now() <= windowMillis,
+      (identity) => identity.expiration !== undefined
+    ))
 
   // Callers share one resolution (the memoized promise). When every caller waiting for it has
   // been interrupted, a credential_process still running is ended: nobody would use its answer.
   let waiting = 0
-  const getCredentials = Effect.flatMap(Effect.runtime<never>(), (runtime) =>
-    Effect.tryPromise({
-      try: (signal) => {
-        callerRuntime = runtime
-        waiting++
-        let counted = true
-        const leave = () => {
-          if (!counted) return
-          counted = false
-          waiting--
-          if (signal.aborted && waiting === 0) processes.stop()
-        }
-        signal.addEventListener("abort", leave, { once: true })
-        return provider().finally(() => {
-          signal.removeEventListener("abort", leave)
-          leave()
-        })
-      },
-      catch: (error) => toCredentialsError(error, tried)
-    })).pipe(
-      Effect.map(InternalCredentials.fromSdkIdentity),
-      Effect.withSpan("Session.getCredentials")
-    )
+  const getCredentials = Effect.flatMap(
+    Effect.zip(resolver, Effect.runtime<never>()),
+    ([provider, runtime]) =>
+      Effect.tryPromise({
+        try: (signal) => {
+          callerRuntime = runtime
+          waiting++
+          let counted = true
+          const leave = () => {
+            if (!counted) return
+            counted = false
+            waiting--
+            if (signal.aborted && waiting === 0) processes.stop()
+          }
+          signal.addEventListener("abort", leave, { once: true })
+          return provider().finally(() => {
+            signal.removeEventListener("abort", leave)
+            leave()
+          })
+        },
+        catch: (error) => toCredentialsError(error, tried)
+      })
+  ).pipe(
+    Effect.map(InternalCredentials.fromSdkIdentity),
+    Effect.withSpan("Session.getCredentials")
+  )
 
   return { tried, getCredentials }
 }

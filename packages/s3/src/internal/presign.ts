@@ -1,6 +1,6 @@
 import * as Sdk from "@aws-sdk/client-s3"
-import { createPresignedPost, type PresignedPostOptions } from "@aws-sdk/s3-presigned-post"
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
+import type { PresignedPostOptions } from "@aws-sdk/s3-presigned-post"
+import type { getSignedUrl } from "@aws-sdk/s3-request-presigner"
 import * as AwsError from "@effect-boto/core/AwsError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -8,6 +8,7 @@ import * as Predicate from "effect/Predicate"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Presign from "../S3Presign.js"
+import * as Lazy from "./lazy.js"
 // Only used inside functions (S3Presign.ts imports this module).
 import { InvalidPresignInput, S3PresignError } from "../S3Presign.js"
 
@@ -164,6 +165,7 @@ const sign = <I extends Sdk.ServiceInputTypes, O extends Sdk.ServiceOutputTypes>
     const unsignable = copySet(options?.unsignableHeaders).value
     const hoistable = copySet(options?.hoistableHeaders).value
     const unhoistable = copySet(options?.unhoistableHeaders).value
+    const { getSignedUrl } = yield* Lazy.requestPresigner
     return yield* Effect.tryPromise({
       try: () =>
         getSignedUrl(s3.sdk, command, {
@@ -238,6 +240,7 @@ export const post = (
   Effect.gen(function*() {
     const expires = yield* expirySeconds("expiresIn", options.expiresIn)
     const s3 = yield* S3ClientTag
+    const { createPresignedPost } = yield* Lazy.presignedPost
     const result = yield* Effect.tryPromise({
       try: () =>
         createPresignedPost(s3.sdk, {

@@ -1,6 +1,6 @@
 import * as AwsError from "@effect-boto/core/AwsError"
 import type * as PlatformError from "@effect/platform/Error"
-import * as FileSystem from "@effect/platform/FileSystem"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -14,6 +14,7 @@ import type * as S3Transfer from "../S3Transfer.js"
 import { S3DownloadFailed } from "../S3Transfer.js"
 import * as Body from "./body.js"
 import { concatBytes as concat } from "./bodyReader.js"
+import * as Lazy from "./lazy.js"
 import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
 
@@ -327,7 +328,7 @@ export const downloadFile = (
   Effect.gen(function*() {
     const config = yield* internal.resolveConfig(options.config)
     const s3 = yield* S3ClientTag
-    const fs = yield* FileSystem.FileSystem
+    const fs = yield* Lazy.fileSystem
     const head = yield* headObject(s3, options)
     const ctx: Context = {
       s3,

@@ -1,6 +1,6 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as PlatformError from "@effect/platform/Error"
-import * as FileSystem from "@effect/platform/FileSystem"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Queue from "effect/Queue"
@@ -10,6 +10,7 @@ import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
 import { InvalidTransferInput, S3UploadFailed } from "../S3Transfer.js"
+import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
 
 const createArgs = [
@@ -293,7 +294,8 @@ export const uploadFile = (
 > =>
   Effect.gen(function*() {
     const config = yield* internal.resolveConfig(options.config)
-    const fs = yield* FileSystem.FileSystem
+    const { FileSystem: FileSystemTag, Size } = yield* Lazy.fileSystemModule
+    const fs = yield* FileSystemTag
     const info = yield* fs.stat(options.path)
     if (info.type !== "File") {
       return yield* new InvalidTransferInput({
@@ -308,7 +310,7 @@ export const uploadFile = (
     const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
     return yield* uploadStream(
       target,
-      fs.stream(options.path, { chunkSize: FileSystem.Size(chunkSize) }),
+      fs.stream(options.path, { chunkSize: Size(chunkSize) }),
       size,
       config,
       options.onProgress
