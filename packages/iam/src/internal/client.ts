@@ -22,8 +22,8 @@ export const fromSdk = (
   const operations = makeOperations(client, { service: "IAM", regionName, rules })
   return {
     ...operations,
-    paginate: makePaginate(operations),
-    waitFor: makeWaitFor(operations),
+    paginate: ClientRuntime.byName(makePaginate(operations)),
+    waitFor: ClientRuntime.byName(makeWaitFor(operations)),
     sdk: client,
     regionName,
     endpointUrl
