@@ -339,12 +339,9 @@ export const guardRetries: <I extends object, O extends object>(
  * @since 0.2.0
  * @category models
  */
-export type ByName<R> =
+export type ByName<R extends { readonly [K in keyof R]: (...args: never) => unknown }> =
   & R
-  & (<K extends keyof R & string>(
-    name: K,
-    ...args: R[K] extends (...args: infer A) => unknown ? A : never
-  ) => R[K] extends (...args: ReadonlyArray<never>) => infer B ? B : never)
+  & (<K extends keyof R & string>(name: K, ...args: Parameters<R[K]>) => ReturnType<R[K]>)
 
 /**
  * Makes a record of functions callable by name as well (see `ByName`).
@@ -352,7 +349,7 @@ export type ByName<R> =
  * @since 0.2.0
  * @category constructors
  */
-export const byName = <R extends object>(record: R): ByName<R> => {
+export const byName = <R extends { readonly [K in keyof R]: (...args: never) => unknown }>(record: R): ByName<R> => {
   const call = (name: string, ...args: ReadonlyArray<unknown>): unknown => {
     const member: unknown = Reflect.get(record, name)
     if (typeof member !== "function") throw new TypeError(`no member named ${JSON.stringify(name)}`)

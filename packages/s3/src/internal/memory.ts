@@ -161,7 +161,7 @@ const quotedEtag = (bytes: Uint8Array): string => `"${md5(bytes).toString("hex")
 const isAsyncIterable = (u: unknown): u is AsyncIterable<unknown> =>
   typeof u === "object" && u !== null && Symbol.asyncIterator in u
 
-const aborted = (signal: AbortSignal | undefined): Error | undefined => {
+function aborted(signal: AbortSignal | undefined): Error | undefined {
   if (signal?.aborted !== true) return undefined
   const error = new Error("Request aborted")
   error.name = "AbortError"
@@ -178,6 +178,26 @@ const chunkBytes = (chunk: unknown): Uint8Array =>
     : Buffer.from(String(chunk))
 
 // A request body as the SDK accepts it: string, bytes, Blob, Node Readable, web ReadableStream.
+// Resolves with `pending`, or rejects as soon as the request is aborted.
+const orAbort = <A>(pending: Promise<A>, signal: AbortSignal | undefined): Promise<A> => {
+  if (signal === undefined) return pending
+  return new Promise<A>((resolve, reject) => {
+    const onAbort = () => reject(aborted(signal))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener("abort", onAbort, { once: true })
+    pending.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort)
+        reject(error)
+      }
+    )
+  })
+}
+
 const readBody = async (body: unknown, signal: AbortSignal | undefined): Promise<Uint8Array> => {
   if (body === undefined || body === null) return new Uint8Array(0)
   if (typeof body === "string") return Buffer.from(body, "utf8")
@@ -193,20 +213,32 @@ const readBody = async (body: unknown, signal: AbortSignal | undefined): Promise
         await reader.cancel(abort)
         throw abort
       }
-      const { done, value } = await reader.read()
+      let next: ReadableStreamReadResult<unknown>
+      try {
+        next = await orAbort(reader.read(), signal)
+      } catch (error) {
+        void reader.cancel(error).catch(() => undefined)
+        throw error
+      }
+      const { done, value } = next
       if (done) break
       chunks.push(chunkBytes(value))
     }
     return Buffer.concat(chunks)
   }
   if (isAsyncIterable(body)) {
-    for await (const chunk of body) {
-      const abort = aborted(signal)
-      if (abort !== undefined) {
+    const iterator = body[Symbol.asyncIterator]()
+    for (;;) {
+      let next: IteratorResult<unknown>
+      try {
+        next = await orAbort(iterator.next(), signal)
+      } catch (error) {
         if (body instanceof Readable) body.destroy()
-        throw abort
+        else void iterator.return?.().catch(() => undefined)
+        throw error
       }
-      chunks.push(chunkBytes(chunk))
+      if (next.done === true) break
+      chunks.push(chunkBytes(next.value))
     }
     return Buffer.concat(chunks)
   }
