@@ -201,7 +201,7 @@ const orAbort = <A>(pending: Promise<A>, signal: AbortSignal | undefined): Promi
 const readBody = async (body: unknown, signal: AbortSignal | undefined): Promise<Uint8Array> => {
   if (body === undefined || body === null) return new Uint8Array(0)
   if (typeof body === "string") return Buffer.from(body, "utf8")
-  if (body instanceof Uint8Array) return Uint8Array.from(body)
+  if (body instanceof Uint8Array) return body.slice()
   if (body instanceof ArrayBuffer) return new Uint8Array(body.slice(0))
   if (typeof Blob !== "undefined" && body instanceof Blob) return new Uint8Array(await body.arrayBuffer())
   const chunks: Array<Uint8Array> = []
@@ -260,7 +260,7 @@ const responseBody = (bytes: Uint8Array): Sdk.GetObjectCommandOutput["Body"] => 
     transformToByteArray: () => {
       once()
       readable.destroy()
-      return Promise.resolve(Uint8Array.from(bytes))
+      return Promise.resolve(bytes.slice())
     },
     transformToString: (encoding?: string) => {
       once()
@@ -1366,10 +1366,10 @@ export const makeSend = (initial: InitialState = {}) => {
     const keys = Object.keys(objects).sort(compareKeys)
     for (const key of keys) {
       const value = objects[key]!
-      const body = typeof value === "string" ? Buffer.from(value, "utf8") : Uint8Array.from(value)
+      const body = typeof value === "string" ? Buffer.from(value, "utf8") : value.slice()
       bucket.versions.set(key, [{ ...newObject({}, body, quotedEtag(body)), versionId: "null" }])
     }
-    bucket.keys.push(...keys)
+    for (const key of keys) bucket.keys.push(key)
   }
 
   if (implementedOperations.length === 0) implementedOperations.push(...Object.keys(handlers).sort())
@@ -1398,12 +1398,22 @@ export const makeSend = (initial: InitialState = {}) => {
  * @internal
  */
 export const makeMemorySdk = (initial: InitialState = {}): Sdk.S3Client => {
-  const client = new Sdk.S3Client({
-    region: initial.regionName ?? "us-east-1",
-    credentials: { accessKeyId: "memory", secretAccessKey: "memory" },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED"
-  })
+  const regionName = initial.regionName ?? "us-east-1"
+  let template = templates.get(regionName)
+  if (template === undefined) {
+    template = new Sdk.S3Client({
+      region: regionName,
+      credentials: { accessKeyId: "memory", secretAccessKey: "memory" },
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED"
+    })
+    templates.set(regionName, template)
+  }
+  // Building an SDK client costs about a millisecond; each store shares one per region (it never
+  // sends anything and holds no socket) and only has its own `send`.
+  const client: Sdk.S3Client = Object.create(template)
   Object.defineProperty(client, "send", { value: makeSend(initial), configurable: true, writable: true })
   return client
 }
+
+const templates = new Map<string, Sdk.S3Client>()
