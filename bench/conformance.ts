@@ -7,8 +7,8 @@
  *     Target: ≥ 20×.
  * (b) Memory: 1,000,000 keys seeded with `layerMemoryWith`, then streamed through
  *     `s3.Bucket(b).objects.all()` (ListObjects pages of 1,000 from the sorted key index), sampling
- *     RSS every 20 ms; reports the peak growth over the RSS after seeding. Target: bounded (the
- *     listing copies no more than a page).
+ *     RSS and heap every 20 ms; reports the peak growth over the figures after seeding. Target:
+ *     bounded (the listing copies no more than a page; run with --expose-gc for a clean start).
  *
  * Run: `npx tsx bench/conformance.ts` (after `npm run build` and `npm run moto:install`). Options:
  * `--rounds N` (a), `--keys N` (b).
@@ -71,22 +71,27 @@ const memory = async (keys: number) => {
     const s3 = yield* S3Resource.S3Resource
     globalThis.gc?.()
     const before = process.memoryUsage().rss
+    const heapBefore = process.memoryUsage().heapUsed
     let peak = before
-    const timer = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss)
-    }, 20)
+    let heapPeak = heapBefore
+    const sample = () => {
+      const usage = process.memoryUsage()
+      peak = Math.max(peak, usage.rss)
+      heapPeak = Math.max(heapPeak, usage.heapUsed)
+    }
+    const timer = setInterval(sample, 20)
     const start = performance.now()
     const count = yield* Stream.runCount(s3.Bucket("big").objects.all())
     const elapsed = performance.now() - start
     clearInterval(timer)
-    peak = Math.max(peak, process.memoryUsage().rss)
+    sample()
     console.log(
       `(b) ${count.toLocaleString("en")} keys through bucket.objects.all() in ${(elapsed / 1000).toFixed(1)} s`
     )
     console.log(
       `    RSS after seeding ${(before / 2 ** 20).toFixed(0)} MiB; peak growth while listing ${
         ((peak - before) / 2 ** 20).toFixed(1)
-      } MiB`
+      } MiB; peak heap growth ${((heapPeak - heapBefore) / 2 ** 20).toFixed(1)} MiB`
     )
   })
   await Effect.runPromise(Effect.provide(program, layer))
