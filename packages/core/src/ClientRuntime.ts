@@ -336,6 +336,7 @@ export const guardRetries: <I extends object, O extends object>(
  * call. Being callable (and returning an `Effect` or a `Stream`) is also what makes a client's
  * `paginate` and `waitFor` optional in `Layer.mock(Client, { … })`.
  *
+ * @typeParam R - the record of functions, e.g. a client's `S3Paginate`
  * @since 0.2.0
  * @category models
  */
@@ -346,6 +347,7 @@ export type ByName<R extends { readonly [K in keyof R]: (...args: never) => unkn
 /**
  * Makes a record of functions callable by name as well (see `ByName`).
  *
+ * @typeParam R - the record of functions
  * @since 0.2.0
  * @category constructors
  */

@@ -943,20 +943,13 @@ export const makeSend = (initial: InitialState = {}) => {
           throw invalidArgument("The continuation token provided is incorrect", "continuation-token", token)
         }
       }
-      const start = resume(bucket.keys, after, delimiter)
-      const Contents: Array<Sdk._Object> = []
-      const CommonPrefixes: Array<Sdk.CommonPrefix> = []
-      const result = walk(
-        bucket.keys,
-        start,
+      const { CommonPrefixes, Contents, result } = listCurrent(
+        bucket,
+        after,
         prefix,
         delimiter,
         max,
-        (key) => current(bucket, key) !== undefined,
-        (entry) => {
-          if (entry.kind === "prefix") CommonPrefixes.push({ Prefix: entry.prefix })
-          else Contents.push(listed(current(bucket, entry.key)!, entry.key, input.FetchOwner === true))
-        }
+        input.FetchOwner === true
       )
       return {
         $metadata: metadata(200),
@@ -979,21 +972,7 @@ export const makeSend = (initial: InitialState = {}) => {
       const delimiter = str(input, "Delimiter")
       const max = maxKeys(input)
       const marker = str(input, "Marker")
-      const start = resume(bucket.keys, marker, delimiter)
-      const Contents: Array<Sdk._Object> = []
-      const CommonPrefixes: Array<Sdk.CommonPrefix> = []
-      const result = walk(
-        bucket.keys,
-        start,
-        prefix,
-        delimiter,
-        max,
-        (key) => current(bucket, key) !== undefined,
-        (entry) => {
-          if (entry.kind === "prefix") CommonPrefixes.push({ Prefix: entry.prefix })
-          else Contents.push(listed(current(bucket, entry.key)!, entry.key, true))
-        }
-      )
+      const { CommonPrefixes, Contents, result } = listCurrent(bucket, marker, prefix, delimiter, max, true)
       return {
         $metadata: metadata(200),
         IsTruncated: result.truncated,
@@ -1349,6 +1328,32 @@ export const makeSend = (initial: InitialState = {}) => {
       )
     }
     return partNumber
+  }
+
+  // One page of the current objects (ListObjects, ListObjectsV2) after `after`.
+  const listCurrent = (
+    bucket: Bucket,
+    after: string | undefined,
+    prefix: string,
+    delimiter: string | undefined,
+    max: number,
+    withOwner: boolean
+  ) => {
+    const Contents: Array<Sdk._Object> = []
+    const CommonPrefixes: Array<Sdk.CommonPrefix> = []
+    const result = walk(
+      bucket.keys,
+      resume(bucket.keys, after, delimiter),
+      prefix,
+      delimiter,
+      max,
+      (key) => current(bucket, key) !== undefined,
+      (entry) => {
+        if (entry.kind === "prefix") CommonPrefixes.push({ Prefix: entry.prefix })
+        else Contents.push(listed(current(bucket, entry.key)!, entry.key, withOwner))
+      }
+    )
+    return { Contents, CommonPrefixes, result }
   }
 
   const listed = (version: Version, key: string, withOwner: boolean): Sdk._Object => ({
