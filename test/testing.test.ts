@@ -93,6 +93,85 @@ describe("in-memory S3 under the resource layer, paginators, waiters and transfe
     }).pipe(Effect.provide(S3Client.layerMemory)))
 })
 
+// Every operation that S3Resource (actions, loads, sub-resources, collections, batch actions), the
+// paginators, the waiters and S3Transfer call, as found in packages/s3/src; ListObjectAnnotations
+// (an S3 Metadata feature) is the one left out: the memory layer dies naming it.
+const usedByTheLibrary = [
+  "AbortMultipartUpload",
+  "CompleteMultipartUpload",
+  "CopyObject",
+  "CreateBucket",
+  "CreateMultipartUpload",
+  "DeleteBucket",
+  "DeleteBucketCors",
+  "DeleteBucketLifecycle",
+  "DeleteBucketPolicy",
+  "DeleteBucketTagging",
+  "DeleteBucketWebsite",
+  "DeleteObject",
+  "DeleteObjects",
+  "GetBucketAcl",
+  "GetBucketCors",
+  "GetBucketLifecycleConfiguration",
+  "GetBucketLogging",
+  "GetBucketNotificationConfiguration",
+  "GetBucketPolicy",
+  "GetBucketRequestPayment",
+  "GetBucketTagging",
+  "GetBucketVersioning",
+  "GetBucketWebsite",
+  "GetObject",
+  "GetObjectAcl",
+  "HeadBucket",
+  "HeadObject",
+  "ListBuckets",
+  "ListDirectoryBuckets",
+  "ListMultipartUploads",
+  "ListObjectVersions",
+  "ListObjects",
+  "ListObjectsV2",
+  "ListParts",
+  "PutBucketAcl",
+  "PutBucketCors",
+  "PutBucketLifecycleConfiguration",
+  "PutBucketLogging",
+  "PutBucketNotificationConfiguration",
+  "PutBucketPolicy",
+  "PutBucketRequestPayment",
+  "PutBucketTagging",
+  "PutBucketVersioning",
+  "PutBucketWebsite",
+  "PutObject",
+  "PutObjectAcl",
+  "RestoreObject",
+  "UploadPart",
+  "UploadPartCopy"
+]
+
+describe("in-memory S3: coverage and regions", () => {
+  it("implements every operation the library itself calls, and only real operations", () => {
+    assert.deepStrictEqual(usedByTheLibrary.filter((op) => !S3Client.memoryOperations.includes(op)), [])
+    const real = new Set(S3Client.operationNames.map((n) => n.charAt(0).toUpperCase() + n.slice(1)))
+    assert.deepStrictEqual(S3Client.memoryOperations.filter((op) => !real.has(op)), [])
+  })
+
+  it.effect("outside us-east-1: BucketAlreadyOwnedByYou, and the location constraint must match", () =>
+    Effect.gen(function*() {
+      const s3 = yield* S3Client.S3Client
+      const unspecified = yield* Effect.flip(s3.createBucket({ Bucket: "eu" }))
+      assert.strictEqual(
+        unspecified._tag === "AwsUnknownError" && unspecified.code,
+        "IllegalLocationConstraintException"
+      )
+      const configuration = { LocationConstraint: "eu-west-1" } as const
+      yield* s3.createBucket({ Bucket: "eu", CreateBucketConfiguration: configuration })
+      const again = yield* Effect.flip(s3.createBucket({ Bucket: "eu", CreateBucketConfiguration: configuration }))
+      assert.strictEqual(again._tag, "BucketAlreadyOwnedByYou")
+      const head = yield* s3.headBucket({ Bucket: "eu" })
+      assert.strictEqual(head.BucketRegion, "eu-west-1")
+    }).pipe(Effect.provide(S3Client.layerMemoryWith({ regionName: "eu-west-1" }))))
+})
+
 describe("stubs and errors", () => {
   it.effect("Layer.mock(S3Client.S3Client, { getObject }) compiles and fails with the real class", () =>
     Effect.gen(function*() {

@@ -655,7 +655,7 @@ export const makeSend = (initial: InitialState = {}) => {
       }
       return { $metadata: metadata(200), ...stored }
     }
-    if (spec.missing !== undefined) {
+    if (spec.missing !== undefined && name !== "LifecycleConfiguration") {
       configHandlers[`DeleteBucket${name}`] = (input) => {
         getBucket(input).configs.delete(name)
         return { $metadata: metadata(204) }
@@ -668,7 +668,7 @@ export const makeSend = (initial: InitialState = {}) => {
     // -- buckets --------------------------------------------------------------------------------
     CreateBucket: (input) => {
       const name = str(input, "Bucket") ?? ""
-      const location = str(record(input.CreateBucketConfiguration), "LocationConstraint") ?? "us-east-1"
+      const constraint = str(record(input.CreateBucketConfiguration), "LocationConstraint")
       const existing = buckets.get(name)
       if (existing !== undefined) {
         // AWS: re-creating a bucket one owns succeeds in us-east-1 (legacy), is refused elsewhere.
@@ -682,16 +682,27 @@ export const makeSend = (initial: InitialState = {}) => {
           { BucketName: name }
         )
       }
-      if (location !== region && !(region === "us-east-1" && location !== "us-east-1") && location !== "us-east-1") {
+      // Outside us-east-1 the constraint must name the endpoint's region; us-east-1 creates anywhere.
+      if (region !== "us-east-1" && constraint !== region) {
         throw s3Error(
           "IllegalLocationConstraintException",
           400,
-          `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to.`
+          `The ${
+            constraint ?? "unspecified"
+          } location constraint is incompatible for the region specific endpoint this request was sent to.`
         )
       }
+      const location = constraint ?? "us-east-1"
       createBucket(name, location, input.ObjectLockEnabledForBucket === true)
       return { $metadata: metadata(200), Location: `/${name}` }
     },
+    // The lifecycle configuration is deleted by DeleteBucketLifecycle (no "Configuration").
+    DeleteBucketLifecycle: (input) => {
+      getBucket(input).configs.delete("LifecycleConfiguration")
+      return { $metadata: metadata(204) }
+    },
+    // Directory buckets (S3 Express One Zone) are not kept: there are none.
+    ListDirectoryBuckets: () => ({ $metadata: metadata(200), Buckets: [] }),
     DeleteBucket: (input) => {
       const bucket = getBucket(input)
       if (bucket.keys.length > 0) {
