@@ -1388,7 +1388,9 @@ export const makeSend = (initial: InitialState = {}) => {
     for (const key of keys) bucket.keys.push(key)
   }
 
-  if (implementedOperations.length === 0) implementedOperations.push(...Object.keys(handlers).sort())
+  if (implementedOperations.length === 0) {
+    for (const name of Object.keys(handlers).sort()) implementedOperations.push(name)
+  }
 
   return async (command: { readonly input: unknown }, options?: { readonly abortSignal?: AbortSignal | undefined }) => {
     const name = command.constructor.name.replace(/Command$/, "")
@@ -1406,6 +1408,9 @@ export const makeSend = (initial: InitialState = {}) => {
     return handler(record(command.input), signal)
   }
 }
+
+// Fills `implementedOperations` before any store is made (building one keeps nothing alive).
+makeSend({})
 
 /**
  * A real SDK S3Client whose `send` answers from memory (middleware is bypassed): what the
