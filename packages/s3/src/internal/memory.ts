@@ -638,6 +638,14 @@ export const makeSend = (initial: InitialState = {}) => {
     return value === undefined ? 1000 : Math.max(0, Math.min(1000, value))
   }
 
+  // What every listing reads first: the bucket, prefix, delimiter and page size (S3 caps it at 1000).
+  const listing = (input: Input, maxName: string) => ({
+    bucket: getBucket(input),
+    prefix: str(input, "Prefix") ?? "",
+    delimiter: str(input, "Delimiter"),
+    max: maxKeys(input, maxName)
+  })
+
   const configHandlers: Record<string, Handler> = {}
   for (const [name, spec] of Object.entries(configs)) {
     configHandlers[`PutBucket${name}`] = (input) => {
@@ -941,10 +949,7 @@ export const makeSend = (initial: InitialState = {}) => {
     },
     // -- listings ---------------------------------------------------------------------------------
     ListObjectsV2: (input) => {
-      const bucket = getBucket(input)
-      const prefix = str(input, "Prefix") ?? ""
-      const delimiter = str(input, "Delimiter")
-      const max = maxKeys(input)
+      const { bucket, delimiter, max, prefix } = listing(input, "MaxKeys")
       const token = str(input, "ContinuationToken")
       const startAfter = str(input, "StartAfter")
       let after = startAfter
@@ -978,10 +983,7 @@ export const makeSend = (initial: InitialState = {}) => {
       }
     },
     ListObjects: (input) => {
-      const bucket = getBucket(input)
-      const prefix = str(input, "Prefix") ?? ""
-      const delimiter = str(input, "Delimiter")
-      const max = maxKeys(input)
+      const { bucket, delimiter, max, prefix } = listing(input, "MaxKeys")
       const marker = str(input, "Marker")
       const { CommonPrefixes, Contents, result } = listCurrent(bucket, marker, prefix, delimiter, max, true)
       return {
@@ -999,10 +1001,7 @@ export const makeSend = (initial: InitialState = {}) => {
       }
     },
     ListObjectVersions: (input) => {
-      const bucket = getBucket(input)
-      const prefix = str(input, "Prefix") ?? ""
-      const delimiter = str(input, "Delimiter")
-      const max = maxKeys(input)
+      const { bucket, delimiter, max, prefix } = listing(input, "MaxKeys")
       const keyMarker = str(input, "KeyMarker")
       const versionIdMarker = str(input, "VersionIdMarker")
       const Versions: Array<Sdk.ObjectVersion> = []
@@ -1254,10 +1253,7 @@ export const makeSend = (initial: InitialState = {}) => {
       }
     },
     ListMultipartUploads: (input) => {
-      const bucket = getBucket(input)
-      const prefix = str(input, "Prefix") ?? ""
-      const delimiter = str(input, "Delimiter")
-      const max = maxKeys(input, "MaxUploads")
+      const { bucket, delimiter, max, prefix } = listing(input, "MaxUploads")
       const keyMarker = str(input, "KeyMarker")
       const uploadIdMarker = str(input, "UploadIdMarker")
       const all = [...bucket.uploads.values()]
