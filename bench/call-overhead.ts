@@ -2,7 +2,7 @@
  * Per-call overhead of S3Client over the raw SDK.
  *
  * The same small operation (HeadBucket) is sent through `s3.headBucket(input)` and through
- * `s3.sdk.send(new HeadBucketCommand(input))` — the very same SDK client, so the difference is the
+ * `s3.sdk!.send(new HeadBucketCommand(input))` — the very same SDK client, so the difference is the
  * wrapper alone: the span, the abort signal, the error mapping hook, the Effect runtime. Both go
  * to one loopback HTTP server that answers at once. Rounds alternate (wrapper, raw, wrapper, …)
  * so that drift (JIT, GC, CPU frequency) hits both sides alike; each round makes `perRound` calls
@@ -119,7 +119,7 @@ const program = Effect.gen(function*() {
   const rawRound = Effect.promise(async () => {
     const cpu = process.cpuUsage()
     const start = process.hrtime.bigint()
-    for (let i = 0; i < perRound; i++) await s3.sdk.send(new HeadBucketCommand(input))
+    for (let i = 0; i < perRound; i++) await s3.sdk!.send(new HeadBucketCommand(input))
     return measured(start, cpu)
   })
 
@@ -127,7 +127,7 @@ const program = Effect.gen(function*() {
   const floorRound = Effect.gen(function*() {
     const cpu = process.cpuUsage()
     const start = process.hrtime.bigint()
-    for (let i = 0; i < perRound; i++) yield* Effect.promise(() => s3.sdk.send(new HeadBucketCommand(input)))
+    for (let i = 0; i < perRound; i++) yield* Effect.promise(() => s3.sdk!.send(new HeadBucketCommand(input)))
     return measured(start, cpu)
   })
 
@@ -139,7 +139,7 @@ const program = Effect.gen(function*() {
     const cpu = process.cpuUsage()
     const start = process.hrtime.bigint()
     for (let i = 0; i < perRound; i++) {
-      yield* Effect.promise(() => s3.sdk.send(new HeadBucketCommand(input), { abortSignal: abortSignal() }))
+      yield* Effect.promise(() => s3.sdk!.send(new HeadBucketCommand(input), { abortSignal: abortSignal() }))
     }
     return measured(start, cpu)
   })
@@ -149,7 +149,7 @@ const program = Effect.gen(function*() {
     for (let i = 0; i < perRound; i++) {
       yield* Effect.async<HeadBucketCommandOutput>((resume) => {
         const signal = abortSignal()
-        s3.sdk.send(new HeadBucketCommand(input), { abortSignal: signal }).then(
+        s3.sdk!.send(new HeadBucketCommand(input), { abortSignal: signal }).then(
           (output) => resume(Effect.succeed(output)),
           (error: unknown) => resume(Effect.die(error))
         )

@@ -219,7 +219,7 @@ const measure = async (scenario: string, endpoint: string, size: number, part: n
       }
       case "lib-storage-upload": {
         const upload = new Upload({
-          client: s3.sdk,
+          client: s3.sdk!,
           params: { Bucket: "bench", Key: key, Body: Readable.from(chunks(size), { objectMode: false }) },
           partSize: part,
           queueSize: concurrency
@@ -243,7 +243,7 @@ const measure = async (scenario: string, endpoint: string, size: number, part: n
         )
       }
       case "raw-download": {
-        const output = yield* Effect.promise(() => s3.sdk.send(new GetObjectCommand({ Bucket: "bench", Key: key })))
+        const output = yield* Effect.promise(() => s3.sdk!.send(new GetObjectCommand({ Bucket: "bench", Key: key })))
         let received = 0
         const body = output.Body
         if (!(body instanceof Readable)) throw new Error("expected a Node Readable body")

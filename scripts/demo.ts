@@ -23,7 +23,8 @@ const order = [
   "paginators.ts",
   "collections.ts",
   "waiters.ts",
-  "transfers.ts"
+  "transfers.ts",
+  "testing.ts"
 ]
 
 const available = readdirSync(path.join(root, "examples")).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))

@@ -32,6 +32,7 @@ echo "[pack-check] installing the tarballs with effect, @effect/platform and the
 npm install --no-audit --no-fund --silent \
   "$work"/tarballs/*.tgz \
   "effect@$(ver effect)" "@effect/platform@$(ver @effect/platform)" \
+  "@effect/platform-node@$(ver @effect/platform-node)" "aws-sdk-client-mock@$(ver aws-sdk-client-mock)" \
   "@aws-sdk/client-s3@$(ver @aws-sdk/client-s3)" "@aws-sdk/client-iam@$(ver @aws-sdk/client-iam)" \
   "typescript@$(ver typescript)" "@types/node@$(ver @types/node)"
 
@@ -45,7 +46,20 @@ for pkg in core s3 iam; do
     process.stdout.write(match[1])
   ' "$repo/packages/$pkg/README.md" >"readme-$pkg.ts"
 done
-cat >tsconfig.json <<'JSON'
+# Every ```ts snippet of the main README's "Use it in your app" and "Testing your code" sections,
+# one file each (readme-app-1.ts, …).
+node -e '
+  const fs = require("fs")
+  const text = fs.readFileSync(process.argv[1], "utf8")
+  const start = text.indexOf("\n## Use it in your app")
+  const end = text.indexOf("\n## ", text.indexOf("\n## Testing your code") + 1)
+  if (start < 0 || end < 0) { console.error("README sections not found"); process.exit(1) }
+  const blocks = [...text.slice(start, end).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+  if (blocks.length === 0) { console.error("no ts snippets in the README sections"); process.exit(1) }
+  blocks.forEach((code, i) => fs.writeFileSync(`readme-app-${i + 1}.ts`, code))
+' "$repo/README.md"
+app_snippets=(readme-app-*.ts)
+cat >tsconfig.json <<JSON
 {
   "compilerOptions": {
     "target": "ES2022",
@@ -57,7 +71,7 @@ cat >tsconfig.json <<'JSON'
     "types": ["node"],
     "outDir": "out"
   },
-  "files": ["consumer.ts", "readme-core.ts", "readme-s3.ts", "readme-iam.ts"]
+  "files": ["consumer.ts", "readme-core.ts", "readme-s3.ts", "readme-iam.ts"$(printf ', "%s"' "${app_snippets[@]}")]
 }
 JSON
 echo "[pack-check] type-checking the consumer under NodeNext (skipLibCheck off for our declarations)"
@@ -83,5 +97,11 @@ for pkg in core s3 iam; do
   echo "[pack-check] running the snippet of packages/$pkg/README.md"
   AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=AKIAPACKCHECK0000001 AWS_SECRET_ACCESS_KEY=pack-check-secret \
     AWS_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true node "out/readme-$pkg.js"
+done
+for snippet in "${app_snippets[@]}"; do
+  echo "[pack-check] running $snippet (README: Use it in your app / Testing your code)"
+  MOTO_URL="http://127.0.0.1:$port" AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=AKIAPACKCHECK0000001 \
+    AWS_SECRET_ACCESS_KEY=pack-check-secret AWS_REGION=eu-west-1 AWS_EC2_METADATA_DISABLED=true \
+    node "out/${snippet%.ts}.js"
 done
 echo "[pack-check] ok"

@@ -32,14 +32,14 @@ describe("client configuration from the Session", () => {
         Effect.provide(stubSession({ endpointUrl: url, regionName: "eu-central-1" }))
       )
       assert.strictEqual(fromSession.regionName, "eu-central-1")
-      assert.strictEqual(yield* Effect.promise(() => fromSession.sdk.config.region()), "eu-central-1")
+      assert.strictEqual(yield* Effect.promise(() => fromSession.sdk!.config.region()), "eu-central-1")
       const fromOption = yield* S3Client.make({ regionName: "ap-south-1" }).pipe(
         Effect.provide(stubSession({ endpointUrl: url, regionName: "eu-central-1" }))
       )
-      assert.strictEqual(yield* Effect.promise(() => fromOption.sdk.config.region()), "ap-south-1")
+      assert.strictEqual(yield* Effect.promise(() => fromOption.sdk!.config.region()), "ap-south-1")
       const fallback = yield* IAMClient.make().pipe(Effect.provide(stubSession({ endpointUrl: url, regionName: null })))
       assert.strictEqual(fallback.regionName, "us-east-1")
-      assert.strictEqual(yield* Effect.promise(() => fallback.sdk.config.region()), "us-east-1")
+      assert.strictEqual(yield* Effect.promise(() => fallback.sdk!.config.region()), "us-east-1")
     }))
 
   it.scoped("endpoint: the client option beats the session's", () =>
@@ -61,7 +61,7 @@ describe("client configuration from the Session", () => {
     Effect.gen(function*() {
       const forcePathStyle = (addressingStyle?: "auto" | "path" | "virtual") =>
         S3Client.make(addressingStyle === undefined ? {} : { config: { s3: { addressingStyle } } }).pipe(
-          Effect.map((s3) => s3.sdk.config.forcePathStyle),
+          Effect.map((s3) => s3.sdk!.config.forcePathStyle),
           Effect.provide(stubSession({ endpointUrl: motoUrl() }))
         )
       assert.isTrue(yield* forcePathStyle("path"))
@@ -74,18 +74,18 @@ describe("client configuration from the Session", () => {
     Effect.gen(function*() {
       const session = stubSession({ endpointUrl: motoUrl(), config: { maxAttempts: 4, retryMode: "adaptive" } })
       const fromSession = yield* S3Client.make().pipe(Effect.provide(session))
-      assert.strictEqual(yield* Effect.promise(() => fromSession.sdk.config.maxAttempts()), 4)
-      assert.strictEqual(yield* setting(fromSession.sdk.config.retryMode), "adaptive")
+      assert.strictEqual(yield* Effect.promise(() => fromSession.sdk!.config.maxAttempts()), 4)
+      assert.strictEqual(yield* setting(fromSession.sdk!.config.retryMode), "adaptive")
       const fromClient = yield* S3Client.make({ config: { maxAttempts: 2, retryMode: "legacy" } }).pipe(
         Effect.provide(session)
       )
-      assert.strictEqual(yield* Effect.promise(() => fromClient.sdk.config.maxAttempts()), 2)
+      assert.strictEqual(yield* Effect.promise(() => fromClient.sdk!.config.maxAttempts()), 2)
       // The SDK has no legacy mode.
-      assert.strictEqual(yield* setting(fromClient.sdk.config.retryMode), "standard")
+      assert.strictEqual(yield* setting(fromClient.sdk!.config.retryMode), "standard")
       const overridden = yield* S3Client.make({ config: { maxAttempts: 2 }, sdk: { maxAttempts: 7 } }).pipe(
         Effect.provide(session)
       )
-      assert.strictEqual(yield* Effect.promise(() => overridden.sdk.config.maxAttempts()), 7)
+      assert.strictEqual(yield* Effect.promise(() => overridden.sdk!.config.maxAttempts()), 7)
     }))
 
   it.scoped("SDK retries really happen: maxAttempts requests before the error surfaces", () =>
@@ -105,7 +105,7 @@ describe("client configuration from the Session", () => {
         config: { connectTimeout: "1500 millis", readTimeout: "2500 millis", maxPoolConnections: 3 }
       }).pipe(Effect.provide(stubSession({ endpointUrl: motoUrl() })))
       yield* s3.listBuckets()
-      const handler = s3.sdk.config.requestHandler
+      const handler = s3.sdk!.config.requestHandler
       assert.instanceOf(handler, NodeHttpHandler)
       const configs = (handler as NodeHttpHandler).httpHandlerConfigs()
       assert.strictEqual(configs.connectionTimeout, 1500)
@@ -138,7 +138,7 @@ describe("client configuration from the Session", () => {
         error: (...c) => records.push(c)
       }
       const silent = yield* S3Client.make().pipe(Effect.provide(stubSession({ endpointUrl: motoUrl() })))
-      assert.notStrictEqual(silent.sdk.config.logger, console)
+      assert.notStrictEqual(silent.sdk!.config.logger, console)
       const logged = yield* S3Client.make({ logger }).pipe(Effect.provide(stubSession({ endpointUrl: motoUrl() })))
       yield* logged.listBuckets()
       assert.isAbove(records.length, 0)
@@ -179,7 +179,7 @@ describe("client lifetime", () => {
       const bucket = unique("own-client")
       yield* Effect.gen(function*() {
         const s3 = yield* S3Client.S3Client
-        assert.strictEqual(s3.sdk, client)
+        assert.strictEqual(s3.sdk!, client)
         assert.strictEqual(s3.regionName, "us-west-2")
         yield* s3.createBucket({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "us-west-2" } })
       }).pipe(Effect.provide(S3Client.layerFromSdk(client)))
@@ -206,7 +206,7 @@ describe("client lifetime", () => {
     Effect.gen(function*() {
       const iam = yield* IAMClient.IAMClient
       assert.strictEqual(iam.regionName, "us-west-2")
-      assert.strictEqual(yield* Effect.promise(() => iam.sdk.config.maxAttempts()), 6)
+      assert.strictEqual(yield* Effect.promise(() => iam.sdk!.config.maxAttempts()), 6)
       yield* iam.listUsers()
     }).pipe(
       Effect.provide(IAMClient.layerWith({ regionName: "us-west-2", config: { maxAttempts: 6 } })),

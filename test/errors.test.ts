@@ -310,7 +310,7 @@ describe("AwsError predicates and fromSdkError", () => {
       const { s3 } = yield* s3Answering(xml(404, s3ErrorBody("NoSuchKey", "The specified key does not exist.")))
       const { GetObjectCommand } = yield* Effect.promise(() => import("@aws-sdk/client-s3"))
       const thrown = yield* Effect.flip(
-        Effect.tryPromise({ try: () => s3.sdk.send(new GetObjectCommand({ Bucket: "b", Key: "k" })), catch: (e) => e })
+        Effect.tryPromise({ try: () => s3.sdk!.send(new GetObjectCommand({ Bucket: "b", Key: "k" })), catch: (e) => e })
       )
       const modelled = AwsError.fromSdkError(thrown, {
         service: "S3",

@@ -160,7 +160,7 @@ describe("secrets never show", () => {
       const token = "FwoGZXIvYXdzEJr-A-SESSION-TOKEN-THAT-MUST-NOT-SHOW"
       yield* Effect.gen(function*() {
         const s3 = yield* S3Client.make({ logLevel: "Trace" })
-        const logger = s3.sdk.config.logger
+        const logger = s3.sdk!.config.logger
         logger.info({
           clientName: "STSClient",
           commandName: "AssumeRoleCommand",

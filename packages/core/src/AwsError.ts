@@ -89,9 +89,20 @@ export interface ServiceError<Tag extends string = string>
  * @category models
  */
 export interface ServiceErrorClass<Tag extends string, A extends ServiceError<Tag> = ServiceError<Tag>> {
-  new(fields: ServiceErrorFields): A
+  new(fields: ServiceErrorInput): A
   readonly _tag: Tag
 }
+
+/**
+ * What a service error is built from: the message alone is enough, so a test stub can fail with
+ * exactly the class a real call fails with (`new S3Error.NoSuchKey({ message: "gone" })`). The rest
+ * defaults to: `code` the class's tag, `cause`, `statusCode` and `requestId` undefined, `service`
+ * and `operation` `"unknown"`, `retryable` false.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ServiceErrorInput = Pick<ServiceErrorFields, "message"> & Partial<Omit<ServiceErrorFields, "message">>
 
 /**
  * Base class of a service error with AWS's name as `_tag`. Generated code declares one class per
@@ -108,6 +119,18 @@ export const ServiceError = <Tag extends string>(tag: Tag): ServiceErrorClass<Ta
   const Base = Data.TaggedError(tag)
   class ServiceErrorBase extends Base<ServiceErrorFields> {
     static readonly _tag: Tag = tag
+    constructor(fields: ServiceErrorInput) {
+      super({
+        cause: undefined,
+        code: tag,
+        statusCode: undefined,
+        requestId: undefined,
+        service: "unknown",
+        operation: "unknown",
+        retryable: false,
+        ...fields
+      })
+    }
     readonly [ServiceErrorTypeId]: ServiceErrorTypeId = ServiceErrorTypeId
   }
   // The brand is non-enumerable so it stays out of `toJSON`, equality and printing.
@@ -178,13 +201,14 @@ export class AwsUnknownError extends ServiceError("AwsUnknownError") {}
 export type TransportReason = "Network" | "Timeout" | "Aborted" | "InvalidResponse" | "Client"
 
 /**
- * The request did not produce a service answer: network faults, refused connections, timeouts,
- * truncated or unparsable bodies, or an SDK failure before the request was sent.
+ * The fields of `AwsTransportError`. Built from the message alone, it defaults to: `reason`
+ * `"Network"`, `retryable` true for `Network` and `Timeout`, `cause` and `code` undefined,
+ * `service` and `operation` `"unknown"`.
  *
- * @since 0.1.0
- * @category errors
+ * @since 0.2.0
+ * @category models
  */
-export class AwsTransportError extends Data.TaggedError("AwsTransportError")<{
+export interface TransportErrorFields {
   readonly message: string
   readonly cause: unknown
   readonly reason: TransportReason
@@ -197,7 +221,46 @@ export class AwsTransportError extends Data.TaggedError("AwsTransportError")<{
    * effect and the operation is not safe to repeat (`CreateUser`, `CreateMultipartUpload`, …).
    */
   readonly retryable: boolean
-}> {}
+}
+
+/**
+ * The request did not produce a service answer: network faults, refused connections, timeouts,
+ * truncated or unparsable bodies, or an SDK failure before the request was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AwsTransportError extends Data.TaggedError("AwsTransportError")<TransportErrorFields> {
+  constructor(fields: Pick<TransportErrorFields, "message"> & Partial<TransportErrorFields>) {
+    const reason = fields.reason ?? "Network"
+    super({
+      cause: undefined,
+      reason,
+      code: undefined,
+      service: "unknown",
+      operation: "unknown",
+      retryable: reason === "Network" || reason === "Timeout",
+      ...fields
+    })
+  }
+}
+
+/**
+ * The fields of `ParamValidationError`. Built from the message alone, it defaults to: `parameter`
+ * `""`, `service` and `operation` `"unknown"`, `cause` undefined.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ParamValidationErrorFields {
+  readonly message: string
+  /** The input member at fault, by its path, e.g. `"Key"`, `"Tags[0].Key"`. */
+  readonly parameter: string
+  readonly service: string
+  readonly operation: string
+  /** The SDK's own validation error, when the SDK refused the input. */
+  readonly cause: unknown
+}
 
 /**
  * The input was refused before anything was sent (boto3's `ParamValidationError`): a member that
@@ -210,15 +273,11 @@ export class AwsTransportError extends Data.TaggedError("AwsTransportError")<{
  * @since 0.1.0
  * @category errors
  */
-export class ParamValidationError extends Data.TaggedError("ParamValidationError")<{
-  readonly message: string
-  /** The input member at fault, by its path, e.g. `"Key"`, `"Tags[0].Key"`. */
-  readonly parameter: string
-  readonly service: string
-  readonly operation: string
-  /** The SDK's own validation error, when the SDK refused the input. */
-  readonly cause: unknown
-}> {}
+export class ParamValidationError extends Data.TaggedError("ParamValidationError")<ParamValidationErrorFields> {
+  constructor(fields: Pick<ParamValidationErrorFields, "message"> & Partial<ParamValidationErrorFields>) {
+    super({ parameter: "", service: "unknown", operation: "unknown", cause: undefined, ...fields })
+  }
+}
 
 /**
  * The errors every operation can raise, besides its modelled exceptions.

@@ -23,6 +23,7 @@ import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type * as AwsError from "./AwsError.js"
 import * as internal from "./internal/client.js"
+import * as internalError from "./internal/error.js"
 import * as validation from "./internal/validation.js"
 import type * as Session from "./Session.js"
 
@@ -328,3 +329,44 @@ export const sdkRegion: (
 export const guardRetries: <I extends object, O extends object>(
   client: { readonly middlewareStack: MiddlewareStack<I, O> }
 ) => void = internal.guardRetries
+
+/**
+ * A record of functions that can also be called by name, boto3's `get_paginator(name)` /
+ * `get_waiter(name)`: `paginate.listUsers(input)` and `paginate("listUsers", input)` are the same
+ * call. Being callable (and returning an `Effect` or a `Stream`) is also what makes a client's
+ * `paginate` and `waitFor` optional in `Layer.mock(Client, { … })`.
+ *
+ * @typeParam R - the record of functions, e.g. a client's `S3Paginate`
+ * @since 0.2.0
+ * @category models
+ */
+export type ByName<R extends { readonly [K in keyof R]: (...args: never) => unknown }> =
+  & R
+  & (<K extends keyof R & string>(name: K, ...args: Parameters<R[K]>) => ReturnType<R[K]>)
+
+/**
+ * Makes a record of functions callable by name as well (see `ByName`).
+ *
+ * @typeParam R - the record of functions
+ * @since 0.2.0
+ * @category constructors
+ */
+export const byName = <R extends { readonly [K in keyof R]: (...args: never) => unknown }>(record: R): ByName<R> => {
+  const call = (name: string, ...args: ReadonlyArray<unknown>): unknown => {
+    const member: unknown = Reflect.get(record, name)
+    if (typeof member !== "function") throw new TypeError(`no member named ${JSON.stringify(name)}`)
+    return Reflect.apply(member, record, args)
+  }
+  // The call signature is checked by `ByName`'s type at every call site; the dispatch is by name.
+  return Object.assign(call, record) as unknown as ByName<R>
+}
+
+/**
+ * An error for an SDK client stand-in to throw from `send` when the call is a programming error,
+ * not a service answer (the in-memory services throw it for an operation they do not implement):
+ * the operation dies with `defect` instead of failing with a typed error.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const defect = (defect: unknown): Error => new internalError.Defect(defect)

@@ -102,7 +102,12 @@ export class CredentialsProviderError extends Data.TaggedError("CredentialsProvi
   /** Which source failed, e.g. "credential_process", "assume-role", "sso", "imds". */
   readonly source: string
   readonly cause?: unknown
-}> {}
+}> {
+  // Constructible from the message alone (test stubs): `source` defaults to "unknown".
+  constructor(fields: { readonly message: string; readonly source?: string; readonly cause?: unknown }) {
+    super({ ...fields, source: fields.source ?? "unknown" })
+  }
+}
 
 /**
  * Every way resolving credentials can fail; part of every operation's error channel.

@@ -59,18 +59,21 @@ export interface Service extends IAMOperations {
    * boto3's `client.get_paginator(op).paginate(...)`: one `Paginator` per paginated operation, e.g.
    * `paginate.listUsers(input, { pageSize, maxItems, startingToken })`.
    */
-  readonly paginate: IAMPaginate
+  readonly paginate: ClientRuntime.ByName<IAMPaginate>
   /**
    * boto3's `client.get_waiter(name).wait(...)`: e.g.
    * `waitFor.userExists({ UserName })`, with `{ delay, maxAttempts }`.
    */
-  readonly waitFor: IAMWaitFor
-  /** The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands. */
-  readonly sdk: Sdk.IAMClient
-  /** The region the client signs for; `undefined` only for an SDK client whose region cannot be read. */
-  readonly regionName: string | undefined
-  /** The endpoint override, if any (session or client option). */
-  readonly endpointUrl: Option.Option<string>
+  readonly waitFor: ClientRuntime.ByName<IAMWaitFor>
+  /**
+   * The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands.
+   * Every layer of this package sets it; it is optional so that a `Layer.mock` stub need not.
+   */
+  readonly sdk?: Sdk.IAMClient
+  /** The region the client signs for; `undefined` for a stub, or an SDK client whose region cannot be read. */
+  readonly regionName?: string | undefined
+  /** The endpoint override, if any (session or client option); `undefined` for a stub. */
+  readonly endpointUrl?: Option.Option<string>
 }
 
 /**

@@ -28,6 +28,7 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/client.js"
+import * as memory from "./internal/memory.js"
 import type { S3Operations } from "./internal/operations.js"
 import type { S3Paginate } from "./internal/paginators.js"
 import type { S3WaitFor } from "./internal/waiters.js"
@@ -58,18 +59,21 @@ export interface Service extends S3Operations {
    * boto3's `client.get_paginator(op).paginate(...)`: one `Paginator` per paginated operation, e.g.
    * `paginate.listObjectsV2(input, { pageSize, maxItems, startingToken })`.
    */
-  readonly paginate: S3Paginate
+  readonly paginate: ClientRuntime.ByName<S3Paginate>
   /**
    * boto3's `client.get_waiter(name).wait(...)`: e.g.
    * `waitFor.bucketExists({ Bucket })`, with `{ delay, maxAttempts }`.
    */
-  readonly waitFor: S3WaitFor
-  /** The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands. */
-  readonly sdk: Sdk.S3Client
-  /** The region the client signs for; `undefined` only for an SDK client whose region cannot be read. */
-  readonly regionName: string | undefined
-  /** The endpoint override, if any (session or client option). */
-  readonly endpointUrl: Option.Option<string>
+  readonly waitFor: ClientRuntime.ByName<S3WaitFor>
+  /**
+   * The underlying SDK client (boto3's `client.meta` escape hatch): add middleware, send commands.
+   * Every layer of this package sets it; it is optional so that a `Layer.mock` stub need not.
+   */
+  readonly sdk?: Sdk.S3Client
+  /** The region the client signs for; `undefined` for a stub, or an SDK client whose region cannot be read. */
+  readonly regionName?: string | undefined
+  /** The endpoint override, if any (session or client option); `undefined` for a stub. */
+  readonly endpointUrl?: Option.Option<string>
 }
 
 /**
@@ -136,3 +140,67 @@ export const layerFromSdk: {
   (client: Sdk.S3Client): Layer.Layer<S3Client>
   (build: (config: Sdk.S3ClientConfig) => Sdk.S3Client): Layer.Layer<S3Client, never, Session.Session>
 } = internal.layerFromSdk
+
+/**
+ * What an in-memory S3 starts with: its region (default `us-east-1`) and buckets by name, each with
+ * its objects by key (text or bytes).
+ *
+ * ```ts
+ * S3Client.layerMemoryWith({ buckets: { photos: { "cat.jpg": bytes, "readme.txt": "hello" } } })
+ * ```
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface MemoryState {
+  readonly regionName?: string | undefined
+  readonly buckets?: { readonly [bucket: string]: { readonly [key: string]: string | Uint8Array } } | undefined
+}
+
+/**
+ * An SDK `S3Client` whose `send` answers from memory instead of the network: S3's buckets, objects
+ * (bytes, metadata, content type, S3's ETags), versions and delete markers, tags, multipart uploads,
+ * S3's listing markers and S3's error classes and codes. What `layerMemory` runs on; pass it to
+ * `layerFromSdk` to share one store between layers. An operation it does not implement dies with
+ * a message naming it.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeMemorySdk: (state?: MemoryState) => Sdk.S3Client = memory.makeMemorySdk
+
+/**
+ * The S3 client over a fresh in-memory S3 (see `makeMemorySdk`), with the given initial state.
+ * Validation, errors, bodies, paginators, waiters, `S3Resource` and `S3Transfer` behave as over the
+ * network.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeMemory = (state?: MemoryState): Effect.Effect<Service> => internal.wrap(memory.makeMemorySdk(state))
+
+/**
+ * The S3 client over an in-memory S3 with the given buckets and objects; no Session needed.
+ * Each time the layer is built it starts from `state` again.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerMemoryWith = (state: MemoryState): Layer.Layer<S3Client> => Layer.effect(S3Client, makeMemory(state))
+
+/**
+ * The S3 client over an empty in-memory S3 (region `us-east-1`), for tests; no Session needed.
+ * Each time the layer is built it starts empty.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerMemory: Layer.Layer<S3Client> = layerMemoryWith({})
+
+/**
+ * The operations the in-memory S3 implements, by SDK name (`"GetObject"`, …).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const memoryOperations: ReadonlyArray<string> = memory.implementedOperations

@@ -25,7 +25,7 @@ import * as AwsError from "../AwsError.js"
 import type * as ClientRuntime from "../ClientRuntime.js"
 import * as Credentials from "../Credentials.js"
 import * as Session from "../Session.js"
-import { CredentialsFailure, NotRetried } from "./error.js"
+import { CredentialsFailure, Defect, NotRetried } from "./error.js"
 import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
 import { withoutUserInfo } from "./session.js"
 import { compileOperation, type InputCheck } from "./validation.js"
@@ -468,6 +468,7 @@ export const makeOperation = <
     if (thrown instanceof CredentialsFailure && !Cause.isFailType(thrown.failure)) {
       return Effect.failCause(thrown.failure)
     }
+    if (thrown instanceof Defect) return Effect.die(thrown.defect)
     const error = AwsError.fromSdkError(thrown, context)
     if (span !== undefined && Predicate.hasProperty(error, "requestId") && typeof error.requestId === "string") {
       span.attribute("aws.request_id", error.requestId)

@@ -115,3 +115,19 @@ export class NotRetried extends Error {
     this.original = original
   }
 }
+
+/**
+ * Thrown by an SDK client stand-in (the in-memory services) for a call that is a programming
+ * error rather than a service answer, e.g. an operation it does not implement: the operation dies
+ * with `defect` instead of failing with a typed error.
+ *
+ * @internal
+ */
+export class Defect extends Error {
+  readonly defect: unknown
+  constructor(defect: unknown) {
+    super(defect instanceof Error ? defect.message : String(defect))
+    this.name = "Defect"
+    this.defect = defect
+  }
+}

@@ -24,8 +24,8 @@ export const fromSdk = (
   const operations = adapt !== undefined ? adapt(made) : made
   return {
     ...operations,
-    paginate: makePaginate(operations),
-    waitFor: makeWaitFor(operations),
+    paginate: ClientRuntime.byName(makePaginate(operations)),
+    waitFor: ClientRuntime.byName(makeWaitFor(operations)),
     sdk: client,
     regionName,
     endpointUrl

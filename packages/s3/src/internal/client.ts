@@ -65,8 +65,8 @@ export const fromSdk = (
   const operations = makeOperations(client, { service: "S3", regionName, annotate, validate, rules }, bodies)
   return {
     ...operations,
-    paginate: makePaginate(operations),
-    waitFor: makeWaitFor(operations),
+    paginate: ClientRuntime.byName(makePaginate(operations)),
+    waitFor: ClientRuntime.byName(makeWaitFor(operations)),
     sdk: client,
     regionName,
     endpointUrl
@@ -142,7 +142,8 @@ const makeWith = (
 ): Effect.Effect<S3Client.Service, never, Session.Session | Scope.Scope> =>
   Effect.flatMap(ClientRuntime.resolve("S3"), (resolved) => acquire(resolved, build, undefined))
 
-const wrap = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
+/** @internal */
+export const wrap = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
   Effect.map(ClientRuntime.sdkRegion(client), (regionName) => fromSdk(client, regionName, Option.none()))
 
 /** @internal */

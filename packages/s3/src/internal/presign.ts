@@ -151,7 +151,7 @@ const sign = <I extends Sdk.ServiceInputTypes, O extends Sdk.ServiceOutputTypes>
     const expiresIn = yield* expirySeconds("expiresIn", options?.expiresIn)
     // The wall clock, not Effect's Clock: it is the signer's own "now" when no date is given.
     const signingDate = yield* checkSigningDate(options?.signingDate, Date.now())
-    const s3 = yield* S3ClientTag
+    const sdk = yield* sdkClient(operation)
     const command = makeCommand()
     if (command === undefined) {
       return yield* new S3PresignError({
@@ -168,7 +168,7 @@ const sign = <I extends Sdk.ServiceInputTypes, O extends Sdk.ServiceOutputTypes>
     const { getSignedUrl } = yield* Lazy.requestPresigner
     return yield* Effect.tryPromise({
       try: () =>
-        getSignedUrl(s3.sdk, command, {
+        getSignedUrl(sdk, command, {
           expiresIn,
           ...(signingDate !== undefined ? { signingDate } : {}),
           ...(signable !== undefined ? { signableHeaders: signable } : {}),
@@ -233,17 +233,28 @@ const toPolicyEntry = (condition: S3Presign.PostCondition): PolicyEntry => {
   }
 }
 
+// A `Layer.mock` stub has no SDK client to sign with.
+const sdkClient = (operation: string) =>
+  Effect.flatMap(S3ClientTag, (s3) =>
+    s3.sdk !== undefined && typeof s3.sdk.config === "object"
+      ? Effect.succeed(s3.sdk)
+      : new S3PresignError({
+        message: `Presigning failed: the S3Client in context has no SDK client to sign ${operation} with (a stub?)`,
+        operation,
+        cause: undefined
+      }))
+
 /** @internal */
 export const post = (
   options: S3Presign.PostOptions
 ): Effect.Effect<S3Presign.PresignedPost, S3Presign.PresignError, S3Client.S3Client> =>
   Effect.gen(function*() {
     const expires = yield* expirySeconds("expiresIn", options.expiresIn)
-    const s3 = yield* S3ClientTag
+    const sdk = yield* sdkClient("PutObject")
     const { createPresignedPost } = yield* Lazy.presignedPost
     const result = yield* Effect.tryPromise({
       try: () =>
-        createPresignedPost(s3.sdk, {
+        createPresignedPost(sdk, {
           Bucket: options.Bucket,
           Key: options.Key,
           Conditions: (options.Conditions ?? []).map(toPolicyEntry),

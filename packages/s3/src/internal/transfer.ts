@@ -301,7 +301,10 @@ export const multipartChecksumAlgorithm = (
   requested: Sdk.ChecksumAlgorithm | undefined
 ): Effect.Effect<Sdk.ChecksumAlgorithm | undefined> => {
   if (requested !== undefined) return Effect.succeed(requested)
-  const setting: unknown = s3.sdk.config.requestChecksumCalculation
+  // A `Layer.mock` stub has no SDK client: no default checksums then.
+  const setting: unknown = s3.sdk !== undefined && typeof s3.sdk.config === "object"
+    ? s3.sdk.config.requestChecksumCalculation
+    : undefined
   const read: Effect.Effect<unknown> = typeof setting === "function"
     ? Effect.orElseSucceed(Effect.tryPromise(() => Promise.resolve(setting())), () => undefined)
     : Effect.succeed(setting)
