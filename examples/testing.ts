@@ -49,7 +49,7 @@ const readNote = (bucketName: string, key: string) =>
   Effect.gen(function*() {
     const s3 = yield* S3Client.S3Client
     const object = yield* s3.getObject({ Bucket: bucketName, Key: key })
-    return yield* Effect.promise(() => object.Body!.transformToString())
+    return yield* object.Body.text
   }).pipe(Effect.catchTag("NoSuchKey", () => Effect.succeed(undefined)))
 
 // --- the tests -----------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ describe("in-memory S3 under the resource layer, paginators, waiters and transfe
     Effect.gen(function*() {
       const s3 = yield* S3Client.S3Client
       const object = yield* s3.getObject({ Bucket: "seed", Key: "a.txt" })
-      assert.strictEqual(yield* Effect.promise(() => object.Body!.transformToString()), "hello")
+      assert.strictEqual(yield* object.Body.text, "hello")
       const exit = yield* Effect.exit(s3.getBucketAnalyticsConfiguration({ Bucket: "seed", Id: "x" }))
       assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause))
       assert.include(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "", "GetBucketAnalyticsConfiguration")

@@ -670,7 +670,7 @@ describe("IAM memory layer only", () => {
       )
       // The SDK client underneath rejects the command the same way.
       const sent = yield* Effect.flip(
-        Effect.tryPromise(() => iam.sdk.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: [] })))
+        Effect.tryPromise(() => iam.sdk!.send(new GetContextKeysForCustomPolicyCommand({ PolicyInputList: [] })))
       )
       assert.match(String(sent.cause), /does not implement GetContextKeysForCustomPolicyCommand/)
     }).pipe(Effect.provide(IAMClient.layerMemory)))
@@ -703,12 +703,12 @@ describe("IAM memory layer only", () => {
       const controller = new AbortController()
       controller.abort()
       const outcome = yield* Effect.flip(
-        Effect.tryPromise(() => iam.sdk.send(new ListUsersCommand({}), { abortSignal: controller.signal }))
+        Effect.tryPromise(() => iam.sdk!.send(new ListUsersCommand({}), { abortSignal: controller.signal }))
       )
       assert.instanceOf(outcome.cause, Error)
       assert.strictEqual(outcome.cause instanceof Error ? outcome.cause.name : undefined, "AbortError")
       // Without a signal, the same client answers.
-      const listed = yield* Effect.promise(() => iam.sdk.send(new ListUsersCommand({})))
+      const listed = yield* Effect.promise(() => iam.sdk!.send(new ListUsersCommand({})))
       assert.deepStrictEqual(listed.Users, [])
     }).pipe(Effect.provide(IAMClient.layerMemory)))
 })

@@ -153,7 +153,7 @@ export const cases: ReadonlyArray<Case> = [
           deleteMarker: deleted.DeleteMarker,
           entries,
           current,
-          old: yield* Effect.promise(() => old.Body!.transformToString()),
+          old: yield* old.Body.text,
           listed: (listed.Contents ?? []).map((o) => o.Key)
         }
       }),
@@ -209,7 +209,7 @@ export const cases: ReadonlyArray<Case> = [
         return {
           parts: Array.from(parts, (p) => [p.PartNumber, p.Size]),
           etag: done.ETag === expectedEtag,
-          range: [ranged.ContentRange, yield* Effect.promise(() => ranged.Body!.transformToString())],
+          range: [ranged.ContentRange, yield* ranged.Body.text],
           head: [head.ContentLength, head.ContentType, head.ETag === expectedEtag]
         }
       }),
