@@ -199,27 +199,31 @@ describe("issue 11: secrets", () => {
       }
     }))
 
-  it.scoped("point 6: a Session holds no plain copy of explicit or environment secrets, nor of process.env (heap snapshot)", () =>
-    Effect.gen(function*() {
-      const unrelated = `EFFECT_BOTO_UNRELATED_${Date.now()}`
-      const envSecret = `env-secret-${Date.now()}-do-not-keep`
-      yield* isolatedAwsEnv()
-      // Set directly: the helpers would keep the name in their own records.
-      process.env[unrelated] = "some other program's password"
-      process.env["AWS_ACCESS_KEY_ID"] = "AKIAENV"
-      process.env["AWS_SECRET_ACCESS_KEY"] = envSecret
-      const explicitSecret = `explicit-secret-${Date.now()}-do-not-keep`
-      const fromOptions = yield* Session.make({ accessKeyId: "AKIAEXPLICIT", secretAccessKey: explicitSecret })
-      const fromEnv = yield* Session.make()
-      delete process.env[unrelated]
-      delete process.env["AWS_SECRET_ACCESS_KEY"]
+  it.scoped(
+    "point 6: a Session holds no plain copy of explicit or environment secrets, nor of process.env (heap snapshot)",
+    () =>
+      Effect.gen(function*() {
+        const unrelated = `EFFECT_BOTO_UNRELATED_${Date.now()}`
+        const envSecret = `env-secret-${Date.now()}-do-not-keep`
+        yield* isolatedAwsEnv()
+        // Set directly: the helpers would keep the name in their own records.
+        process.env[unrelated] = "some other program's password"
+        process.env["AWS_ACCESS_KEY_ID"] = "AKIAENV"
+        process.env["AWS_SECRET_ACCESS_KEY"] = envSecret
+        const explicitSecret = `explicit-secret-${Date.now()}-do-not-keep`
+        const fromOptions = yield* Session.make({ accessKeyId: "AKIAEXPLICIT", secretAccessKey: explicitSecret })
+        const fromEnv = yield* Session.make()
+        delete process.env[unrelated]
+        delete process.env["AWS_SECRET_ACCESS_KEY"]
 
-      const holders = plainHolders([explicitSecret, envSecret], unrelated)
-      assert.deepStrictEqual(holders, { secretFields: 0, envCopies: 0 })
-      // Still usable: the secrets are revealed when credentials are resolved for signing.
-      assert.strictEqual((yield* fromOptions.getCredentials).accessKeyId, "AKIAEXPLICIT")
-      assert.strictEqual((yield* fromEnv.getCredentials).accessKeyId, "AKIAENV")
-    }))
+        const holders = plainHolders([explicitSecret, envSecret], unrelated)
+        assert.deepStrictEqual(holders, { secretFields: 0, envCopies: 0 })
+        // Still usable: the secrets are revealed when credentials are resolved for signing.
+        assert.strictEqual((yield* fromOptions.getCredentials).accessKeyId, "AKIAEXPLICIT")
+        assert.strictEqual((yield* fromEnv.getCredentials).accessKeyId, "AKIAENV")
+      }),
+    120_000
+  ) // writing and parsing a heap snapshot of the test process takes seconds, more on a busy machine
 })
 
 /**
