@@ -27,14 +27,14 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/client.js"
-import type { IAMOperations } from "./internal/operations.js"
+import type { IAMOperations } from "./internal/generated/operations.js"
 import type { IAMPaginate } from "./internal/paginators.js"
 import type { IAMWaitFor } from "./internal/waiters.js"
 
 // The generated interfaces live in internal modules; exporting them here puts them (and their
 // documentation) in the public API.
-export type { IAMOperations } from "./internal/operations.js"
-export { operationNames } from "./internal/operations.js"
+export type { IAMOperations } from "./internal/generated/operations.js"
+export { operationNames } from "./internal/generated/operations.js"
 export type { IAMPaginate } from "./internal/paginators.js"
 export type { IAMWaitFor } from "./internal/waiters.js"
 

@@ -8,9 +8,10 @@ import type * as Scope from "effect/Scope"
 import type * as IAMClient from "../IAMClient.js"
 // Only used inside functions: IAMClient.ts imports this module, so the tag is not ready at load time.
 import { IAMClient as Tag } from "../IAMClient.js"
-import { makeOperations } from "./operations.js"
+import { operations as table } from "./generated/operations.js"
+import { rules } from "./generated/validation.js"
 import { makePaginate } from "./paginators.js"
-import { rules } from "./validation.generated.js"
+import * as Policies from "./policyDocument.js"
 import { makeWaitFor } from "./waiters.js"
 
 /** @internal */
@@ -19,15 +20,20 @@ export const fromSdk = (
   regionName: string | undefined,
   endpointUrl: Option.Option<string>
 ): IAMClient.Service => {
-  const operations = makeOperations(client, { service: "IAM", regionName, rules })
-  return {
-    ...operations,
+  const operations = ClientRuntime.makeOperations(table, client, {
+    service: "IAM",
+    regionName,
+    rules,
+    encodeInput: Policies.encodeInput,
+    decodeOutput: Policies.decodeOutput
+  })
+  return Object.assign(operations, {
     paginate: makePaginate(operations),
     waitFor: makeWaitFor(operations),
     sdk: client,
     regionName,
     endpointUrl
-  }
+  })
 }
 
 const acquire = (

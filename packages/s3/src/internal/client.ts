@@ -10,11 +10,11 @@ import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
 // Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
 import { S3Client as Tag } from "../S3Client.js"
-import type { Settings } from "./body.js"
+import * as Body from "./body.js"
+import { operations as table } from "./generated/operations.js"
+import { rules } from "./generated/validation.js"
 import { decodeListings } from "./listEncoding.js"
-import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
-import { rules } from "./validation.generated.js"
 import { makeWaitFor } from "./waiters.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
@@ -60,17 +60,23 @@ export const fromSdk = (
   client: Sdk.S3Client,
   regionName: string | undefined,
   endpointUrl: Option.Option<string>,
-  bodies: Settings = { readTimeout: undefined }
+  bodies: Body.Settings = { readTimeout: undefined }
 ): S3Client.Service => {
-  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate, rules }, bodies)
-  return {
-    ...operations,
+  const operations = ClientRuntime.makeOperations(table, client, {
+    service: "S3",
+    regionName,
+    annotate,
+    validate,
+    rules,
+    streaming: (spec, operation) => Body.streaming(spec, bodies, operation)
+  })
+  return Object.assign(operations, {
     paginate: makePaginate(operations),
     waitFor: makeWaitFor(operations),
     sdk: client,
     regionName,
     endpointUrl
-  }
+  })
 }
 
 // boto3's addressing_style: "auto" uses path style when an endpoint is given (S3-compatible
