@@ -222,6 +222,7 @@ export type ErrorsOf<Classes extends ReadonlyArray<AwsError.ServiceErrorClass<st
  * @category models
  */
 export interface SdkSender {
+  /** Sends one command; the options carry the call's abort signal. */
   send(command: object, options?: HttpHandlerOptions): Promise<MetadataBearer>
 }
 

@@ -118,10 +118,13 @@ export const layer: Layer.Layer<IAMClient, never, Session.Session> = Layer.scope
  * @since 0.1.0
  * @category layers
  */
-export const layerWith: {
-  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<IAMClient, never, Session.Session>
-  (options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session>
-} = internal.layerWith
+export function layerWith(
+  options: Options & ClientRuntime.WithoutKeys
+): Layer.Layer<IAMClient, never, Session.Session>
+export function layerWith(options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session>
+export function layerWith(options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session> {
+  return Layer.scoped(IAMClient, internal.make(options))
+}
 
 /**
  * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
@@ -131,7 +134,15 @@ export const layerWith: {
  * @since 0.1.0
  * @category layers
  */
-export const layerFromSdk: {
-  (client: Sdk.IAMClient): Layer.Layer<IAMClient>
-  (build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient): Layer.Layer<IAMClient, never, Session.Session>
-} = internal.layerFromSdk
+export function layerFromSdk(client: Sdk.IAMClient): Layer.Layer<IAMClient>
+export function layerFromSdk(
+  build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient
+): Layer.Layer<IAMClient, never, Session.Session>
+export function layerFromSdk(
+  client: Sdk.IAMClient | ((config: Sdk.IAMClientConfig) => Sdk.IAMClient)
+): Layer.Layer<IAMClient, never, Session.Session> {
+  // The layers are built here, where the tag is: the internal module needs it only as a type.
+  return typeof client === "function"
+    ? Layer.scoped(IAMClient, internal.makeWith(client))
+    : Layer.effect(IAMClient, internal.fromSdkClient(client))
+}

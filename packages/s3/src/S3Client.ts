@@ -119,10 +119,13 @@ export const layer: Layer.Layer<S3Client, never, Session.Session> = Layer.scoped
  * @since 0.1.0
  * @category layers
  */
-export const layerWith: {
-  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<S3Client, never, Session.Session>
-  (options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session>
-} = internal.layerWith
+export function layerWith(
+  options: Options & ClientRuntime.WithoutKeys
+): Layer.Layer<S3Client, never, Session.Session>
+export function layerWith(options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session>
+export function layerWith(options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session> {
+  return Layer.scoped(S3Client, internal.make(options))
+}
 
 /**
  * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
@@ -132,7 +135,15 @@ export const layerWith: {
  * @since 0.1.0
  * @category layers
  */
-export const layerFromSdk: {
-  (client: Sdk.S3Client): Layer.Layer<S3Client>
-  (build: (config: Sdk.S3ClientConfig) => Sdk.S3Client): Layer.Layer<S3Client, never, Session.Session>
-} = internal.layerFromSdk
+export function layerFromSdk(client: Sdk.S3Client): Layer.Layer<S3Client>
+export function layerFromSdk(
+  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
+): Layer.Layer<S3Client, never, Session.Session>
+export function layerFromSdk(
+  client: Sdk.S3Client | ((config: Sdk.S3ClientConfig) => Sdk.S3Client)
+): Layer.Layer<S3Client, never, Session.Session> {
+  // The layers are built here, where the tag is: the internal module needs it only as a type.
+  return typeof client === "function"
+    ? Layer.scoped(S3Client, internal.makeWith(client))
+    : Layer.effect(S3Client, internal.fromSdkClient(client))
+}

@@ -2,14 +2,11 @@ import * as Sdk from "@aws-sdk/client-s3"
 import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Session from "@effect-boto/core/Session"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
-// Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
-import { S3Client as Tag } from "../S3Client.js"
 import * as Body from "./body.js"
 import { operations as table } from "./generated/operations.js"
 import { rules } from "./generated/validation.js"
@@ -130,37 +127,11 @@ export function make(
 }
 
 /** @internal */
-export function layerWith(
-  options: S3Client.Options & ClientRuntime.WithoutKeys
-): Layer.Layer<S3Client.S3Client, never, Session.Session>
-/** @internal */
-export function layerWith(
-  options: S3Client.Options
-): Layer.Layer<S3Client.S3Client, Session.PartialCredentials, Session.Session>
-export function layerWith(
-  options: S3Client.Options
-): Layer.Layer<S3Client.S3Client, Session.PartialCredentials, Session.Session> {
-  return Layer.scoped(Tag, make(options))
-}
-
-const makeWith = (
+export const makeWith = (
   build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
 ): Effect.Effect<S3Client.Service, never, Session.Session | Scope.Scope> =>
   Effect.flatMap(ClientRuntime.resolve("S3"), (resolved) => acquire(resolved, build, undefined))
 
-const wrap = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
+/** @internal */
+export const fromSdkClient = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
   Effect.map(ClientRuntime.sdkRegion(client), (regionName) => fromSdk(client, regionName, Option.none()))
-
-/** @internal */
-export function layerFromSdk(client: Sdk.S3Client): Layer.Layer<S3Client.S3Client>
-/** @internal */
-export function layerFromSdk(
-  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
-): Layer.Layer<S3Client.S3Client, never, Session.Session>
-export function layerFromSdk(
-  client: Sdk.S3Client | ((config: Sdk.S3ClientConfig) => Sdk.S3Client)
-): Layer.Layer<S3Client.S3Client, never, Session.Session> {
-  return typeof client === "function"
-    ? Layer.scoped(Tag, makeWith(client))
-    : Layer.effect(Tag, wrap(client))
-}
