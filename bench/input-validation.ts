@@ -7,8 +7,8 @@
  */
 import { ClientRuntime } from "@effect-boto/core"
 import * as os from "node:os"
-import { rules as iamRules } from "../packages/iam/src/internal/validation.generated.js"
-import { rules as s3Rules } from "../packages/s3/src/internal/validation.generated.js"
+import { rules as iamRules } from "../packages/iam/src/internal/generated/validation.js"
+import { rules as s3Rules } from "../packages/s3/src/internal/generated/validation.js"
 
 const index = process.argv.indexOf("--calls")
 const calls = index >= 0 && Number(process.argv[index + 1]) > 0 ? Number(process.argv[index + 1]) : 1_000_000

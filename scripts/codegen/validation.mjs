@@ -1,6 +1,6 @@
 // Generates, from botocore's service models (vendored in scripts/models/botocore) checked against
 // the INSTALLED SDK's request types:
-//   packages/<pkg>/src/internal/validation.generated.ts   the input rules of every operation, as
+//   packages/<pkg>/src/internal/generated/validation.ts  the input rules of every operation, as
 //                                                          data for core's interpreter
 //                                                          (ClientRuntime.makeValidator)
 // The rules are boto3's ParamValidator's: required members, runtime types, lengths and ranges
@@ -301,7 +301,7 @@ export async function generate() {
     const sdkVersion =
       JSON.parse(await readFile(path.join(root, "node_modules", service.sdk, "package.json"), "utf8")).version
     const built = build(service, model, sdk)
-    const rel = `packages/${service.pkg}/src/internal/validation.generated.ts`
+    const rel = `packages/${service.pkg}/src/internal/generated/validation.ts`
     const content = render(service, version, sdkVersion, built)
     const [result] = await eslint.lintText(content, { filePath: path.join(root, rel) })
     const problems = result.messages.filter((m) => m.severity === 2)
@@ -312,7 +312,7 @@ export async function generate() {
     if (service.id === "IAM") {
       const rendered = renderPolicies(service, version, sdkVersion, policies(model, sdk))
       for (
-        const [file, text] of [["policies.generated.ts", rendered.data], ["sdkTypes.generated.ts", rendered.types]]
+        const [file, text] of [["generated/policies.ts", rendered.data], ["sdkTypes.generated.ts", rendered.types]]
       ) {
         const target = `packages/${service.pkg}/src/internal/${file}`
         const [formatted] = await eslint.lintText(text, { filePath: path.join(root, target) })

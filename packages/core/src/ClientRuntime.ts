@@ -24,6 +24,7 @@ import type * as Tracer from "effect/Tracer"
 import type * as AwsError from "./AwsError.js"
 import * as internal from "./internal/client.js"
 import * as internalError from "./internal/error.js"
+import * as operations from "./internal/operations.js"
 import * as validation from "./internal/validation.js"
 import type * as Session from "./Session.js"
 
@@ -156,7 +157,90 @@ export interface Binding {
    * `validate`; each operation compiles its rules on its first call.
    */
   readonly rules?: ValidationRules | undefined
+  /**
+   * Wraps an operation that has a streaming member (`OperationSpec.streaming`), once per client and
+   * operation, e.g. to turn S3's output bodies into `S3Body` values.
+   */
+  readonly streaming?:
+    | ((
+      spec: OperationSpec,
+      operation: (input: unknown, options?: CallOptions) => Effect.Effect<unknown, unknown>
+    ) => (input: unknown, options?: CallOptions) => Effect.Effect<unknown, unknown>)
+    | undefined
+  /** Rewrites the input of the operations marked `encodesInput` before it is sent (IAM: policy documents). */
+  readonly encodeInput?: ((operation: string, input: unknown) => unknown) | undefined
+  /** Rewrites the output of the operations marked `decodesOutput` (IAM: policy documents decoded). */
+  readonly decodeOutput?: ((operation: string, output: MetadataBearer) => MetadataBearer) | undefined
 }
+
+/**
+ * One row of a service's generated operation table: the SDK command, the modelled exceptions it
+ * declares (service-wide ones included) and what the service's hooks must do around it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OperationSpec {
+  /** The AWS operation name, e.g. `"GetObject"`. */
+  readonly name: string
+  /** The SDK command class (any input: the operations interface types each one's). */
+  readonly command: new(input: never) => object
+  /** Its modelled exceptions, each answered as an instance of its class. */
+  readonly errors: ReadonlyArray<AwsError.ServiceErrorClass<string, AwsError.ServiceError>>
+  /** The input may be left out (every member optional). */
+  readonly optionalInput?: true
+  /** Its streaming member, handled by `Binding.streaming`. */
+  readonly streaming?: { readonly kind: "body" | "events" | "input"; readonly member: string }
+  /** `Binding.encodeInput` applies to it. */
+  readonly encodesInput?: true
+  /** `Binding.decodeOutput` applies to it. */
+  readonly decodesOutput?: true
+}
+
+/**
+ * A service's generated operation table: one `OperationSpec` per method of its operations interface.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type OperationTable<Ops> = { readonly [K in keyof Ops]: OperationSpec }
+
+/**
+ * The error type of an operation whose modelled exceptions are `Classes`: their instances and
+ * every `AwsError.CommonError` whose `_tag` none of them takes over.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ErrorsOf<Classes extends ReadonlyArray<AwsError.ServiceErrorClass<string, AwsError.ServiceError>>> =
+  | InstanceType<Classes[number]>
+  | Exclude<AwsError.CommonError, { readonly _tag: InstanceType<Classes[number]>["_tag"] }>
+
+/**
+ * What `makeOperations` needs of an SDK client: every AWS SDK v3 client has it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SdkSender {
+  /** Sends one command; the options carry the call's abort signal. */
+  send(command: object, options?: HttpHandlerOptions): Promise<MetadataBearer>
+}
+
+/**
+ * The interpreter of a service's operation table: an object with one method per entry, each
+ * running its SDK command on `client` as `makeOperation` does. The methods live on a prototype
+ * shared by every client built from the same table and are created on first use, so a client
+ * costs memory only for the operations it calls.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeOperations: <Ops extends object>(
+  table: OperationTable<Ops> & { readonly [name: string]: OperationSpec },
+  client: SdkSender,
+  binding: Binding
+) => Ops = operations.makeOperations
 
 /**
  * One shape's input rule: boto3's checks of a value of that shape (type, required members,

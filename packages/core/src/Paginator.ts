@@ -27,11 +27,14 @@
  *
  * @since 0.1.0
  */
-import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
+import { PaginationError } from "./internal/paginationError.js"
 import * as internal from "./internal/paginator.js"
+
+// Defined in an internal module (which the implementation imports without importing this one back).
+export { PaginationError }
 
 /**
  * One paginated operation, as botocore's `paginators-1.json` describes it (names in camelCase),
@@ -133,22 +136,6 @@ export interface Paginator<Page, Item, E, R = never> extends Stream.Stream<Page,
  * @category errors
  */
 export type PaginationErrorReason = "RepeatedToken" | "InvalidPageSize" | "InvalidMaxItems" | "InvalidStartingToken"
-
-/**
- * Pagination could not go on (botocore's `PaginationError`): see `reason`.
- *
- * @since 0.1.0
- * @category errors
- */
-export class PaginationError extends Data.TaggedError("PaginationError")<{
-  readonly message: string
-  readonly reason: PaginationErrorReason
-  /** The operation being paginated, e.g. `"ListObjectsV2"`. */
-  readonly operation: string
-  /** For `RepeatedToken`: the input tokens the service returned twice. */
-  readonly token?: Readonly<Record<string, unknown>> | undefined
-  readonly cause?: unknown
-}> {}
 
 /**
  * Builds a paginator over `call` (the client's own operation method) for `input`. Lazy: nothing

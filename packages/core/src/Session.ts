@@ -4,9 +4,6 @@
  * @since 0.1.0
  */
 import type * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
-import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
@@ -14,6 +11,17 @@ import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type { Credentials, CredentialsError } from "./Credentials.js"
 import * as internal from "./internal/session.js"
+import {
+  ConfigFileError,
+  InvalidEndpoint,
+  PartialCredentials,
+  ProfileNotFound,
+  Session,
+  SessionConfigError
+} from "./internal/sessionTags.js"
+
+// Defined in an internal module (which the implementation imports without importing this one back).
+export { ConfigFileError, InvalidEndpoint, PartialCredentials, ProfileNotFound, Session, SessionConfigError }
 
 /**
  * Client defaults a session hands to every client built from it (boto3's `botocore.config.Config`).
@@ -106,73 +114,6 @@ export interface Service {
   /** The `config` option, or `{}`. */
   readonly config: ClientConfig
 }
-
-/**
- * The Session service tag.
- *
- * @since 0.1.0
- * @category tags
- */
-export class Session extends Context.Tag("@effect-boto/core/Session")<Session, Service>() {}
-
-/**
- * A profile named explicitly (option or `AWS_PROFILE`) is in neither shared file.
- *
- * @since 0.1.0
- * @category errors
- */
-export class ProfileNotFound extends Data.TaggedError("ProfileNotFound")<{
-  readonly message: string
-  readonly profileName: string
-}> {}
-
-/**
- * Only half of an access key pair was given (options or environment).
- *
- * @since 0.1.0
- * @category errors
- */
-export class PartialCredentials extends Data.TaggedError("PartialCredentials")<{
-  readonly message: string
-  readonly provider: string
-  readonly missing: string
-}> {}
-
-/**
- * A shared config or credentials file could not be read or parsed.
- *
- * @since 0.1.0
- * @category errors
- */
-export class ConfigFileError extends Data.TaggedError("ConfigFileError")<{
-  readonly message: string
-  readonly path: string
-  readonly cause?: unknown
-}> {}
-
-/**
- * The `endpointUrl` option cannot be used: it holds a user name or password
- * (`http://user:pass@host`), which would be dropped silently and shown wherever the URL is printed.
- * `endpointUrl` is the URL without them.
- *
- * @since 0.2.0
- * @category errors
- */
-export class InvalidEndpoint extends Data.TaggedError("InvalidEndpoint")<{
-  readonly message: string
-  readonly endpointUrl: string
-}> {}
-
-/**
- * The `Config` given to `layerConfig` could not be loaded (a missing or invalid value).
- *
- * @since 0.1.0
- * @category errors
- */
-export class SessionConfigError extends Data.TaggedError("SessionConfigError")<{
-  readonly message: string
-  readonly cause: ConfigError.ConfigError
-}> {}
 
 /**
  * Every way building a Session can fail.

@@ -16,11 +16,14 @@
  *
  * @since 0.1.0
  */
-import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import * as internal from "./internal/waiter.js"
+import { WaiterError } from "./internal/waiterError.js"
+
+// Defined in an internal module (which the implementation imports without importing this one back).
+export { WaiterError }
 
 /**
  * One acceptor of a waiter model.
@@ -81,27 +84,6 @@ export interface Options {
  * @category errors
  */
 export type WaiterErrorReason = "MaxAttemptsExceeded" | "FailureState" | "UnexpectedError" | "InvalidConfig"
-
-/**
- * A wait did not reach the success state (botocore's `WaiterError`). The waiter's name is
- * `waiterName` (`name` stays the error class name, `"WaiterError"`, so stack traces read well).
- *
- * @since 0.1.0
- * @category errors
- */
-export class WaiterError extends Data.TaggedError("WaiterError")<{
-  readonly message: string
-  /** The waiter, e.g. `"BucketExists"`. */
-  readonly waiterName: string
-  readonly reason: WaiterErrorReason
-  /** How many times the operation was called. */
-  readonly attempts: number
-  /** The last successful response, when the last poll succeeded. */
-  readonly lastResponse?: unknown
-  /** The last error, when the last poll failed. */
-  readonly lastError?: unknown
-  readonly cause?: unknown
-}> {}
 
 /**
  * Polls `call(input)` as `spec` says until success, or fails with `WaiterError`.

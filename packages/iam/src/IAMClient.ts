@@ -28,15 +28,15 @@ import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as IAMError from "./IAMError.js"
 import * as internal from "./internal/client.js"
+import type { IAMOperations } from "./internal/generated/operations.js"
 import * as internalMemory from "./internal/memoryService.js"
-import type { IAMOperations } from "./internal/operations.js"
 import type { IAMPaginate } from "./internal/paginators.js"
 import type { IAMWaitFor } from "./internal/waiters.js"
 
 // The generated interfaces live in internal modules; exporting them here puts them (and their
 // documentation) in the public API.
-export type { IAMOperations } from "./internal/operations.js"
-export { operationNames } from "./internal/operations.js"
+export type { IAMOperations } from "./internal/generated/operations.js"
+export { operationNames } from "./internal/generated/operations.js"
 export type { IAMPaginate } from "./internal/paginators.js"
 export type { IAMWaitFor } from "./internal/waiters.js"
 
@@ -123,10 +123,13 @@ export const layer: Layer.Layer<IAMClient, never, Session.Session> = Layer.scope
  * @since 0.1.0
  * @category layers
  */
-export const layerWith: {
-  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<IAMClient, never, Session.Session>
-  (options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session>
-} = internal.layerWith
+export function layerWith(
+  options: Options & ClientRuntime.WithoutKeys
+): Layer.Layer<IAMClient, never, Session.Session>
+export function layerWith(options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session>
+export function layerWith(options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session> {
+  return Layer.scoped(IAMClient, internal.make(options))
+}
 
 /**
  * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
@@ -136,10 +139,18 @@ export const layerWith: {
  * @since 0.1.0
  * @category layers
  */
-export const layerFromSdk: {
-  (client: Sdk.IAMClient): Layer.Layer<IAMClient>
-  (build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient): Layer.Layer<IAMClient, never, Session.Session>
-} = internal.layerFromSdk
+export function layerFromSdk(client: Sdk.IAMClient): Layer.Layer<IAMClient>
+export function layerFromSdk(
+  build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient
+): Layer.Layer<IAMClient, never, Session.Session>
+export function layerFromSdk(
+  client: Sdk.IAMClient | ((config: Sdk.IAMClientConfig) => Sdk.IAMClient)
+): Layer.Layer<IAMClient, never, Session.Session> {
+  // The layers are built here, where the tag is: the internal module needs it only as a type.
+  return typeof client === "function"
+    ? Layer.scoped(IAMClient, internal.makeWith(client))
+    : Layer.effect(IAMClient, internal.fromSdkClient(client))
+}
 
 /**
  * An in-memory IAM for tests: no Session, no network, a fresh empty account each time the layer is

@@ -28,15 +28,15 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/client.js"
+import type { S3Operations } from "./internal/generated/operations.js"
 import * as memory from "./internal/memory.js"
-import type { S3Operations } from "./internal/operations.js"
 import type { S3Paginate } from "./internal/paginators.js"
 import type { S3WaitFor } from "./internal/waiters.js"
 
 // The generated interfaces live in internal modules; exporting them here puts them (and their
 // documentation) in the public API.
-export type { S3Operations } from "./internal/operations.js"
-export { operationNames } from "./internal/operations.js"
+export type { S3Operations } from "./internal/generated/operations.js"
+export { operationNames } from "./internal/generated/operations.js"
 export type { S3Paginate } from "./internal/paginators.js"
 export type { S3WaitFor } from "./internal/waiters.js"
 
@@ -123,10 +123,13 @@ export const layer: Layer.Layer<S3Client, never, Session.Session> = Layer.scoped
  * @since 0.1.0
  * @category layers
  */
-export const layerWith: {
-  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<S3Client, never, Session.Session>
-  (options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session>
-} = internal.layerWith
+export function layerWith(
+  options: Options & ClientRuntime.WithoutKeys
+): Layer.Layer<S3Client, never, Session.Session>
+export function layerWith(options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session>
+export function layerWith(options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session> {
+  return Layer.scoped(S3Client, internal.make(options))
+}
 
 /**
  * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
@@ -136,10 +139,18 @@ export const layerWith: {
  * @since 0.1.0
  * @category layers
  */
-export const layerFromSdk: {
-  (client: Sdk.S3Client): Layer.Layer<S3Client>
-  (build: (config: Sdk.S3ClientConfig) => Sdk.S3Client): Layer.Layer<S3Client, never, Session.Session>
-} = internal.layerFromSdk
+export function layerFromSdk(client: Sdk.S3Client): Layer.Layer<S3Client>
+export function layerFromSdk(
+  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
+): Layer.Layer<S3Client, never, Session.Session>
+export function layerFromSdk(
+  client: Sdk.S3Client | ((config: Sdk.S3ClientConfig) => Sdk.S3Client)
+): Layer.Layer<S3Client, never, Session.Session> {
+  // The layers are built here, where the tag is: the internal module needs it only as a type.
+  return typeof client === "function"
+    ? Layer.scoped(S3Client, internal.makeWith(client))
+    : Layer.effect(S3Client, internal.fromSdkClient(client))
+}
 
 /**
  * What an in-memory S3 starts with: its region (default `us-east-1`) and buckets by name, each with
@@ -177,7 +188,8 @@ export const makeMemorySdk: (state?: MemoryState) => Sdk.S3Client = memory.makeM
  * @since 0.2.0
  * @category constructors
  */
-export const makeMemory = (state?: MemoryState): Effect.Effect<Service> => internal.wrap(memory.makeMemorySdk(state))
+export const makeMemory = (state?: MemoryState): Effect.Effect<Service> =>
+  internal.fromSdkClient(memory.makeMemorySdk(state))
 
 /**
  * The S3 client over an in-memory S3 with the given buckets and objects; no Session needed.

@@ -35,11 +35,14 @@
  */
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as AwsError from "@effect-boto/core/AwsError"
-import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import * as internal from "./internal/presign.js"
+import { InvalidPresignInput, S3PresignError } from "./internal/presignErrors.js"
 import type * as S3Client from "./S3Client.js"
+
+// Defined in an internal module (which the implementation imports without importing this one back).
+export { InvalidPresignInput, S3PresignError }
 
 /**
  * How long a URL stays valid: a number of **seconds** (boto3's `ExpiresIn`, the SDK's `expiresIn`)
@@ -100,30 +103,6 @@ export type Command<
   I extends Sdk.ServiceInputTypes = Sdk.ServiceInputTypes,
   O extends Sdk.ServiceOutputTypes = Sdk.ServiceOutputTypes
 > = internal.PresignableCommand<I, O>
-
-/**
- * The expiry or another presigning option is out of range; `field` names it. Found before signing.
- *
- * @since 0.1.0
- * @category errors
- */
-export class InvalidPresignInput extends Data.TaggedError("InvalidPresignInput")<{
-  readonly message: string
-  readonly field: string
-}> {}
-
-/**
- * The SDK could not build or sign the request (an unknown operation name, a bucket name or
- * endpoint its rules refuse, …). `cause` is what it threw.
- *
- * @since 0.1.0
- * @category errors
- */
-export class S3PresignError extends Data.TaggedError("S3PresignError")<{
-  readonly message: string
-  readonly operation: string
-  readonly cause: unknown
-}> {}
 
 /**
  * What presigning can fail with.

@@ -48,17 +48,25 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Stream from "effect/Stream"
 import * as internal from "./internal/transfer.js"
 import * as copyInternal from "./internal/transferCopy.js"
 import * as downloadInternal from "./internal/transferDownload.js"
+import {
+  CurrentTransferConfig,
+  InvalidTransferInput,
+  S3CopyFailed,
+  S3DownloadFailed,
+  S3UploadFailed
+} from "./internal/transferErrors.js"
 import * as uploadInternal from "./internal/transferUpload.js"
 import type * as S3Client from "./S3Client.js"
 import type * as S3Error from "./S3Error.js"
+
+// Defined in an internal module (which the implementation imports without importing this one back).
+export { CurrentTransferConfig, InvalidTransferInput, S3CopyFailed, S3DownloadFailed, S3UploadFailed }
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -107,18 +115,6 @@ export type TransferConfigOptions = { readonly [K in keyof TransferConfig]?: Tra
  * @category constructors
  */
 export const defaultTransferConfig: TransferConfig = internal.defaultTransferConfig
-
-/**
- * The transfer configuration every call starts from (a `Context.Reference`: `defaultTransferConfig`
- * unless provided).
- *
- * @since 0.1.0
- * @category tags
- */
-export class CurrentTransferConfig extends Context.Reference<CurrentTransferConfig>()(
-  "@effect-boto/s3/S3Transfer/CurrentTransferConfig",
-  { defaultValue: () => internal.defaultTransferConfig }
-) {}
 
 /**
  * `defaultTransferConfig` with the given fields, validated.
@@ -225,70 +221,6 @@ export type CopyError =
   | S3Error.CreateMultipartUploadError
   | S3Error.UploadPartCopyError
   | S3Error.CompleteMultipartUploadError
-
-/**
- * boto3's `S3UploadFailedError`: an S3 call of an upload failed; `cause` is its typed error. A
- * multipart upload was aborted before this error was raised.
- *
- * @since 0.1.0
- * @category errors
- */
-export class S3UploadFailed extends Data.TaggedError("S3UploadFailed")<{
-  readonly message: string
-  readonly bucket: string
-  readonly key: string
-  /** The multipart upload's id, when the failure happened inside one. */
-  readonly uploadId: string | undefined
-  readonly cause: UploadError
-}> {}
-
-/**
- * A download failed: HeadObject failed, a GET failed with a non-transient error, or every one of
- * `numDownloadAttempts` attempts failed (boto3's `RetriesExceededError`); `cause` is the last typed
- * error.
- *
- * @since 0.1.0
- * @category errors
- */
-export class S3DownloadFailed extends Data.TaggedError("S3DownloadFailed")<{
-  readonly message: string
-  readonly bucket: string
-  readonly key: string
-  /** Attempts made by the GET that failed (0 when HeadObject failed). */
-  readonly attempts: number
-  readonly cause: DownloadError
-}> {}
-
-/**
- * A managed copy failed; `cause` is the failed operation's typed error. A multipart copy was
- * aborted before this error was raised.
- *
- * @since 0.1.0
- * @category errors
- */
-export class S3CopyFailed extends Data.TaggedError("S3CopyFailed")<{
-  readonly message: string
-  readonly bucket: string
-  readonly key: string
-  readonly sourceBucket: string
-  readonly sourceKey: string
-  readonly uploadId: string | undefined
-  readonly cause: CopyError
-}> {}
-
-/**
- * A transfer was given something it cannot do, found before any request: a configuration value
- * out of range (`field` names it, e.g. `multipartChunksize`), a path that is not a regular file,
- * or a stream too long for 10,000 parts of the configured size (found when part 10,001 is read;
- * the multipart upload is then aborted).
- *
- * @since 0.1.0
- * @category errors
- */
-export class InvalidTransferInput extends Data.TaggedError("InvalidTransferInput")<{
-  readonly message: string
-  readonly field: string
-}> {}
 
 // ---------------------------------------------------------------------------------------------
 // Uploads

@@ -6,20 +6,12 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
-import {
-  InvalidEndpoint,
-  type Options,
-  PartialCredentials,
-  ProfileNotFound,
-  type Service,
-  Session,
-  SessionConfigError,
-  type SessionError
-} from "../Session.js"
+import type { Options, Service, SessionError } from "../Session.js"
 import * as InternalCredentials from "./credentials.js"
 import { type EnvSecrets, type ExplicitKeys, makeChain, profileKind } from "./sessionCredentials.js"
 import * as SessionFiles from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
+import { InvalidEndpoint, PartialCredentials, ProfileNotFound, Session, SessionConfigError } from "./sessionTags.js"
 
 /** @internal */
 export const TypeId: unique symbol = Symbol.for("@effect-boto/core/Session")

@@ -12,7 +12,7 @@ import type { ParsedIniData } from "@smithy/types"
 import * as Effect from "effect/Effect"
 import * as NodeFs from "node:fs/promises"
 import * as NodePath from "node:path"
-import { ConfigFileError } from "../Session.js"
+import { ConfigFileError } from "./sessionTags.js"
 
 /** @internal */
 export type Env = Readonly<Record<string, string | undefined>>

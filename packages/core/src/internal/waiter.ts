@@ -4,8 +4,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import type { Acceptor, Options, Spec } from "../Waiter.js"
-import { WaiterError } from "../Waiter.js"
 import * as JmesPath from "./jmespath.js"
+import { WaiterError } from "./waiterError.js"
 
 const numberField = (value: unknown, name: string): number | undefined => {
   const field = JmesPath.getField(value, name)

@@ -2,15 +2,14 @@ import * as Sdk from "@aws-sdk/client-iam"
 import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Session from "@effect-boto/core/Session"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as IAMClient from "../IAMClient.js"
-// Only used inside functions: IAMClient.ts imports this module, so the tag is not ready at load time.
-import { IAMClient as Tag } from "../IAMClient.js"
-import { type IAMOperations, makeOperations } from "./operations.js"
+import type { IAMOperations } from "./generated/operations.js"
+import { operations as table } from "./generated/operations.js"
+import { rules } from "./generated/validation.js"
 import { makePaginate } from "./paginators.js"
-import { rules } from "./validation.generated.js"
+import * as Policies from "./policyDocument.js"
 import { makeWaitFor } from "./waiters.js"
 
 /** @internal */
@@ -20,16 +19,21 @@ export const fromSdk = (
   endpointUrl: Option.Option<string>,
   adapt?: (operations: IAMOperations) => IAMOperations
 ): IAMClient.Service => {
-  const made = makeOperations(client, { service: "IAM", regionName, rules })
+  const made = ClientRuntime.makeOperations(table, client, {
+    service: "IAM",
+    regionName,
+    rules,
+    encodeInput: Policies.encodeInput,
+    decodeOutput: Policies.decodeOutput
+  })
   const operations = adapt !== undefined ? adapt(made) : made
-  return {
-    ...operations,
+  return Object.assign(operations, {
     paginate: ClientRuntime.byName(makePaginate(operations)),
     waitFor: ClientRuntime.byName(makeWaitFor(operations)),
     sdk: client,
     regionName,
     endpointUrl
-  }
+  })
 }
 
 const acquire = (
@@ -66,37 +70,11 @@ export function make(
 }
 
 /** @internal */
-export function layerWith(
-  options: IAMClient.Options & ClientRuntime.WithoutKeys
-): Layer.Layer<IAMClient.IAMClient, never, Session.Session>
-/** @internal */
-export function layerWith(
-  options: IAMClient.Options
-): Layer.Layer<IAMClient.IAMClient, Session.PartialCredentials, Session.Session>
-export function layerWith(
-  options: IAMClient.Options
-): Layer.Layer<IAMClient.IAMClient, Session.PartialCredentials, Session.Session> {
-  return Layer.scoped(Tag, make(options))
-}
-
-const makeWith = (
+export const makeWith = (
   build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient
 ): Effect.Effect<IAMClient.Service, never, Session.Session | Scope.Scope> =>
   Effect.flatMap(ClientRuntime.resolve("IAM"), (resolved) => acquire(resolved, build, undefined))
 
-const wrap = (client: Sdk.IAMClient): Effect.Effect<IAMClient.Service> =>
+/** @internal */
+export const fromSdkClient = (client: Sdk.IAMClient): Effect.Effect<IAMClient.Service> =>
   Effect.map(ClientRuntime.sdkRegion(client), (regionName) => fromSdk(client, regionName, Option.none()))
-
-/** @internal */
-export function layerFromSdk(client: Sdk.IAMClient): Layer.Layer<IAMClient.IAMClient>
-/** @internal */
-export function layerFromSdk(
-  build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient
-): Layer.Layer<IAMClient.IAMClient, never, Session.Session>
-export function layerFromSdk(
-  client: Sdk.IAMClient | ((config: Sdk.IAMClientConfig) => Sdk.IAMClient)
-): Layer.Layer<IAMClient.IAMClient, never, Session.Session> {
-  return typeof client === "function"
-    ? Layer.scoped(Tag, makeWith(client))
-    : Layer.effect(Tag, wrap(client))
-}

@@ -3,8 +3,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as IAMClient from "../IAMClient.js"
 import { fromSdk } from "./client.js"
+import { type IAMOperations, operationNames } from "./generated/operations.js"
 import { makeSend } from "./memory.js"
-import { type IAMOperations, operationNames } from "./operations.js"
 
 const regionName = "us-east-1"
 

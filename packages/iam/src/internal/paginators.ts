@@ -5,7 +5,7 @@
 
 import * as Paginator from "@effect-boto/core/Paginator"
 import type * as IAMError from "../IAMError.js"
-import type { IAMOperations } from "./operations.js"
+import type { IAMOperations } from "./generated/operations.js"
 import type * as Sdk from "./sdkTypes.generated.js"
 
 // Checks the model's member names against the SDK's input and output types at compile time.

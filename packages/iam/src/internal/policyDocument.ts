@@ -1,5 +1,6 @@
+import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as PolicyDocument from "../PolicyDocument.js"
-import { inputs, outputs } from "./policies.generated.js"
+import { inputs, outputs } from "./generated/policies.js"
 
 const isDocument = (value: unknown): value is PolicyDocument.PolicyDocument =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -43,6 +44,8 @@ const decodeAt = (value: unknown, path: ReadonlyArray<string>, index: number): v
  * @internal
  */
 export function decodeOutput<A>(operation: string, output: A): PolicyDocument.DecodedOutput<A>
+/** @internal */
+export function decodeOutput(operation: string, output: ClientRuntime.MetadataBearer): ClientRuntime.MetadataBearer
 export function decodeOutput(operation: string, output: unknown): unknown {
   const paths = outputs[operation]
   if (paths !== undefined) { for (const path of paths) decodeAt(output, path, 0) }
@@ -59,6 +62,8 @@ const encodeMember = (value: unknown): unknown =>
  * @internal
  */
 export function encodeInput<A>(operation: string, input: PolicyDocument.EncodableInput<A>): A
+/** @internal */
+export function encodeInput(operation: string, input: unknown): unknown
 export function encodeInput(operation: string, input: unknown): unknown {
   const members = inputs[operation]
   if (members === undefined || !isDocument(input)) return input

@@ -5,7 +5,7 @@
 
 import * as Waiter from "@effect-boto/core/Waiter"
 import type * as Effect from "effect/Effect"
-import type { IAMOperations } from "./operations.js"
+import type { IAMOperations } from "./generated/operations.js"
 import type * as Sdk from "./sdkTypes.generated.js"
 
 /**

@@ -326,30 +326,27 @@ export const rawStream = (body: S3Body.S3Body): Stream.Stream<Uint8Array, AwsErr
 // ---------------------------------------------------------------------------------------------
 // Operations with streaming members
 
-type Op<I, O, E> = (input: I, options?: ClientRuntime.CallOptions) => Effect.Effect<O, E>
+type Op = (input: unknown, options?: ClientRuntime.CallOptions) => Effect.Effect<unknown, unknown>
+
+// What the SDK hands back as a streaming output member: the runtime checks what `makeBody` reads.
+const isSdkBody = (u: unknown): u is SdkBody =>
+  u === undefined || u instanceof Uint8Array || typeof u === "string" || Predicate.isObject(u)
 
 /**
- * An operation whose output's streaming members become `S3Body` values.
+ * An operation whose output's streaming member becomes an `S3Body` value.
  *
  * @internal
  */
-export const withBody = <
-  I,
-  O extends { readonly ContentLength?: number | undefined } & { readonly [P in K]?: SdkBody },
-  K extends string,
-  E
->(
-  operation: string,
-  member: K,
-  settings: Settings,
-  op: Op<I, O, E>
-): Op<I, S3Body.WithBody<O, K>, E | AwsError.AwsTransportError> =>
-(input, options) =>
+export const withBody = (operation: string, member: string, settings: Settings, op: Op): Op => (input, options) =>
   Effect.flatMap(op(input, options), (output) => {
-    return Effect.map(makeBody(output[member], output.ContentLength, operation, settings), (body) => {
-      const { [member]: _dropped, ...rest } = output
-      return { ...rest, [member]: body } as S3Body.WithBody<O, K>
-    })
+    if (!Predicate.isObject(output)) return Effect.succeed(output)
+    const raw: unknown = Reflect.get(output, member)
+    const length: unknown = Reflect.get(output, "ContentLength")
+    if (!isSdkBody(raw)) return Effect.succeed(output)
+    return Effect.map(
+      makeBody(raw, typeof length === "number" ? length : undefined, operation, settings),
+      (body) => ({ ...output, [member]: body })
+    )
   })
 
 /**
@@ -357,54 +354,46 @@ export const withBody = <
  *
  * @internal
  */
-export const withEvents = <I, O, K extends keyof O & string, E>(
-  operation: string,
-  member: K,
-  op: Op<I, O, E>
-): Op<I, S3Body.WithEvents<O, K>, E> =>
-(input, options) =>
+export const withEvents = (operation: string, member: string, op: Op): Op => (input, options) =>
   Effect.map(op(input, options), (output) => {
-    const events: unknown = output[member]
+    if (!Predicate.isObject(output)) return output
+    const events: unknown = Reflect.get(output, member)
     let claimed = false
     const stream = Stream.suspend(() => {
       if (claimed) {
         return Stream.fail(transportError(operation, `The ${operation} event stream was already read`, "Client"))
       }
       claimed = true
-      if (!Predicate.hasProperty(events, Symbol.asyncIterator)) return Stream.empty
-      const iterable = events as AsyncIterable<S3Body.EventOf<O[K]>>
-      return Stream.fromAsyncIterable(iterable, (cause) => bodyError(operation, cause))
+      if (!isAsyncIterable(events)) return Stream.empty
+      return Stream.fromAsyncIterable(events, (cause) => bodyError(operation, cause))
     })
-    const { [member]: _dropped, ...rest } = output
-    return { ...rest, [member]: stream } as S3Body.WithEvents<O, K>
+    return { ...output, [member]: stream }
   })
 
+const isAsyncIterable = (u: unknown): u is AsyncIterable<unknown> =>
+  Predicate.hasProperty(u, Symbol.asyncIterator) && typeof u[Symbol.asyncIterator] === "function"
+
+const isByteStream = (u: unknown): u is Stream.Stream<Uint8Array, unknown> =>
+  Predicate.hasProperty(u, Stream.StreamTypeId)
+
 /**
- * An operation whose streaming input members also accept a `Stream<Uint8Array, E>` (with
- * `ContentLength`); the stream's failure fails the call with its own error, and a stream that
- * produces more or fewer bytes than `ContentLength` fails it with `AwsTransportError` (`Client`)
- * instead of leaving the request waiting for bytes.
+ * An operation whose streaming input member also accepts a \`Stream<Uint8Array, E>\` (with
+ * \`ContentLength\`); the stream's failure fails the call with its own error, and a stream that
+ * produces more or fewer bytes than \`ContentLength\` fails it with \`AwsTransportError\` (\`Client\`)
+ * without hanging.
  *
  * @internal
  */
-export const withStreamingInput = <I extends object, O, K extends keyof I & string, Err>(
-  operation: string,
-  member: K,
-  op: Op<I, O, Err>
-) =>
-<E = never>(
-  input: S3Body.StreamingInput<I, K, E>,
-  options?: ClientRuntime.CallOptions
-): Effect.Effect<O, Err | E | AwsError.AwsTransportError> => {
-  const value: unknown = input[member as keyof typeof input]
-  if (!Predicate.hasProperty(value, Stream.StreamTypeId)) {
-    return op(input as I, options)
+export const withStreamingInput = (operation: string, member: string, op: Op): Op => (input, options) => {
+  const value: unknown = Predicate.isObject(input) ? Reflect.get(input, member) : undefined
+  if (!Predicate.isObject(input) || !isByteStream(value)) {
+    return op(input, options)
   }
-  const stream = value as Stream.Stream<Uint8Array, E>
+  const stream = value
   const declared: unknown = Predicate.hasProperty(input, "ContentLength") ? input.ContentLength : undefined
   return Effect.gen(function*() {
     const runtime = yield* Effect.runtime<never>()
-    const failed = yield* Deferred.make<never, E | AwsError.AwsTransportError>()
+    const failed = yield* Deferred.make<never, unknown>()
     let sent = 0
     const mismatch = (what: string) =>
       transportError(
@@ -448,7 +437,7 @@ export const withStreamingInput = <I extends object, O, K extends keyof I & stri
         }
       )
     }
-    const sdkInput = { ...input, [member]: readable } as I
+    const sdkInput = { ...input, [member]: readable }
     return yield* Effect.raceFirst(op(sdkInput, options), Deferred.await(failed)).pipe(
       // The request may notice the broken stream first; the stream's own error is the one to report.
       Effect.catchAll((error) =>
@@ -460,4 +449,23 @@ export const withStreamingInput = <I extends object, O, K extends keyof I & stri
       }))
     )
   })
+}
+
+/**
+ * The S3 hook of \`ClientRuntime.Binding.streaming\`: wraps an operation by the kind of its streaming
+ * member (output body, event stream, streaming input).
+ *
+ * @internal
+ */
+export const streaming = (spec: ClientRuntime.OperationSpec, settings: Settings, op: Op): Op => {
+  switch (spec.streaming?.kind) {
+    case "body":
+      return withBody(spec.name, spec.streaming.member, settings, op)
+    case "events":
+      return withEvents(spec.name, spec.streaming.member, op)
+    case "input":
+      return withStreamingInput(spec.name, spec.streaming.member, op)
+    default:
+      return op
+  }
 }

@@ -2,19 +2,16 @@ import * as Sdk from "@aws-sdk/client-s3"
 import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Session from "@effect-boto/core/Session"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
-// Only used inside functions: S3Client.ts imports this module, so the tag is not ready at load time.
-import { S3Client as Tag } from "../S3Client.js"
-import type { Settings } from "./body.js"
+import * as Body from "./body.js"
+import { operations as table } from "./generated/operations.js"
+import { rules } from "./generated/validation.js"
 import { decodeListings } from "./listEncoding.js"
-import { makeOperations } from "./operations.js"
 import { makePaginate } from "./paginators.js"
-import { rules } from "./validation.generated.js"
 import { makeWaitFor } from "./waiters.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
@@ -60,17 +57,23 @@ export const fromSdk = (
   client: Sdk.S3Client,
   regionName: string | undefined,
   endpointUrl: Option.Option<string>,
-  bodies: Settings = { readTimeout: undefined }
+  bodies: Body.Settings = { readTimeout: undefined }
 ): S3Client.Service => {
-  const operations = makeOperations(client, { service: "S3", regionName, annotate, validate, rules }, bodies)
-  return {
-    ...operations,
+  const operations = ClientRuntime.makeOperations(table, client, {
+    service: "S3",
+    regionName,
+    annotate,
+    validate,
+    rules,
+    streaming: (spec, operation) => Body.streaming(spec, bodies, operation)
+  })
+  return Object.assign(operations, {
     paginate: ClientRuntime.byName(makePaginate(operations)),
     waitFor: ClientRuntime.byName(makeWaitFor(operations)),
     sdk: client,
     regionName,
     endpointUrl
-  }
+  })
 }
 
 // boto3's addressing_style: "auto" uses path style when an endpoint is given (S3-compatible
@@ -124,38 +127,11 @@ export function make(
 }
 
 /** @internal */
-export function layerWith(
-  options: S3Client.Options & ClientRuntime.WithoutKeys
-): Layer.Layer<S3Client.S3Client, never, Session.Session>
-/** @internal */
-export function layerWith(
-  options: S3Client.Options
-): Layer.Layer<S3Client.S3Client, Session.PartialCredentials, Session.Session>
-export function layerWith(
-  options: S3Client.Options
-): Layer.Layer<S3Client.S3Client, Session.PartialCredentials, Session.Session> {
-  return Layer.scoped(Tag, make(options))
-}
-
-const makeWith = (
+export const makeWith = (
   build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
 ): Effect.Effect<S3Client.Service, never, Session.Session | Scope.Scope> =>
   Effect.flatMap(ClientRuntime.resolve("S3"), (resolved) => acquire(resolved, build, undefined))
 
 /** @internal */
-export const wrap = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
+export const fromSdkClient = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
   Effect.map(ClientRuntime.sdkRegion(client), (regionName) => fromSdk(client, regionName, Option.none()))
-
-/** @internal */
-export function layerFromSdk(client: Sdk.S3Client): Layer.Layer<S3Client.S3Client>
-/** @internal */
-export function layerFromSdk(
-  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
-): Layer.Layer<S3Client.S3Client, never, Session.Session>
-export function layerFromSdk(
-  client: Sdk.S3Client | ((config: Sdk.S3ClientConfig) => Sdk.S3Client)
-): Layer.Layer<S3Client.S3Client, never, Session.Session> {
-  return typeof client === "function"
-    ? Layer.scoped(Tag, makeWith(client))
-    : Layer.effect(Tag, wrap(client))
-}

@@ -6,7 +6,7 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import * as Paginator from "@effect-boto/core/Paginator"
 import type * as S3Error from "../S3Error.js"
-import type { S3Operations } from "./operations.js"
+import type { S3Operations } from "./generated/operations.js"
 
 // Checks the model's member names against the SDK's input and output types at compile time.
 const spec = <Input, Output, Item>(

@@ -10,7 +10,7 @@ import type * as S3Client from "../S3Client.js"
 import type * as S3Presign from "../S3Presign.js"
 import * as Lazy from "./lazy.js"
 // Only used inside functions (S3Presign.ts imports this module).
-import { InvalidPresignInput, S3PresignError } from "../S3Presign.js"
+import { InvalidPresignInput, S3PresignError } from "./presignErrors.js"
 
 /** @internal */
 export type PresignableCommand<

@@ -8,7 +8,7 @@ import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions: S3Transfer.ts imports this module, so its classes are not ready at
 // load time.
-import { CurrentTransferConfig, InvalidTransferInput } from "../S3Transfer.js"
+import { CurrentTransferConfig, defaultTransferConfig, InvalidTransferInput } from "./transferErrors.js"
 
 // Response body readers live in bodyReader.ts (no dependency on the public modules, which would be
 // circular for S3Body); re-exported for the transfer modules.
@@ -30,13 +30,7 @@ export const maxPartSize = 5 * GiB
 export const maxParts = 10_000
 
 /** @internal */
-export const defaultTransferConfig: S3Transfer.TransferConfig = {
-  multipartThreshold: 8 * MiB,
-  multipartChunksize: 8 * MiB,
-  maxConcurrency: 10,
-  numDownloadAttempts: 5,
-  multipartCopyThreshold: 5 * GiB
-}
+export { defaultTransferConfig }
 
 const invalid = (field: string, message: string) => new InvalidTransferInput({ field, message: `${field}: ${message}` })
 

@@ -5,8 +5,8 @@ import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
-import { S3CopyFailed } from "../S3Transfer.js"
 import * as internal from "./transfer.js"
+import { S3CopyFailed } from "./transferErrors.js"
 
 const createArgs = [
   "ACL",

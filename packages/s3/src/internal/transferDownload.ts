@@ -11,12 +11,12 @@ import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
-import { S3DownloadFailed } from "../S3Transfer.js"
 import * as Body from "./body.js"
 import { concatBytes as concat } from "./bodyReader.js"
 import * as Lazy from "./lazy.js"
 import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
+import { S3DownloadFailed } from "./transferErrors.js"
 
 interface Context {
   readonly s3: S3Client.Service

@@ -8,10 +8,9 @@ import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
-// Only used inside functions (S3Transfer.ts imports this module).
-import { InvalidTransferInput, S3UploadFailed } from "../S3Transfer.js"
 import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
+import { InvalidTransferInput, S3UploadFailed } from "./transferErrors.js"
 
 const createArgs = [
   "ACL",

@@ -6,7 +6,7 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import * as Waiter from "@effect-boto/core/Waiter"
 import type * as Effect from "effect/Effect"
-import type { S3Operations } from "./operations.js"
+import type { S3Operations } from "./generated/operations.js"
 
 /**
  * botocore's waiter model of BucketExists.

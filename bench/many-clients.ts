@@ -1,0 +1,161 @@
+/**
+ * Many clients: a program that fans out over hundreds of accounts builds one client per Session.
+ *
+ * Each side runs in a fresh Node process (`--expose-gc`), against the same loopback HTTP server
+ * (started here, answering every request at once): it builds `--clients N` (400) clients, each
+ * from its own Session (effect-boto) or its own configuration (raw SDK), makes one HeadBucket call
+ * with each, keeps every client alive, collects garbage and reports the heap in use and the time
+ * taken. The parent prints the medians over `--runs N` (3) processes per side and the ratios
+ * effect-boto / raw SDK. Targets: heap ≤ 1.5×, time ≤ 1.2×.
+ *
+ * Run: `npx tsx bench/many-clients.ts` (after `npm run build`).
+ */
+import { HeadBucketCommand, S3Client as SdkS3Client } from "@aws-sdk/client-s3"
+import { Session } from "@effect-boto/core"
+import { S3Client } from "@effect-boto/s3"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { execFile } from "node:child_process"
+import * as http from "node:http"
+import * as os from "node:os"
+import { fileURLToPath } from "node:url"
+
+const option = (name: string, fallback: number): number => {
+  const index = process.argv.indexOf(`--${name}`)
+  const value = index >= 0 ? Number(process.argv[index + 1]) : NaN
+  return Number.isFinite(value) && value > 0 ? value : fallback
+}
+
+const clients = option("clients", 400)
+const runs = option("runs", 3)
+const credentials = { accessKeyId: "AKIAEFFECTBOTOBENCH1", secretAccessKey: "effect-boto-bench-secret" }
+
+interface Result {
+  /** Bytes of heap the clients hold: in use after GC with every client alive, less before the first. */
+  readonly heap: number
+  /** Milliseconds from the first client built to the last call answered. */
+  readonly time: number
+  readonly clients: number
+}
+
+const collect = (): number => {
+  const gc: unknown = Reflect.get(globalThis, "gc")
+  if (typeof gc !== "function") throw new Error("run the side with --expose-gc")
+  for (let i = 0; i < 4; i++) gc()
+  return process.memoryUsage().heapUsed
+}
+
+const rawSide = async (url: string): Promise<Result> => {
+  const held: Array<SdkS3Client> = []
+  const before = collect()
+  const start = performance.now()
+  for (let i = 0; i < clients; i++) {
+    const client = new SdkS3Client({ region: "us-east-1", endpoint: url, forcePathStyle: true, credentials })
+    await client.send(new HeadBucketCommand({ Bucket: `bench-${i}` }))
+    held.push(client)
+  }
+  const time = performance.now() - start
+  const heap = collect() - before
+  for (const client of held) client.destroy()
+  return { heap, time, clients: held.length }
+}
+
+const effectSide = (url: string): Promise<Result> =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const held: Array<S3Client.Service> = []
+    const before = collect()
+    const start = performance.now()
+    for (let i = 0; i < clients; i++) {
+      const layer = S3Client.layer.pipe(
+        Layer.provide(Session.layer({ ...credentials, regionName: "us-east-1", endpointUrl: url }))
+      )
+      const context = yield* Layer.buildWithScope(layer, scope)
+      const s3 = Context.get(context, S3Client.S3Client)
+      yield* s3.headBucket({ Bucket: `bench-${i}` })
+      held.push(s3)
+    }
+    const time = performance.now() - start
+    const heap = collect() - before
+    // Still held here: the clients are released with the scope, after the measurement.
+    return { heap, time, clients: held.length }
+  })))
+
+const side = process.argv[process.argv.indexOf("--side") + 1]
+const url = process.env["MANY_CLIENTS_URL"]
+
+if (process.argv.includes("--side") && url !== undefined) {
+  const result = side === "raw" ? await rawSide(url) : await effectSide(url)
+  process.stdout.write(JSON.stringify(result))
+  process.exit(0)
+}
+
+const server = http.createServer((req, res) => {
+  req.resume()
+  req.on("end", () => {
+    res.writeHead(200, { "x-amz-request-id": "bench", "content-length": "0" })
+    res.end()
+  })
+})
+await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+const address = server.address()
+const port = typeof address === "object" && address !== null ? address.port : 0
+const serverUrl = `http://127.0.0.1:${port}`
+
+const runSide = async (which: "raw" | "effect"): Promise<Result> => {
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--import",
+        "tsx",
+        fileURLToPath(import.meta.url),
+        "--side",
+        which,
+        "--clients",
+        String(clients)
+      ],
+      {
+        env: { ...process.env, MANY_CLIENTS_URL: serverUrl, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+        maxBuffer: 1 << 20
+      },
+      (error, stdout) => (error ? reject(error) : resolve(stdout))
+    )
+  )
+  return JSON.parse(output) as Result
+}
+
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+const raw: Array<Result> = []
+const wrapped: Array<Result> = []
+// Alternating, so that drift in the machine's load hits both sides alike.
+for (let i = 0; i < runs; i++) {
+  raw.push(await runSide("raw"))
+  wrapped.push(await runSide("effect"))
+}
+server.closeAllConnections()
+server.close()
+
+const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1)
+const rawHeap = median(raw.map((r) => r.heap))
+const wrappedHeap = median(wrapped.map((r) => r.heap))
+const rawTime = median(raw.map((r) => r.time))
+const wrappedTime = median(wrapped.map((r) => r.time))
+console.log(`${clients} clients, one HeadBucket each, loopback server; medians of ${runs} fresh processes per side`)
+console.log(`  raw SDK      heap held ${mib(rawHeap).padStart(7)} MiB   time ${rawTime.toFixed(0).padStart(6)} ms`)
+console.log(
+  `  effect-boto  heap held ${mib(wrappedHeap).padStart(7)} MiB   time ${wrappedTime.toFixed(0).padStart(6)} ms`
+)
+console.log(
+  `  ratio        heap ${(wrappedHeap / rawHeap).toFixed(2)}× (target ≤ 1.5)   time ${
+    (wrappedTime / rawTime).toFixed(2)
+  }× (target ≤ 1.2)`
+)
+console.log(`  load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`)
