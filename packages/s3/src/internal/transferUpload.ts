@@ -88,6 +88,7 @@ const putObject = (
     Body: data,
     ContentLength: data.length
   }).pipe(
+    internal.withBudget,
     Effect.mapError(failed(target, undefined)),
     Effect.tap(() => {
       reporter.setTotal(data.length)
@@ -134,8 +135,11 @@ const uploadParts = <E, R>(
       let partNumber = 0
       while (true) {
         yield* buffers.take(1)
+        // Held from the read until the part was sent (see `TransferBudget`).
+        yield* internal.takeBudget
         const data = yield* reader.read(partSize)
         if (data === undefined) {
+          yield* internal.releaseBudget
           yield* buffers.release(1)
           break
         }
@@ -175,6 +179,7 @@ const uploadParts = <E, R>(
           ...(checksumAlgorithm !== undefined ? internal.partChecksums(output) : {})
         })
         reader.release(part.data)
+        yield* internal.releaseBudget
         yield* buffers.release(1)
         yield* reporter.report(part.data.length)
       }
