@@ -271,15 +271,35 @@ export const uploadJobs = (
   prefix: string
 ): ReadonlyArray<FileJob> => files.map((file) => ({ key: prefix + file.relative, path: file.path, size: file.size }))
 
-/** @internal */
+/**
+ * Uploads one file: under the threshold read whole (one read, one PutObject: a folder of small
+ * files pays no stream per file), else with `uploadFile`.
+ *
+ * @internal
+ */
 export const uploadOne = (
   bucket: string,
   extraArgs: S3Transfer.UploadExtraArgs | undefined,
-  config: S3Transfer.TransferConfigOptions | undefined
+  config: S3Transfer.TransferConfigOptions | undefined,
+  threshold: number
 ) =>
-(job: FileJob, onProgress: S3Transfer.OnProgress | undefined) =>
+(
+  job: FileJob,
+  onProgress: S3Transfer.OnProgress | undefined
+): Effect.Effect<
+  S3Transfer.FileTransferred,
+  S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | PlatformError.PlatformError,
+  S3Client.S3Client | FileSystem.FileSystem
+> =>
   Effect.map(
-    uploadInternal.uploadFile({ Bucket: bucket, Key: job.key, path: job.path, extraArgs, config, onProgress }),
+    job.size < threshold
+      ? Effect.flatMap(FileSystem.FileSystem, (fs) =>
+        Effect.flatMap(fs.readFile(job.path), (body) =>
+          body.length < threshold
+            ? uploadInternal.putBytes({ Bucket: bucket, Key: job.key, extraArgs, onProgress }, body)
+            // It grew since it was listed.
+            : uploadInternal.upload({ Bucket: bucket, Key: job.key, body, extraArgs, config, onProgress })))
+      : uploadInternal.uploadFile({ Bucket: bucket, Key: job.key, path: job.path, extraArgs, config, onProgress }),
     (result): S3Transfer.FileTransferred => ({ key: job.key, path: job.path, size: result.size, ETag: result.ETag })
   )
 
@@ -298,7 +318,7 @@ export const uploadDirectory = (
     return yield* runFiles(
       uploadJobs(files, folderPrefix(options.Prefix)),
       { failurePolicy: options.failurePolicy, config, onProgress: options.onProgress },
-      uploadOne(options.Bucket, options.extraArgs, options.config)
+      uploadOne(options.Bucket, options.extraArgs, options.config, config.multipartThreshold)
     )
   }).pipe(
     Effect.withSpan("S3Transfer.uploadDirectory", {
