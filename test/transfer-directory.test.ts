@@ -31,14 +31,13 @@ import {
 } from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
+import { makeBucket, unique } from "./support/buckets.js"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const MiB = 1024 * 1024
 const small = { multipartThreshold: 5 * MiB, multipartChunksize: 5 * MiB } as const
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 const ClientLive = S3Client.layer.pipe(Layer.provide(Layer.suspend(() => motoSession())))
 const Live = Layer.mergeAll(ClientLive, NodeFileSystem.layer, NodePath.layer)
@@ -50,14 +49,6 @@ const tempDir = Effect.flatMap(
   FileSystem.FileSystem,
   (fs) => fs.makeTempDirectoryScoped({ directory: os.tmpdir(), prefix: "effect-boto-dir-" })
 )
-
-const makeBucket = (prefix: string) =>
-  Effect.gen(function*() {
-    const s3 = yield* S3Client.S3Client
-    const bucket = unique(prefix)
-    yield* s3.createBucket({ Bucket: bucket })
-    return bucket
-  })
 
 const keysOf = (bucket: string, prefix?: string) =>
   Effect.gen(function*() {

@@ -162,17 +162,21 @@ export const walk = (
   })
 
 /**
- * The objects under `prefix` (ListObjectsV2, all pages), folder markers left out.
+ * The objects under `prefix` (ListObjectsV2, all pages) whose path after the prefix passes
+ * `filter`, folder markers left out.
  *
  * @internal
  */
 export const listObjects = (
   s3: S3Client.Service,
   bucket: string,
-  prefix: string
+  prefix: string,
+  filter: Filter
 ): Effect.Effect<ReadonlyArray<Sdk._Object>, S3Transfer.ListError> =>
   s3.paginate.listObjectsV2({ Bucket: bucket, ...(prefix !== "" ? { Prefix: prefix } : {}) }).items().pipe(
-    Stream.filter((object) => object.Key !== undefined && !object.Key.endsWith("/")),
+    Stream.filter((object) =>
+      object.Key !== undefined && !object.Key.endsWith("/") && filter(object.Key.slice(prefix.length))
+    ),
     Stream.runCollect,
     Effect.map((chunk) => Array.from(chunk))
   )
@@ -444,9 +448,7 @@ export const downloadDirectory = (
     const path = yield* Path.Path
     const prefix = folderPrefix(options.Prefix)
     const filter = makeFilter(options.include, options.exclude)
-    const objects = (yield* listObjects(s3, options.Bucket, prefix)).filter((object) =>
-      filter((object.Key ?? "").slice(prefix.length))
-    )
+    const objects = yield* listObjects(s3, options.Bucket, prefix, filter)
     const { jobs, refused } = downloadJobs(path, objects, options.directory, prefix)
     const collect = options.failurePolicy === "collect"
     // Every key is checked before anything is written.

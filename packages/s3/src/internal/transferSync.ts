@@ -168,9 +168,7 @@ export const sync = (
     const { download, local, remote, upload } = sides(options)
     const prefix = directory.folderPrefix(remote.Prefix)
 
-    const objects = (yield* directory.listObjects(s3, remote.Bucket, prefix)).filter((object) =>
-      filter((object.Key ?? "").slice(prefix.length))
-    )
+    const objects = yield* directory.listObjects(s3, remote.Bucket, prefix, filter)
     const localExists = yield* fs.exists(local.directory)
     const files = localExists || upload !== undefined
       ? yield* directory.walk(local.directory, filter, options.followSymlinks ?? true)
