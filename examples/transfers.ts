@@ -8,7 +8,10 @@
  *      SHA-256 digests without holding the object in memory;
  *   3. copy it with `S3Transfer.copy` (one CopyObject; UploadPartCopy above the copy threshold,
  *      lowered here to show it);
- *   4. presign a GET and a POST form and use them with plain `fetch`.
+ *   4. presign a GET and a POST form and use them with plain `fetch`;
+ *   5. upload a folder, see what a sync would do (dry run), sync it with `delete`, download it back.
+ *
+ * Progress of step 1 comes from `S3Transfer.watch`: a live bar on a terminal, plain lines otherwise.
  *
  * Run: `npm run demo`, or `npx tsx examples/transfers.ts` with AWS_ENDPOINT_URL pointing at a moto
  * server, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY and AWS_REGION set. With an endpoint set,
@@ -29,18 +32,48 @@ import { createHash, randomBytes } from "node:crypto"
 
 const MiB = 1024 * 1024
 
-/** Prints progress every 25%. */
-const progressPrinter = (label: string): S3Transfer.OnProgress => {
-  let printed = -1
-  return ({ totalBytes, transferredBytes }) => {
-    const percent = totalBytes === undefined || totalBytes === 0
-      ? 100
-      : Math.floor((transferredBytes / totalBytes) * 100)
-    const step = Math.floor(percent / 25)
-    if (step === printed) return Effect.void
-    printed = step
-    return Console.log(`  ${label}: ${transferredBytes} / ${totalBytes ?? "?"} bytes (${percent}%)`)
-  }
+/**
+ * Shows a transfer's progress events (`S3Transfer.watch`): on a terminal, one bar redrawn in place
+ * with the rate; otherwise (a pipe, a CI log) a plain line every 25%.
+ */
+const showProgress = <A>(label: string, event: S3Transfer.TransferEvent<S3Transfer.Progress, A>, state: {
+  step: number
+}) =>
+  Effect.sync(() => {
+    if (event._tag === "Done") {
+      if (process.stdout.isTTY) process.stdout.write("\n")
+      return
+    }
+    const { totalBytes, transferredBytes } = event.progress
+    const ratio = totalBytes === undefined || totalBytes === 0 ? 1 : transferredBytes / totalBytes
+    if (process.stdout.isTTY) {
+      const width = 30
+      const filled = Math.round(ratio * width)
+      const rate = (event.bytesPerSecond / MiB).toFixed(1)
+      process.stdout.write(
+        `\r  ${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${Math.floor(ratio * 100)}% ${rate} MiB/s`
+      )
+    } else if (Math.floor(ratio * 4) > state.step) {
+      state.step = Math.floor(ratio * 4)
+      process.stdout.write(`  ${label}: ${transferredBytes} / ${totalBytes ?? "?"} bytes (${state.step * 25}%)\n`)
+    }
+  })
+
+/** Runs a transfer through `S3Transfer.watch`, showing its progress, and returns its result. */
+const withProgressBar = <A, E, R>(
+  label: string,
+  run: (onProgress: (progress: S3Transfer.Progress) => Effect.Effect<void>) => Effect.Effect<A, E, R>
+) => {
+  const state = { step: 0 }
+  return S3Transfer.watch(run).pipe(
+    Stream.tap((event) => showProgress(label, event, state)),
+    Stream.runLast,
+    Effect.flatMap((last) =>
+      last._tag === "Some" && last.value._tag === "Done"
+        ? Effect.succeed(last.value.result)
+        : Effect.dieMessage("no result")
+    )
+  )
 }
 
 /** SHA-256 of a byte stream, folded chunk by chunk. */
@@ -74,13 +107,14 @@ const program = Effect.gen(function*() {
   const dir = yield* fs.makeTempDirectoryScoped({ prefix: "effect-boto-transfers-" })
   const file = path.join(dir, "data.bin")
   yield* fs.writeFile(file, randomBytes(20 * MiB))
-  const uploaded = yield* S3Transfer.uploadFile({
-    Bucket: bucket,
-    Key: "data.bin",
-    path: file,
-    extraArgs: { ContentType: "application/octet-stream", Metadata: { source: "examples/transfers.ts" } },
-    onProgress: progressPrinter("upload")
-  })
+  const uploaded = yield* withProgressBar("upload", (onProgress) =>
+    S3Transfer.uploadFile({
+      Bucket: bucket,
+      Key: "data.bin",
+      path: file,
+      extraArgs: { ContentType: "application/octet-stream", Metadata: { source: "examples/transfers.ts" } },
+      onProgress
+    }))
   yield* Console.log(`uploaded ${uploaded.size} bytes in ${uploaded.parts} parts, ETag ${uploaded.ETag}`)
 
   // 2. download_fileobj, as a stream: ranged GETs run ahead of the consumer, bounded.
@@ -128,8 +162,44 @@ const program = Effect.gen(function*() {
   const posted = yield* s3.headObject({ Bucket: bucket, Key: "uploads/form.txt" })
   yield* Console.log(`presigned POST answered ${status}; uploads/form.txt has ${posted.ContentLength} bytes`)
 
+  // 5. Directories and sync (aws s3 cp --recursive / aws s3 sync; boto3 has none).
+  const site = path.join(dir, "site")
+  for (const name of ["index.html", "css/site.css", "img/logo.svg"]) {
+    yield* fs.makeDirectory(path.dirname(path.join(site, name)), { recursive: true })
+    yield* fs.writeFileString(path.join(site, name), `contents of ${name}`)
+  }
+  const up = yield* S3Transfer.uploadDirectory({ directory: site, Bucket: bucket, Prefix: "site" })
+  yield* Console.log(`uploadDirectory: ${up.transferred.map((f) => f.key).join(", ")}`)
+  yield* fs.writeFileString(path.join(site, "index.html"), "contents of index.html, edited")
+  yield* fs.remove(path.join(site, "img"), { recursive: true })
+  const plan = yield* S3Transfer.sync({
+    from: { directory: site },
+    to: { Bucket: bucket, Prefix: "site" },
+    delete: true,
+    dryRun: true
+  })
+  for (const action of plan.actions) {
+    const what = action._tag === "Upload"
+      ? `upload ${action.key} (${action.reason})`
+      : action._tag === "DeleteObject"
+      ? `delete ${action.key}`
+      : action._tag
+    yield* Console.log(`  sync would ${what}`)
+  }
+  const synced = yield* S3Transfer.sync({
+    from: { directory: site },
+    to: { Bucket: bucket, Prefix: "site" },
+    delete: true
+  })
+  yield* Console.log(
+    `sync: ${synced.transferred.length} uploaded, ${synced.deleted} deleted, ${synced.unchanged} unchanged`
+  )
+  const copy = path.join(dir, "copy")
+  const down = yield* S3Transfer.downloadDirectory({ Bucket: bucket, Prefix: "site", directory: copy })
+  yield* Console.log(`downloadDirectory: ${down.transferred.length} files, ${down.bytes} bytes`)
+
   // Clean up.
-  for (const key of ["data.bin", "copy.bin", "hello.txt", "uploads/form.txt"]) {
+  for (const key of ["data.bin", "copy.bin", "hello.txt", "uploads/form.txt", "site/index.html", "site/css/site.css"]) {
     yield* s3.deleteObject({ Bucket: bucket, Key: key })
   }
   yield* s3.deleteBucket({ Bucket: bucket })

@@ -26,14 +26,13 @@ import { createHash, randomBytes } from "node:crypto"
 import { readdirSync, statSync } from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
+import { makeBucket } from "./support/buckets.js"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 
 const MiB = 1024 * 1024
 const small = { multipartThreshold: 5 * MiB, multipartChunksize: 5 * MiB } as const
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 
@@ -64,14 +63,6 @@ const pendingUploads = (bucket: string) =>
     const s3 = yield* S3Client.S3Client
     const listed = yield* s3.listMultipartUploads({ Bucket: bucket })
     return listed.Uploads ?? []
-  })
-
-const makeBucket = (prefix: string) =>
-  Effect.gen(function*() {
-    const s3 = yield* S3Client.S3Client
-    const bucket = unique(prefix)
-    yield* s3.createBucket({ Bucket: bucket })
-    return bucket
   })
 
 interface Call {

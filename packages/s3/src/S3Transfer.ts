@@ -46,27 +46,42 @@
  * @since 0.1.0
  */
 import type * as Sdk from "@aws-sdk/client-s3"
+import type * as Paginator from "@effect-boto/core/Paginator"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Stream from "effect/Stream"
 import * as internal from "./internal/transfer.js"
 import * as copyInternal from "./internal/transferCopy.js"
+import * as directoryInternal from "./internal/transferDirectory.js"
 import * as downloadInternal from "./internal/transferDownload.js"
 import {
   CurrentTransferConfig,
   InvalidTransferInput,
+  KeyOutsideDirectory,
   S3CopyFailed,
+  S3DeleteFailed,
   S3DownloadFailed,
   S3UploadFailed
 } from "./internal/transferErrors.js"
+import * as progressInternal from "./internal/transferProgress.js"
+import * as syncInternal from "./internal/transferSync.js"
 import * as uploadInternal from "./internal/transferUpload.js"
 import type * as S3Client from "./S3Client.js"
 import type * as S3Error from "./S3Error.js"
 
 // Defined in an internal module (which the implementation imports without importing this one back).
-export { CurrentTransferConfig, InvalidTransferInput, S3CopyFailed, S3DownloadFailed, S3UploadFailed }
+export {
+  CurrentTransferConfig,
+  InvalidTransferInput,
+  KeyOutsideDirectory,
+  S3CopyFailed,
+  S3DeleteFailed,
+  S3DownloadFailed,
+  S3UploadFailed
+}
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -478,3 +493,383 @@ export interface CopyOptions {
 export const copy: (
   options: CopyOptions
 ) => Effect.Effect<TransferResult, S3CopyFailed | InvalidTransferInput, S3Client.S3Client> = copyInternal.copy
+
+// ---------------------------------------------------------------------------------------------
+// Progress as a Stream
+
+/**
+ * One event of `watch`: a progress report with the rate over the last second, or the result at
+ * the end.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type TransferEvent<P, A> =
+  | {
+    readonly _tag: "Progress"
+    readonly progress: P
+    /** Bytes per second over about the last second (0 for the first report). */
+    readonly bytesPerSecond: number
+  }
+  | { readonly _tag: "Done"; readonly result: A }
+
+/**
+ * Runs a transfer as a `Stream` of its progress events, ending with `Done` and its result, for
+ * UIs: `watch((onProgress) => uploadFile({ …, onProgress }))`. The transfer starts when the stream
+ * runs and is interrupted when the stream is closed early; its error fails the stream. A consumer
+ * slower than the transfer misses intermediate reports (the latest 64 are kept; each carries the
+ * totals, so nothing adds up wrong) but never `Done`.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const watch: <P extends Progress, A, E, R>(
+  run: (onProgress: (progress: P) => Effect.Effect<void>) => Effect.Effect<A, E, R>
+) => Stream.Stream<TransferEvent<P, A>, E, R> = progressInternal.watch
+
+// ---------------------------------------------------------------------------------------------
+// Directories
+
+/**
+ * What to do when one file of a directory transfer fails: `"failFast"` (the default) interrupts
+ * the files in flight (their multipart uploads are aborted, their temporary files removed) and
+ * fails with that file's error; `"collect"` goes on with the other files and returns every
+ * failure as data in the result.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type FailurePolicy = "failFast" | "collect"
+
+/**
+ * One aggregate progress report of a directory transfer or a sync.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DirectoryProgress extends Progress {
+  /** The file this report is about: its key, local path and its own counts. */
+  readonly file: {
+    readonly key: string
+    readonly path: string
+    readonly transferredBytes: number
+    readonly totalBytes: number | undefined
+  }
+  /** Files finished so far (transferred or failed). */
+  readonly filesDone: number
+  /** Files to transfer in all. */
+  readonly totalFiles: number
+}
+
+/**
+ * A directory progress callback; reports are delivered one at a time, in order.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type OnDirectoryProgress = (progress: DirectoryProgress) => Effect.Effect<void>
+
+/**
+ * The errors listing a prefix can fail with.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type ListError = S3Error.ListObjectsV2Error | Paginator.PaginationError
+
+/**
+ * Why one file of a directory transfer or sync failed.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type FileError =
+  | S3UploadFailed
+  | S3DownloadFailed
+  | S3DeleteFailed
+  | InvalidTransferInput
+  | KeyOutsideDirectory
+  | PlatformError.PlatformError
+  | S3Error.DeleteObjectsError
+
+/**
+ * One failed file (with `failurePolicy: "collect"`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FileFailure {
+  readonly key: string
+  readonly path: string
+  readonly error: FileError
+}
+
+/**
+ * One file transferred.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FileTransferred {
+  readonly key: string
+  readonly path: string
+  readonly size: number
+  readonly ETag: string | undefined
+}
+
+/**
+ * What a directory transfer did.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DirectoryResult {
+  readonly transferred: ReadonlyArray<FileTransferred>
+  /** Always empty with `failurePolicy: "failFast"` (the first failure fails the call). */
+  readonly failures: ReadonlyArray<FileFailure>
+  /** Bytes transferred, all files together. */
+  readonly bytes: number
+}
+
+/**
+ * What directory transfers and sync share.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DirectoryCommonOptions {
+  /**
+   * Glob patterns on the path relative to the directory / prefix, with `/` between folders
+   * (`*` matches any characters, `/` included, as in `aws s3 --include`; `?` one character;
+   * `[abc]` a class). When given, only matching files are transferred.
+   */
+  readonly include?: ReadonlyArray<string> | undefined
+  /** Glob patterns (as `include`) of files to leave out; they win over `include`. */
+  readonly exclude?: ReadonlyArray<string> | undefined
+  readonly failurePolicy?: FailurePolicy | undefined
+  /**
+   * Overrides of the configuration in context. `maxConcurrency` bounds the requests of all files
+   * together (files in parallel and each file's parts share it), and the files in flight.
+   */
+  readonly config?: TransferConfigOptions | undefined
+  readonly onProgress?: OnDirectoryProgress | undefined
+}
+
+/**
+ * `uploadDirectory`'s input.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface UploadDirectoryOptions extends DirectoryCommonOptions {
+  readonly directory: string
+  readonly Bucket: string
+  /** Keys start with it, followed by `/` (added when missing) and the relative path. Default: none. */
+  readonly Prefix?: string | undefined
+  /**
+   * Follow symlinks to files and folders (default `true`, like `aws s3`; a folder reached twice is
+   * walked once). With `false`, symlinks are skipped.
+   */
+  readonly followSymlinks?: boolean | undefined
+  readonly extraArgs?: UploadExtraArgs | undefined
+}
+
+/**
+ * Uploads every regular file under `directory` (recursively, filtered by `include` / `exclude`)
+ * to `Prefix/relative/path` — keys use `/` whatever the OS — with `uploadFile` (multipart above the
+ * threshold), files in parallel within one `maxConcurrency` budget. The reference is aws-cli's
+ * `aws s3 cp --recursive` (boto3 has no directory transfer).
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const uploadDirectory: (
+  options: UploadDirectoryOptions
+) => Effect.Effect<
+  DirectoryResult,
+  S3UploadFailed | InvalidTransferInput | PlatformError.PlatformError,
+  S3Client.S3Client | FileSystem.FileSystem | Path.Path
+> = directoryInternal.uploadDirectory
+
+/**
+ * `downloadDirectory`'s input.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface DownloadDirectoryOptions extends DirectoryCommonOptions {
+  readonly Bucket: string
+  /** Objects under it (followed by `/`, added when missing) are downloaded. Default: the whole bucket. */
+  readonly Prefix?: string | undefined
+  /** Where to write; created if missing. */
+  readonly directory: string
+  readonly extraArgs?: DownloadExtraArgs | undefined
+}
+
+/**
+ * Downloads every object under `Prefix` to `directory/relative/path` with `downloadFile` (each
+ * written to a temporary name and renamed, ranged GETs above the threshold), files in parallel
+ * within one `maxConcurrency` budget; folders are created as needed, keys ending in `/` (folder
+ * markers) skipped, and each file gets the object's LastModified as its modification time (as
+ * `aws s3 cp --recursive` does, so that `sync` sees it unchanged). Every key is checked before
+ * anything is written: one that would land outside `directory` fails with `KeyOutsideDirectory`
+ * (with `"collect"`, it is a failure of that key and the others go on).
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const downloadDirectory: (
+  options: DownloadDirectoryOptions
+) => Effect.Effect<
+  DirectoryResult,
+  S3DownloadFailed | KeyOutsideDirectory | ListError | InvalidTransferInput | PlatformError.PlatformError,
+  S3Client.S3Client | FileSystem.FileSystem | Path.Path
+> = directoryInternal.downloadDirectory
+
+// ---------------------------------------------------------------------------------------------
+// Sync
+
+/**
+ * A local folder, one side of a sync.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface LocalLocation {
+  readonly directory: string
+}
+
+/**
+ * A bucket and prefix, one side of a sync.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface S3Location {
+  readonly Bucket: string
+  readonly Prefix?: string | undefined
+}
+
+/**
+ * How a sync tells a changed file: `"sizeAndTime"` (the default, `aws s3 sync`'s: sizes differ,
+ * or the source is newer than the destination, to the second), `"size"` (`--size-only`), or
+ * `"checksum"` (sizes differ, or the local file's MD5 differs from the object's ETag — a multipart
+ * ETag is recomputed with the configured part size; objects whose ETag is not an MD5, e.g. under
+ * SSE-KMS, always count as changed).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SyncCompare = "sizeAndTime" | "size" | "checksum"
+
+/**
+ * What both directions of a sync take.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SyncCommonOptions extends DirectoryCommonOptions {
+  /** Also remove from the destination what the source no longer has (within the filters). */
+  readonly delete?: boolean | undefined
+  /** Only compute the plan and return it; nothing is transferred or deleted. */
+  readonly dryRun?: boolean | undefined
+  readonly compare?: SyncCompare | undefined
+  /** For a local source: follow symlinks (default `true`), as `uploadDirectory`. */
+  readonly followSymlinks?: boolean | undefined
+}
+
+/**
+ * `sync`'s input: from a folder to S3, or from S3 to a folder.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SyncOptions =
+  | SyncCommonOptions & {
+    readonly from: LocalLocation
+    readonly to: S3Location
+    readonly extraArgs?: UploadExtraArgs | undefined
+  }
+  | SyncCommonOptions & {
+    readonly from: S3Location
+    readonly to: LocalLocation
+    readonly extraArgs?: DownloadExtraArgs | undefined
+  }
+
+/**
+ * Why a sync transfers a file: missing at the destination, a different size, a newer source, or a
+ * different checksum.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SyncReason = "new" | "size" | "modified" | "checksum"
+
+/**
+ * One step of a sync plan.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SyncAction =
+  | {
+    readonly _tag: "Upload"
+    readonly path: string
+    readonly key: string
+    readonly size: number
+    readonly reason: SyncReason
+  }
+  | {
+    readonly _tag: "Download"
+    readonly key: string
+    readonly path: string
+    readonly size: number
+    readonly reason: SyncReason
+  }
+  | { readonly _tag: "DeleteObject"; readonly key: string }
+  | { readonly _tag: "DeleteFile"; readonly path: string }
+
+/**
+ * What a sync did (or, with `dryRun`, would do).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SyncResult {
+  /** The plan: transfers first, then deletions. */
+  readonly actions: ReadonlyArray<SyncAction>
+  /** Files / objects found the same on both sides. */
+  readonly unchanged: number
+  readonly dryRun: boolean
+  readonly transferred: ReadonlyArray<FileTransferred>
+  readonly deleted: number
+  /** With `failurePolicy: "collect"`: what failed (transfers, unsafe keys, deletions). */
+  readonly failures: ReadonlyArray<FileFailure>
+  readonly bytes: number
+}
+
+/**
+ * aws-cli's `aws s3 sync`, either way: lists both sides (ListObjectsV2 pages and local `stat`s:
+ * nothing else is sent when nothing changed), transfers what is new or changed (see `compare`) with
+ * the directory transfers' concurrency budget and failure policy, and with `delete: true` removes
+ * from the destination what the source does not have (DeleteObjects, 1,000 keys a request; or
+ * local files). Downloaded files get the object's LastModified as modification time. `dryRun`
+ * returns the plan as data without doing anything.
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const sync: (
+  options: SyncOptions
+) => Effect.Effect<
+  SyncResult,
+  | S3UploadFailed
+  | S3DownloadFailed
+  | S3DeleteFailed
+  | KeyOutsideDirectory
+  | ListError
+  | S3Error.DeleteObjectsError
+  | InvalidTransferInput
+  | PlatformError.PlatformError,
+  S3Client.S3Client | FileSystem.FileSystem | Path.Path
+> = syncInternal.sync

@@ -33,7 +33,8 @@ export const finalMode = Effect.fnUntraced(function*(fs: FileSystem.FileSystem, 
   )
   if (existing !== undefined) return existing
   const probe = nameNextTo(path)
-  return yield* Effect.scoped(fs.open(probe, { flag: "wx", mode: 0o666 })).pipe(
+  // Uninterruptible: an open interrupted mid-way could create the file after the removal ran.
+  return yield* Effect.scoped(Effect.uninterruptible(fs.open(probe, { flag: "wx", mode: 0o666 }))).pipe(
     Effect.zipRight(fs.stat(probe)),
     Effect.map((info) => info.mode & 0o777),
     Effect.ensuring(Effect.ignore(fs.remove(probe)))
@@ -57,10 +58,14 @@ export const writeThenRename = <A, E, R>(
     const temporary = nameNextTo(path)
     let created = false
     return Effect.scoped(
-      Effect.flatMap(fs.open(temporary, { flag: "wx", mode: privateMode }), (file) => {
-        created = true
-        return write(file)
-      })
+      // The open is uninterruptible: interrupted mid-way it could create the file unseen, after
+      // the removal below had run (a directory download interrupts many of these at once).
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(fs.open(temporary, { flag: "wx", mode: privateMode }), (file) => {
+          created = true
+          return restore(write(file))
+        })
+      )
     ).pipe(
       Effect.tap(() => Effect.zipRight(fs.chmod(temporary, mode), fs.rename(temporary, path))),
       Effect.onExit((exit) => (Exit.isSuccess(exit) || !created ? Effect.void : Effect.ignore(fs.remove(temporary))))

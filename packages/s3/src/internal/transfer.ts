@@ -1,5 +1,6 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -126,6 +127,47 @@ export const pick = <A extends object, K extends keyof A>(
  * @internal
  */
 export const s3Url = (bucket: string, key: string): string => `s3://${bucket}/${key}`
+
+// ---------------------------------------------------------------------------------------------
+// One concurrency budget for many transfers
+
+/**
+ * Requests that carry bytes (PutObject, an UploadPart with its buffer, a GET with its range) take
+ * a permit of this semaphore when one is in context: a directory transfer runs several files at
+ * once, each with its own parts, and this keeps files and parts together within one
+ * `maxConcurrency`. Only leaves take permits (never a file and then its parts), so it cannot
+ * deadlock.
+ *
+ * @internal
+ */
+export class TransferBudget extends Context.Reference<TransferBudget>()(
+  "@effect-boto/s3/internal/transfer/TransferBudget",
+  { defaultValue: (): Effect.Semaphore | undefined => undefined }
+) {}
+
+/**
+ * Runs `effect` holding one permit of the budget in context, if any.
+ *
+ * @internal
+ */
+export const withBudget = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(TransferBudget, (budget) => (budget === undefined ? effect : budget.withPermits(1)(effect)))
+
+/**
+ * Takes / gives back one permit of the budget in context (for a permit held from the moment a part
+ * is read until it was sent).
+ *
+ * @internal
+ */
+export const takeBudget: Effect.Effect<void> = Effect.flatMap(
+  TransferBudget,
+  (budget) => (budget === undefined ? Effect.void : budget.take(1))
+)
+/** @internal */
+export const releaseBudget: Effect.Effect<void> = Effect.flatMap(
+  TransferBudget,
+  (budget) => (budget === undefined ? Effect.void : Effect.asVoid(budget.release(1)))
+)
 
 // ---------------------------------------------------------------------------------------------
 // Progress

@@ -347,11 +347,13 @@ export const downloadFile = (
     const write = (file: FileSystem.File) =>
       Effect.gen(function*() {
         if (!ranged) {
-          return yield* Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
-            let length = 0
-            for (const bytes of chunk) length += bytes.length
-            return Effect.zipRight(file.writeAll(concat(chunk, length)), reporter.report(length))
-          })
+          return yield* internal.withBudget(
+            Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
+              let length = 0
+              for (const bytes of chunk) length += bytes.length
+              return Effect.zipRight(file.writeAll(concat(chunk, length)), reporter.report(length))
+            })
+          )
         }
         // A file handle has one position: seek and write go together under one lock.
         const lock = yield* Effect.makeSemaphore(1)
@@ -360,7 +362,8 @@ export const downloadFile = (
         yield* Effect.forEach(
           Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
           (range) =>
-            Effect.suspend(() => {
+            // The range's buffer too is taken under the budget's permit.
+            internal.withBudget(Effect.suspend(() => {
               const whole = free.pop() ?? allocate(partSize)
               const target = receiver(whole.subarray(0, range.end - range.start + 1))
               return readRange(ctx, range.start, range.end, target.onChunk).pipe(
@@ -370,7 +373,7 @@ export const downloadFile = (
                 Effect.zipRight(Effect.sync(() => free.push(whole))),
                 Effect.zipRight(reporter.report(range.end - range.start + 1))
               )
-            }),
+            })),
           { concurrency: config.maxConcurrency, discard: true }
         )
       })

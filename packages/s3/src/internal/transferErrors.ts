@@ -89,3 +89,31 @@ export class InvalidTransferInput extends Data.TaggedError("InvalidTransferInput
   readonly message: string
   readonly field: string
 }> {}
+
+/**
+ * An object key that would be written outside the target directory (`../` segments, an absolute
+ * key, a drive or backslash on Windows, or a folder inside the target that is a symlink leading
+ * out of it). Nothing is written for such a key.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class KeyOutsideDirectory extends Data.TaggedError("KeyOutsideDirectory")<{
+  readonly message: string
+  readonly key: string
+  readonly directory: string
+}> {}
+
+/**
+ * Some keys of a sync with `delete: true` could not be deleted (DeleteObjects reported them).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class S3DeleteFailed extends Data.TaggedError("S3DeleteFailed")<{
+  readonly message: string
+  readonly bucket: string
+  readonly key: string
+  /** S3's error code for this key, e.g. `AccessDenied`. */
+  readonly code: string | undefined
+}> {}

@@ -88,6 +88,7 @@ const putObject = (
     Body: data,
     ContentLength: data.length
   }).pipe(
+    internal.withBudget,
     Effect.mapError(failed(target, undefined)),
     Effect.tap(() => {
       reporter.setTotal(data.length)
@@ -134,8 +135,11 @@ const uploadParts = <E, R>(
       let partNumber = 0
       while (true) {
         yield* buffers.take(1)
+        // Held from the read until the part was sent (see `TransferBudget`).
+        yield* internal.takeBudget
         const data = yield* reader.read(partSize)
         if (data === undefined) {
+          yield* internal.releaseBudget
           yield* buffers.release(1)
           break
         }
@@ -175,6 +179,7 @@ const uploadParts = <E, R>(
           ...(checksumAlgorithm !== undefined ? internal.partChecksums(output) : {})
         })
         reader.release(part.data)
+        yield* internal.releaseBudget
         yield* buffers.release(1)
         yield* reporter.report(part.data.length)
       }
@@ -258,7 +263,17 @@ const uploadStream = <E, R>(
     const s3 = yield* S3ClientTag
     const reporter = yield* internal.makeReporter(onProgress, knownSize)
     const reader = yield* internal.makeByteReader(body)
-    const head = (yield* reader.read(config.multipartThreshold)) ?? new Uint8Array(0)
+    // A small body of known size is read into a buffer of its size (plus one byte, to see that it
+    // ended), not of the threshold: a folder of small files must not cost 8 MiB a file.
+    const headSize = knownSize !== undefined && knownSize < config.multipartThreshold
+      ? knownSize + 1
+      : config.multipartThreshold
+    let head = (yield* reader.read(headSize)) ?? new Uint8Array(0)
+    if (head.length === headSize && headSize < config.multipartThreshold) {
+      // It grew since its size was taken: read on as for a body of unknown size.
+      reader.unread(head)
+      head = (yield* reader.read(config.multipartThreshold)) ?? new Uint8Array(0)
+    }
     if (head.length < config.multipartThreshold) return yield* putObject(s3, target, head, reporter)
     reader.unread(head)
     const partSize = internal.adjustChunksize(config.multipartChunksize, knownSize)
@@ -267,6 +282,23 @@ const uploadStream = <E, R>(
 
 const span = (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
   Effect.withSpan(name, { attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key } })
+
+/**
+ * Bytes known to be under the threshold, in one PutObject without the stream machinery of
+ * `upload` (what each small file of a directory costs).
+ *
+ * @internal
+ */
+export const putBytes = (
+  options: S3Transfer.UploadTarget,
+  bytes: Uint8Array
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed, S3Client.S3Client> =>
+  Effect.gen(function*() {
+    const s3 = yield* S3ClientTag
+    const reporter = yield* internal.makeReporter(options.onProgress, bytes.length)
+    const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
+    return yield* putObject(s3, target, bytes, reporter)
+  }).pipe(span("S3Transfer.upload", options))
 
 /** @internal */
 export const upload = <E = never, R = never>(
@@ -305,7 +337,8 @@ export const uploadFile = (
     const size = Number(info.size)
     const partSize = internal.adjustChunksize(config.multipartChunksize, size)
     // Reading in part-sized chunks lets the reader hand each chunk over as a part without a copy.
-    const chunkSize = Math.min(partSize, config.multipartThreshold)
+    // A small file is read in one chunk of its size (and one byte more, to see its end).
+    const chunkSize = Math.min(partSize, config.multipartThreshold, size + 1)
     const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
     return yield* uploadStream(
       target,
