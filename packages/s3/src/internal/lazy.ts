@@ -8,6 +8,7 @@
 import type * as PresignedPost from "@aws-sdk/s3-presigned-post"
 import type * as RequestPresigner from "@aws-sdk/s3-request-presigner"
 import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 
 /** Loads once; later uses get the loaded module without waiting. */
@@ -27,6 +28,12 @@ export const fileSystemModule: Effect.Effect<typeof FileSystem> = cached(() => i
 export const fileSystem: Effect.Effect<FileSystem.FileSystem, never, FileSystem.FileSystem> = Effect.flatMap(
   fileSystemModule,
   (module) => module.FileSystem
+)
+
+/** The `Path` service of the context, as `yield* Path.Path` gives it (its module brings the platform's errors, and Schema with them). @internal */
+export const path: Effect.Effect<Path.Path, never, Path.Path> = Effect.flatMap(
+  cached(() => import("@effect/platform/Path")),
+  (module) => module.Path
 )
 
 /** @internal */

@@ -1,7 +1,7 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as PlatformError from "@effect/platform/Error"
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as Path from "@effect/platform/Path"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
@@ -9,6 +9,7 @@ import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
+import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
 import * as downloadInternal from "./transferDownload.js"
 import { KeyOutsideDirectory } from "./transferErrors.js"
@@ -126,8 +127,8 @@ export const walk = (
   followSymlinks: boolean
 ): Effect.Effect<ReadonlyArray<LocalFile>, PlatformError.PlatformError, FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
+    const fs = yield* Lazy.fileSystem
+    const path = yield* Lazy.path
     const files: Array<LocalFile> = []
     const walked = new Set<string>()
     const visit = (folder: string, relativeFolder: string): Effect.Effect<void, PlatformError.PlatformError> =>
@@ -297,7 +298,7 @@ export const uploadOne = (
 > =>
   Effect.map(
     job.size < threshold
-      ? Effect.flatMap(FileSystem.FileSystem, (fs) =>
+      ? Effect.flatMap(Lazy.fileSystem, (fs) =>
         Effect.flatMap(fs.readFile(job.path), (body) =>
           body.length < threshold
             ? uploadInternal.putBytes({ Bucket: bucket, Key: job.key, extraArgs, onProgress }, body)
@@ -387,8 +388,8 @@ export const downloadOne = (
   FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
+    const fs = yield* Lazy.fileSystem
+    const path = yield* Lazy.path
     const guard = yield* makeFolderGuard(fs, path, directory)
     return (job, onProgress) =>
       Effect.gen(function*() {
@@ -445,7 +446,7 @@ export const downloadDirectory = (
   Effect.gen(function*() {
     const config = yield* internal.resolveConfig(options.config)
     const s3 = yield* S3ClientTag
-    const path = yield* Path.Path
+    const path = yield* Lazy.path
     const prefix = folderPrefix(options.Prefix)
     const filter = makeFilter(options.include, options.exclude)
     const objects = yield* listObjects(s3, options.Bucket, prefix, filter)

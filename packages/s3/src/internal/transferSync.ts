@@ -1,7 +1,7 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as PlatformError from "@effect/platform/Error"
-import * as FileSystem from "@effect/platform/FileSystem"
-import * as Path from "@effect/platform/Path"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { createHash, type Hash } from "node:crypto"
@@ -10,6 +10,7 @@ import type * as S3Client from "../S3Client.js"
 import type * as S3Error from "../S3Error.js"
 import type * as S3Transfer from "../S3Transfer.js"
 // Only used inside functions (S3Transfer.ts imports this module).
+import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
 import * as directory from "./transferDirectory.js"
 import { S3DeleteFailed } from "./transferErrors.js"
@@ -31,7 +32,7 @@ const localETag = (
     let part: Hash = createHash("md5")
     let inPart = 0
     const whole = createHash("md5")
-    return Stream.runForEach(fs.stream(path, { chunkSize: FileSystem.MiB(1) }), (chunk) =>
+    return Stream.runForEach(fs.stream(path, { chunkSize: 1024 * 1024 }), (chunk) =>
       Effect.sync(() => {
         whole.update(chunk)
         let offset = 0
@@ -155,8 +156,8 @@ export const sync = (
   Effect.gen(function*() {
     const config = yield* internal.resolveConfig(options.config)
     const s3 = yield* S3ClientTag
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
+    const fs = yield* Lazy.fileSystem
+    const path = yield* Lazy.path
     const filter = directory.makeFilter(options.include, options.exclude)
     const compare = options.compare ?? "sizeAndTime"
     const collect = options.failurePolicy === "collect"
