@@ -545,6 +545,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
   // ---- per resource type ----------------------------------------------------------------------
   const svc = json.service
   const emitted = []
+  const listings = []
   for (const r of resources.values()) {
     const def = r.def
     const loadOp = def.load ? model.op(def.load.request.operation, `${r.name}.load`) : undefined
@@ -1156,7 +1157,6 @@ ${
 
   // ---- collections ------------------------------------------------------------------------------
   function emitCollection(r, c, self, isService) {
-    const toChunkUses = (ids) => [...ids.values()].join(" ")
     const where = `${r.name}.${c.name}`
     const o = model.op(c.def.request.operation, where)
     if (!o) return undefined
@@ -1186,37 +1186,36 @@ ${
       if (!listPath.plural || listPath.member.length > 0) fail(`${where}: unsupported path ${res.path}`)
       withData = true
     }
-    const ids = new Map()
-    const itemChecks = []
+    // The listed resource's identifiers, in the order of its constructor's parameters.
+    const idSources = new Map()
+    const itemPaths = []
     for (const id of res.identifiers) {
       if (id.source === "identifier") {
-        const own = r.identifiers.find((i) => i.name === id.name)
-        ids.set(id.target, `parent.${own.prop}`)
+        idSources.set(id.target, { identifier: id.name })
       } else if (id.source === "requestParameter") {
         const member = o.input.members.get(id.path)
         if (!member) fail(`${where}: ${o.name} has no input ${id.path}`)
         // The collection's own parameters: identifiers and constants of the request.
-        const supplied = params.omitted.includes(id.path)
-        if (!supplied) fail(`${where}: requestParameter ${id.path} is not supplied by the resource`)
+        if (!params.omitted.includes(id.path)) {
+          fail(`${where}: requestParameter ${id.path} is not supplied by the resource`)
+        }
         const src = (c.def.request.params ?? []).find((p) => p.target === id.path)
-        const own = r.identifiers.find((i) => i.name === src.name)
-        ids.set(id.target, `parent.${own.prop}`)
+        if (src.source !== "identifier") fail(`${where}: requestParameter ${id.path} is not an identifier`)
+        idSources.set(id.target, { identifier: src.name })
       } else if (id.source === "response") {
         const p = parsePath(id.path)
         if (!p.plural) fail(`${where}: singular response identifier ${id.path}`)
+        if (p.member.length > 1) fail(`${where}: nested response identifier ${id.path}`)
         if (listPath === undefined) listPath = { plural: true, lists: p.lists, member: [] }
         else if (p.lists.join() !== listPath.lists.join()) fail(`${where}: identifiers from different lists`)
-        const local = `id${itemChecks.length}`
-        itemChecks.push({ local, expr: p.member.length > 0 ? `item.${p.member.join("?.")}` : "item", path: id.path })
-        ids.set(id.target, local)
+        itemPaths.push(id.path)
+        idSources.set(id.target, { member: p.member[0] })
       } else fail(`${where}: unsupported identifier source ${id.source}`)
     }
     for (const l of listPath.lists) if (!o.output.members.has(l)) fail(`${where}: ${o.name} output has no ${l}`)
-    const items = listPath.lists.length === 1
-      ? `page.${listPath.lists[0]} ?? []`
-      : `[${listPath.lists.map((l) => `...(page.${l} ?? [])`).join(", ")}]`
+    for (const i of t.identifiers) if (i.sensitive) fail(`${where}: sensitive identifier ${i.name} in a listing`)
+    for (const i of r.identifiers) if (i.sensitive) fail(`${where}: a listing owned by a sensitive identifier`)
     const itemType = typeOf(t, withData)
-    const built = construct(t, ids, withData ? dataExpr(t, "item") : undefined)
     const errs = [err(o.name), "Resource.InvalidIdentifier", "Resource.IncompleteResponse"]
     if (pag) errs.push("Paginator.PaginationError")
     const errType = errs.join(" | ")
@@ -1240,70 +1239,41 @@ ${
       ], "  "),
       `  export type ${collType} = Collection.CollectionManager<${itemType}, ${errType}, ${filterName}, ${batch}>`
     ]
-    const checksCode = itemChecks.map((ch) => `const ${ch.local} = ${ch.expr}`).join("\n            ")
-    const cond = itemChecks.map((ch) => `${ch.local} === undefined`).join(" || ")
-    const onMissing = itemChecks.length === 0
-      ? ""
-      : `
-            if (${cond}) return Effect.fail(incomplete(${str(t.name)}, ${str(o.name)}, ${
-        str(itemChecks.map((ch) => ch.path).join(", "))
-      }))`
-    const toChunk =
-      `(page: Sdk.${o.name}CommandOutput): Effect.Effect<Chunk.Chunk<${itemType}>, Resource.IncompleteResponse> => {
-          const out: Array<${itemType}> = []
-          for (const item of ${items}) {
-            ${checksCode}${onMissing}
-            out.push(${built})
-          }
-          return Effect.succeed(Chunk.unsafeFromArray(out))
-        }`
-    // Paginated listings check each page inside the paginator's own request and build the
-    // resources with a plain Stream.map: a stage that maps pages through an Effect keeps the last
-    // page alive while the next is fetched and parsed, which costs the garbage collector dearly.
-    const checkPage = itemChecks.length === 0
-      ? "Effect.succeed"
-      : `(page: Sdk.${o.name}CommandOutput): Effect.Effect<Sdk.${o.name}CommandOutput, Resource.IncompleteResponse> => {
-          for (const item of ${items}) {
-            ${checksCode}${onMissing}
-          }
-          return Effect.succeed(page)
-        }`
-    const buildPage = `(page: Sdk.${o.name}CommandOutput): Chunk.Chunk<${itemType}> => {
-          const out: Array<${itemType}> = []
-          for (const item of ${items}) {
-            ${checksCode}${
-      itemChecks.length === 0 ? "" : `
-            // Never true: \`checkPage\` has failed any page with an item like this.
-            if (${cond}) continue`
+    const request = {}
+    for (const p of c.def.request.params ?? []) {
+      if (p.target.includes(".")) fail(`${where}: nested request parameter ${p.target}`)
+      request[p.target] = p.source === "identifier" ? { identifier: p.name } : { constant: p.value }
     }
-            out.push(${built})
-          }
-          return Chunk.unsafeFromArray(out)
-        }`
-    const request = params.build("params")
-    const source = pag
-      ? `Paginator.make(Paginators.${o.name}, (request: Sdk.${o.name}CommandInput) => Effect.flatMap(client.${o.method}(request), checkPage), ${request}, { pageSize }).pipe(Stream.map(buildPage))`
-      : `Stream.fromEffect(client.${o.method}(${request}).pipe(Effect.flatMap(toChunk)))`
-    const guardStream = isService
-      ? source
-      : `(invalid === undefined ? ${source} : Stream.fail(invalid))`
-    const usesParent = [toChunkUses(ids), request].some((x) => x.includes("parent."))
+    const ctor = withData ? `make${t.name}Loaded` : `make${t.name}`
+    const identifierTable = t.identifiers.map((i) => {
+      const source = idSources.get(i.name) ?? fail(`${where}: no source for identifier ${i.name}`)
+      if ("identifier" in source) return `{ identifier: ${str(source.identifier)} }`
+      return `{ member: ${source.member === undefined ? "undefined" : str(source.member)} }`
+    })
+    const tableName = `${isService ? "Service" : r.name}${capitalize(c.prop)}Listing`
+    // Data, read by Collection.fromListing; after every constructor, which it names.
+    const table =
+      `const ${tableName}: Collection.Listing<${client}, Sdk.${o.name}CommandOutput, ${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}> = {
+  name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
+  operation: ${str(o.name)},
+  method: ${str(o.method)},
+  paginator: ${pag ? `Paginators.${o.name}` : "undefined"},
+  params: {},
+  request: ${JSON.stringify(request)},
+  lists: ${JSON.stringify(listPath.lists)},
+  resource: ${str(t.name)},
+  identifiers: [${identifierTable.join(", ")}],
+  data: ${withData ? (t.sensitive.length > 0 ? `redact${t.name}` : "true") : "false"},
+  missing: ${str(itemPaths.join(", "))},
+  make: ${ctor},
+  batchActions: ${t.batchActions.length > 0 ? `batch${t.name}` : "Collection.noBatchActions"}
+}`
+    listings.push(table)
     const impl = `  get ${c.prop}(): ${nsOwner}.${collType} {
-    const client = ${isService ? "this.meta.client" : "this.resourceClient"}
-    ${usesParent ? `const parent = { ${r.identifiers.map((i) => `${i.prop}: this.${i.prop}`).join(", ")} }` : ""}
-    ${isService ? "" : `const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)`}
-    ${
-      pag ?
-        `const checkPage = ${checkPage}
-    const buildPage = ${buildPage}` :
-        `const toChunk = ${toChunk}`
-    }
-    return Collection.make<${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}>({
-      name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
-      params: {},
-      paginated: ${pag ? "true" : "false"},
-      pages: (params: ${nsOwner}.${filterName}${pag ? ", { pageSize }" : ""}) => ${guardStream},
-      batchActions: ${t.batchActions.length > 0 ? `(pages) => batch${t.name}(client, pages)` : "() => ({})"}
+    return Collection.fromListing(${tableName}, ${
+      isService
+        ? "this.meta.client, {}, undefined"
+        : `this.resourceClient, this.meta.identifiers, checkIdentifiers(${str(r.name)}, this.meta.identifiers)`
     })
   }`
     const iface = `  /**\n   * Collection \`${c.name}\`: ${o.name}${pag ? " (paginated)" : " (one page)"}, yielding ${
@@ -1436,7 +1406,7 @@ ${
 
   // ---- the file ---------------------------------------------------------------------------------
   const usesRedacted = Object.keys(service.sensitive).length > 0
-  const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n")
+  const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n") + listings.join("\n")
   const imports = [
     // IAM: the SDK's types with policy documents decoded (scripts/codegen/validation.mjs).
     `import type * as Sdk from ${str(service.id === "IAM" ? "./sdkTypes.generated.js" : service.sdk)}`,
@@ -1450,10 +1420,16 @@ ${
     ...(body.includes("Paginators.") ? [`import * as Paginators from "./paginators.js"`] : []),
     `import * as Resource from "@effect-boto/core/Resource"`,
     ...(body.includes("Waiter.") ? [`import type * as Waiter from "@effect-boto/core/Waiter"`] : []),
-    `import * as Chunk from "effect/Chunk"`,
+    ...(body.includes("Chunk.")
+      ? [
+        `import ${
+          body.includes("Chunk.unsafe") || body.includes("Chunk.from") ? "" : "type "
+        }* as Chunk from "effect/Chunk"`
+      ]
+      : []),
     `import * as Effect from "effect/Effect"`,
     ...(usesRedacted ? [`import * as Redacted from "effect/Redacted"`] : []),
-    `import * as Stream from "effect/Stream"`,
+    ...(body.includes("Stream.") ? [`import * as Stream from "effect/Stream"`] : []),
     `import type * as ${service.clientNs} from ${str(service.clientModule)}`,
     `import type * as ${service.errorNs} from ${str(service.errorModule)}`,
     `import * as Support from "./resourceSupport.js"`,
@@ -1519,7 +1495,7 @@ ${svcImpl.join("\n")}
 ${doc(["Builds the service resource over a client.", "", "@since 0.1.0", "@category constructors"])}
 export const makeServiceResource = (client: ${client}): ServiceResource => new ServiceResourceImpl(client)
 `
-  const text = `${head}\n${emitted.join("\n\n")}\n\n${serviceCode}`
+  const text = `${head}\n${emitted.join("\n\n")}\n\n${serviceCode}\n\n${listings.join("\n\n")}\n`
   return { text, counts }
 }
 

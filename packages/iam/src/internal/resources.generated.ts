@@ -4,12 +4,10 @@
 
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Collection from "@effect-boto/core/Collection"
-import * as Paginator from "@effect-boto/core/Paginator"
+import type * as Paginator from "@effect-boto/core/Paginator"
 import * as Resource from "@effect-boto/core/Resource"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
 import type * as IAMClient from "../IAMClient.js"
 import type * as IAMError from "../IAMError.js"
 import * as Paginators from "./paginators.js"
@@ -1002,190 +1000,28 @@ class CurrentUserImpl<D extends CurrentUser.Data | undefined>
     )
   }
   get accessKeys(): CurrentUser.AccessKeysCollection {
-    const client = this.resourceClient
-
-    const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListAccessKeysCommandOutput
-    ): Effect.Effect<Sdk.ListAccessKeysCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.AccessKeyMetadata ?? []) {
-        const id0 = item.UserName
-        const id1 = item.AccessKeyId
-        if (id0 === undefined || id1 === undefined) {
-          return Effect.fail(
-            incomplete("AccessKey", "ListAccessKeys", "AccessKeyMetadata[].UserName, AccessKeyMetadata[].AccessKeyId")
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListAccessKeysCommandOutput): Chunk.Chunk<AccessKey.Loaded> => {
-      const out: Array<AccessKey.Loaded> = []
-      for (const item of page.AccessKeyMetadata ?? []) {
-        const id0 = item.UserName
-        const id1 = item.AccessKeyId
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined || id1 === undefined) continue
-        out.push(makeAccessKeyLoaded(client, id0, id1, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      AccessKey.Loaded,
-      | IAMError.ListAccessKeysError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      CurrentUser.AccessKeysFilter,
-      {}
-    >({
-      name: "iam.CurrentUser.accessKeys",
-      params: {},
-      paginated: true,
-      pages: (
-        params: CurrentUser.AccessKeysFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListAccessKeys,
-          (request: Sdk.ListAccessKeysCommandInput) => Effect.flatMap(client.listAccessKeys(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      CurrentUserAccessKeysListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("CurrentUser", this.meta.identifiers)
+    )
   }
   get mfaDevices(): CurrentUser.MfaDevicesCollection {
-    const client = this.resourceClient
-
-    const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListMFADevicesCommandOutput
-    ): Effect.Effect<Sdk.ListMFADevicesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.MFADevices ?? []) {
-        const id0 = item.UserName
-        const id1 = item.SerialNumber
-        if (id0 === undefined || id1 === undefined) {
-          return Effect.fail(
-            incomplete("MfaDevice", "ListMFADevices", "MFADevices[].UserName, MFADevices[].SerialNumber")
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListMFADevicesCommandOutput): Chunk.Chunk<MfaDevice.Loaded> => {
-      const out: Array<MfaDevice.Loaded> = []
-      for (const item of page.MFADevices ?? []) {
-        const id0 = item.UserName
-        const id1 = item.SerialNumber
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined || id1 === undefined) continue
-        out.push(
-          makeMfaDeviceLoaded(
-            client,
-            id0,
-            id1,
-            Resource.fromModel<Sdk.MFADevice, "EnableDate" | "SerialNumber" | "UserName">(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      MfaDevice.Loaded,
-      | IAMError.ListMFADevicesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      CurrentUser.MfaDevicesFilter,
-      {}
-    >({
-      name: "iam.CurrentUser.mfaDevices",
-      params: {},
-      paginated: true,
-      pages: (
-        params: CurrentUser.MfaDevicesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListMFADevices,
-          (request: Sdk.ListMFADevicesCommandInput) => Effect.flatMap(client.listMFADevices(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      CurrentUserMfaDevicesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("CurrentUser", this.meta.identifiers)
+    )
   }
   get signingCertificates(): CurrentUser.SigningCertificatesCollection {
-    const client = this.resourceClient
-
-    const invalid = checkIdentifiers("CurrentUser", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListSigningCertificatesCommandOutput
-    ): Effect.Effect<Sdk.ListSigningCertificatesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Certificates ?? []) {
-        const id0 = item.UserName
-        const id1 = item.CertificateId
-        if (id0 === undefined || id1 === undefined) {
-          return Effect.fail(
-            incomplete(
-              "SigningCertificate",
-              "ListSigningCertificates",
-              "Certificates[].UserName, Certificates[].CertificateId"
-            )
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListSigningCertificatesCommandOutput): Chunk.Chunk<SigningCertificate.Loaded> => {
-      const out: Array<SigningCertificate.Loaded> = []
-      for (const item of page.Certificates ?? []) {
-        const id0 = item.UserName
-        const id1 = item.CertificateId
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined || id1 === undefined) continue
-        out.push(
-          makeSigningCertificateLoaded(
-            client,
-            id0,
-            id1,
-            Resource.fromModel<Sdk.SigningCertificate, "CertificateBody" | "CertificateId" | "Status" | "UserName">(
-              item
-            )
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      SigningCertificate.Loaded,
-      | IAMError.ListSigningCertificatesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      CurrentUser.SigningCertificatesFilter,
-      {}
-    >({
-      name: "iam.CurrentUser.signingCertificates",
-      params: {},
-      paginated: true,
-      pages: (
-        params: CurrentUser.SigningCertificatesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListSigningCertificates,
-          (request: Sdk.ListSigningCertificatesCommandInput) =>
-            Effect.flatMap(client.listSigningCertificates(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      CurrentUserSigningCertificatesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("CurrentUser", this.meta.identifiers)
+    )
   }
 }
 
@@ -1529,157 +1365,28 @@ class GroupImpl<D extends Group.Data | undefined> extends Resource.Base<IAMClien
     return makeGroupPolicy(client, this.name, name)
   }
   get attachedPolicies(): Group.AttachedPoliciesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Group", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListAttachedGroupPoliciesCommandOutput
-    ): Effect.Effect<Sdk.ListAttachedGroupPoliciesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.AttachedPolicies ?? []) {
-        const id0 = item.PolicyArn
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("Policy", "ListAttachedGroupPolicies", "AttachedPolicies[].PolicyArn"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListAttachedGroupPoliciesCommandOutput): Chunk.Chunk<Policy> => {
-      const out: Array<Policy> = []
-      for (const item of page.AttachedPolicies ?? []) {
-        const id0 = item.PolicyArn
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makePolicy(client, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Policy,
-      | IAMError.ListAttachedGroupPoliciesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Group.AttachedPoliciesFilter,
-      {}
-    >({
-      name: "iam.Group.attachedPolicies",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Group.AttachedPoliciesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListAttachedGroupPolicies,
-          (request: Sdk.ListAttachedGroupPoliciesCommandInput) =>
-            Effect.flatMap(client.listAttachedGroupPolicies(request), checkPage),
-          { ...params, GroupName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      GroupAttachedPoliciesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Group", this.meta.identifiers)
+    )
   }
   get policies(): Group.PoliciesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Group", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListGroupPoliciesCommandOutput
-    ): Effect.Effect<Sdk.ListGroupPoliciesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.PolicyNames ?? []) {
-        const id0 = item
-        if (id0 === undefined) return Effect.fail(incomplete("GroupPolicy", "ListGroupPolicies", "PolicyNames[]"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListGroupPoliciesCommandOutput): Chunk.Chunk<GroupPolicy> => {
-      const out: Array<GroupPolicy> = []
-      for (const item of page.PolicyNames ?? []) {
-        const id0 = item
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeGroupPolicy(client, parent.name, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      GroupPolicy,
-      | IAMError.ListGroupPoliciesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Group.PoliciesFilter,
-      {}
-    >({
-      name: "iam.Group.policies",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Group.PoliciesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListGroupPolicies,
-          (request: Sdk.ListGroupPoliciesCommandInput) => Effect.flatMap(client.listGroupPolicies(request), checkPage),
-          { ...params, GroupName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      GroupPoliciesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Group", this.meta.identifiers)
+    )
   }
   get users(): Group.UsersCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Group", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.GetGroupCommandOutput
-    ): Effect.Effect<Sdk.GetGroupCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Users ?? []) {
-        const id0 = item.UserName
-        if (id0 === undefined) return Effect.fail(incomplete("User", "GetGroup", "Users[].UserName"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.GetGroupCommandOutput): Chunk.Chunk<User.Loaded> => {
-      const out: Array<User.Loaded> = []
-      for (const item of page.Users ?? []) {
-        const id0 = item.UserName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeUserLoaded(
-            client,
-            id0,
-            Resource.fromModel<Sdk.User, "Arn" | "CreateDate" | "Path" | "UserId" | "UserName">(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      User.Loaded,
-      IAMError.GetGroupError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      Group.UsersFilter,
-      {}
-    >({
-      name: "iam.Group.users",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Group.UsersFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.GetGroup,
-          (request: Sdk.GetGroupCommandInput) => Effect.flatMap(client.getGroup(request), checkPage),
-          { ...params, GroupName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      GroupUsersListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Group", this.meta.identifiers)
+    )
   }
 }
 
@@ -2880,208 +2587,36 @@ class PolicyImpl<D extends Policy.Data | undefined> extends Resource.Base<IAMCli
     )
   }
   get attachedGroups(): Policy.AttachedGroupsCollection {
-    const client = this.resourceClient
-    const parent = { arn: this.arn }
-    const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListEntitiesForPolicyCommandOutput
-    ): Effect.Effect<Sdk.ListEntitiesForPolicyCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.PolicyGroups ?? []) {
-        const id0 = item.GroupName
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("Group", "ListEntitiesForPolicy", "PolicyGroups[].GroupName"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListEntitiesForPolicyCommandOutput): Chunk.Chunk<Group> => {
-      const out: Array<Group> = []
-      for (const item of page.PolicyGroups ?? []) {
-        const id0 = item.GroupName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeGroup(client, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Group,
-      | IAMError.ListEntitiesForPolicyError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Policy.AttachedGroupsFilter,
-      {}
-    >({
-      name: "iam.Policy.attachedGroups",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Policy.AttachedGroupsFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListEntitiesForPolicy,
-          (request: Sdk.ListEntitiesForPolicyCommandInput) =>
-            Effect.flatMap(client.listEntitiesForPolicy(request), checkPage),
-          { ...params, EntityFilter: "Group", PolicyArn: parent.arn },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      PolicyAttachedGroupsListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Policy", this.meta.identifiers)
+    )
   }
   get attachedRoles(): Policy.AttachedRolesCollection {
-    const client = this.resourceClient
-    const parent = { arn: this.arn }
-    const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListEntitiesForPolicyCommandOutput
-    ): Effect.Effect<Sdk.ListEntitiesForPolicyCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.PolicyRoles ?? []) {
-        const id0 = item.RoleName
-        if (id0 === undefined) return Effect.fail(incomplete("Role", "ListEntitiesForPolicy", "PolicyRoles[].RoleName"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListEntitiesForPolicyCommandOutput): Chunk.Chunk<Role> => {
-      const out: Array<Role> = []
-      for (const item of page.PolicyRoles ?? []) {
-        const id0 = item.RoleName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeRole(client, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Role,
-      | IAMError.ListEntitiesForPolicyError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Policy.AttachedRolesFilter,
-      {}
-    >({
-      name: "iam.Policy.attachedRoles",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Policy.AttachedRolesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListEntitiesForPolicy,
-          (request: Sdk.ListEntitiesForPolicyCommandInput) =>
-            Effect.flatMap(client.listEntitiesForPolicy(request), checkPage),
-          { ...params, EntityFilter: "Role", PolicyArn: parent.arn },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      PolicyAttachedRolesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Policy", this.meta.identifiers)
+    )
   }
   get attachedUsers(): Policy.AttachedUsersCollection {
-    const client = this.resourceClient
-    const parent = { arn: this.arn }
-    const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListEntitiesForPolicyCommandOutput
-    ): Effect.Effect<Sdk.ListEntitiesForPolicyCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.PolicyUsers ?? []) {
-        const id0 = item.UserName
-        if (id0 === undefined) return Effect.fail(incomplete("User", "ListEntitiesForPolicy", "PolicyUsers[].UserName"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListEntitiesForPolicyCommandOutput): Chunk.Chunk<User> => {
-      const out: Array<User> = []
-      for (const item of page.PolicyUsers ?? []) {
-        const id0 = item.UserName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeUser(client, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      User,
-      | IAMError.ListEntitiesForPolicyError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Policy.AttachedUsersFilter,
-      {}
-    >({
-      name: "iam.Policy.attachedUsers",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Policy.AttachedUsersFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListEntitiesForPolicy,
-          (request: Sdk.ListEntitiesForPolicyCommandInput) =>
-            Effect.flatMap(client.listEntitiesForPolicy(request), checkPage),
-          { ...params, EntityFilter: "User", PolicyArn: parent.arn },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      PolicyAttachedUsersListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Policy", this.meta.identifiers)
+    )
   }
   get versions(): Policy.VersionsCollection {
-    const client = this.resourceClient
-    const parent = { arn: this.arn }
-    const invalid = checkIdentifiers("Policy", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListPolicyVersionsCommandOutput
-    ): Effect.Effect<Sdk.ListPolicyVersionsCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Versions ?? []) {
-        const id0 = item.VersionId
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("PolicyVersion", "ListPolicyVersions", "Versions[].VersionId"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListPolicyVersionsCommandOutput): Chunk.Chunk<PolicyVersion.Loaded> => {
-      const out: Array<PolicyVersion.Loaded> = []
-      for (const item of page.Versions ?? []) {
-        const id0 = item.VersionId
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makePolicyVersionLoaded(client, parent.arn, id0, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      PolicyVersion.Loaded,
-      | IAMError.ListPolicyVersionsError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Policy.VersionsFilter,
-      {}
-    >({
-      name: "iam.Policy.versions",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Policy.VersionsFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListPolicyVersions,
-          (request: Sdk.ListPolicyVersionsCommandInput) =>
-            Effect.flatMap(client.listPolicyVersions(request), checkPage),
-          { ...params, PolicyArn: parent.arn },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      PolicyVersionsListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Policy", this.meta.identifiers)
+    )
   }
 }
 
@@ -3565,168 +3100,28 @@ class RoleImpl<D extends Role.Data | undefined> extends Resource.Base<IAMClient.
     return makeRolePolicy(client, this.name, name)
   }
   get attachedPolicies(): Role.AttachedPoliciesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Role", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListAttachedRolePoliciesCommandOutput
-    ): Effect.Effect<Sdk.ListAttachedRolePoliciesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.AttachedPolicies ?? []) {
-        const id0 = item.PolicyArn
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("Policy", "ListAttachedRolePolicies", "AttachedPolicies[].PolicyArn"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListAttachedRolePoliciesCommandOutput): Chunk.Chunk<Policy> => {
-      const out: Array<Policy> = []
-      for (const item of page.AttachedPolicies ?? []) {
-        const id0 = item.PolicyArn
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makePolicy(client, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Policy,
-      | IAMError.ListAttachedRolePoliciesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Role.AttachedPoliciesFilter,
-      {}
-    >({
-      name: "iam.Role.attachedPolicies",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Role.AttachedPoliciesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListAttachedRolePolicies,
-          (request: Sdk.ListAttachedRolePoliciesCommandInput) =>
-            Effect.flatMap(client.listAttachedRolePolicies(request), checkPage),
-          { ...params, RoleName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      RoleAttachedPoliciesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Role", this.meta.identifiers)
+    )
   }
   get instanceProfiles(): Role.InstanceProfilesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Role", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListInstanceProfilesForRoleCommandOutput
-    ): Effect.Effect<Sdk.ListInstanceProfilesForRoleCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.InstanceProfiles ?? []) {
-        const id0 = item.InstanceProfileName
-        if (id0 === undefined) {
-          return Effect.fail(
-            incomplete("InstanceProfile", "ListInstanceProfilesForRole", "InstanceProfiles[].InstanceProfileName")
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListInstanceProfilesForRoleCommandOutput): Chunk.Chunk<InstanceProfile.Loaded> => {
-      const out: Array<InstanceProfile.Loaded> = []
-      for (const item of page.InstanceProfiles ?? []) {
-        const id0 = item.InstanceProfileName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeInstanceProfileLoaded(
-            client,
-            id0,
-            Resource.fromModel<
-              Sdk.InstanceProfile,
-              "Arn" | "CreateDate" | "InstanceProfileId" | "InstanceProfileName" | "Path" | "Roles"
-            >(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      InstanceProfile.Loaded,
-      | IAMError.ListInstanceProfilesForRoleError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Role.InstanceProfilesFilter,
-      {}
-    >({
-      name: "iam.Role.instanceProfiles",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Role.InstanceProfilesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListInstanceProfilesForRole,
-          (request: Sdk.ListInstanceProfilesForRoleCommandInput) =>
-            Effect.flatMap(client.listInstanceProfilesForRole(request), checkPage),
-          { ...params, RoleName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      RoleInstanceProfilesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Role", this.meta.identifiers)
+    )
   }
   get policies(): Role.PoliciesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Role", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListRolePoliciesCommandOutput
-    ): Effect.Effect<Sdk.ListRolePoliciesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.PolicyNames ?? []) {
-        const id0 = item
-        if (id0 === undefined) return Effect.fail(incomplete("RolePolicy", "ListRolePolicies", "PolicyNames[]"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListRolePoliciesCommandOutput): Chunk.Chunk<RolePolicy> => {
-      const out: Array<RolePolicy> = []
-      for (const item of page.PolicyNames ?? []) {
-        const id0 = item
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeRolePolicy(client, parent.name, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      RolePolicy,
-      | IAMError.ListRolePoliciesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Role.PoliciesFilter,
-      {}
-    >({
-      name: "iam.Role.policies",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Role.PoliciesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListRolePolicies,
-          (request: Sdk.ListRolePoliciesCommandInput) => Effect.flatMap(client.listRolePolicies(request), checkPage),
-          { ...params, RoleName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      RolePoliciesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Role", this.meta.identifiers)
+    )
   }
 }
 
@@ -4987,332 +4382,52 @@ class UserImpl<D extends User.Data | undefined> extends Resource.Base<IAMClient.
     return makeSigningCertificate(client, this.name, id)
   }
   get accessKeys(): User.AccessKeysCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListAccessKeysCommandOutput
-    ): Effect.Effect<Sdk.ListAccessKeysCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.AccessKeyMetadata ?? []) {
-        const id0 = item.AccessKeyId
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("AccessKey", "ListAccessKeys", "AccessKeyMetadata[].AccessKeyId"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListAccessKeysCommandOutput): Chunk.Chunk<AccessKey.Loaded> => {
-      const out: Array<AccessKey.Loaded> = []
-      for (const item of page.AccessKeyMetadata ?? []) {
-        const id0 = item.AccessKeyId
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeAccessKeyLoaded(client, parent.name, id0, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      AccessKey.Loaded,
-      | IAMError.ListAccessKeysError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      User.AccessKeysFilter,
-      {}
-    >({
-      name: "iam.User.accessKeys",
-      params: {},
-      paginated: true,
-      pages: (
-        params: User.AccessKeysFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListAccessKeys,
-          (request: Sdk.ListAccessKeysCommandInput) => Effect.flatMap(client.listAccessKeys(request), checkPage),
-          { ...params, UserName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      UserAccessKeysListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("User", this.meta.identifiers)
+    )
   }
   get attachedPolicies(): User.AttachedPoliciesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListAttachedUserPoliciesCommandOutput
-    ): Effect.Effect<Sdk.ListAttachedUserPoliciesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.AttachedPolicies ?? []) {
-        const id0 = item.PolicyArn
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("Policy", "ListAttachedUserPolicies", "AttachedPolicies[].PolicyArn"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListAttachedUserPoliciesCommandOutput): Chunk.Chunk<Policy> => {
-      const out: Array<Policy> = []
-      for (const item of page.AttachedPolicies ?? []) {
-        const id0 = item.PolicyArn
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makePolicy(client, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Policy,
-      | IAMError.ListAttachedUserPoliciesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      User.AttachedPoliciesFilter,
-      {}
-    >({
-      name: "iam.User.attachedPolicies",
-      params: {},
-      paginated: true,
-      pages: (
-        params: User.AttachedPoliciesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListAttachedUserPolicies,
-          (request: Sdk.ListAttachedUserPoliciesCommandInput) =>
-            Effect.flatMap(client.listAttachedUserPolicies(request), checkPage),
-          { ...params, UserName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      UserAttachedPoliciesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("User", this.meta.identifiers)
+    )
   }
   get groups(): User.GroupsCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListGroupsForUserCommandOutput
-    ): Effect.Effect<Sdk.ListGroupsForUserCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Groups ?? []) {
-        const id0 = item.GroupName
-        if (id0 === undefined) return Effect.fail(incomplete("Group", "ListGroupsForUser", "Groups[].GroupName"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListGroupsForUserCommandOutput): Chunk.Chunk<Group.Loaded> => {
-      const out: Array<Group.Loaded> = []
-      for (const item of page.Groups ?? []) {
-        const id0 = item.GroupName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeGroupLoaded(
-            client,
-            id0,
-            Resource.fromModel<Sdk.Group, "Arn" | "CreateDate" | "GroupId" | "GroupName" | "Path">(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Group.Loaded,
-      | IAMError.ListGroupsForUserError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      User.GroupsFilter,
-      {}
-    >({
-      name: "iam.User.groups",
-      params: {},
-      paginated: true,
-      pages: (
-        params: User.GroupsFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListGroupsForUser,
-          (request: Sdk.ListGroupsForUserCommandInput) => Effect.flatMap(client.listGroupsForUser(request), checkPage),
-          { ...params, UserName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      UserGroupsListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("User", this.meta.identifiers)
+    )
   }
   get mfaDevices(): User.MfaDevicesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListMFADevicesCommandOutput
-    ): Effect.Effect<Sdk.ListMFADevicesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.MFADevices ?? []) {
-        const id0 = item.SerialNumber
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("MfaDevice", "ListMFADevices", "MFADevices[].SerialNumber"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListMFADevicesCommandOutput): Chunk.Chunk<MfaDevice.Loaded> => {
-      const out: Array<MfaDevice.Loaded> = []
-      for (const item of page.MFADevices ?? []) {
-        const id0 = item.SerialNumber
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeMfaDeviceLoaded(
-            client,
-            parent.name,
-            id0,
-            Resource.fromModel<Sdk.MFADevice, "EnableDate" | "SerialNumber" | "UserName">(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      MfaDevice.Loaded,
-      | IAMError.ListMFADevicesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      User.MfaDevicesFilter,
-      {}
-    >({
-      name: "iam.User.mfaDevices",
-      params: {},
-      paginated: true,
-      pages: (
-        params: User.MfaDevicesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListMFADevices,
-          (request: Sdk.ListMFADevicesCommandInput) => Effect.flatMap(client.listMFADevices(request), checkPage),
-          { ...params, UserName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      UserMfaDevicesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("User", this.meta.identifiers)
+    )
   }
   get policies(): User.PoliciesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListUserPoliciesCommandOutput
-    ): Effect.Effect<Sdk.ListUserPoliciesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.PolicyNames ?? []) {
-        const id0 = item
-        if (id0 === undefined) return Effect.fail(incomplete("UserPolicy", "ListUserPolicies", "PolicyNames[]"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListUserPoliciesCommandOutput): Chunk.Chunk<UserPolicy> => {
-      const out: Array<UserPolicy> = []
-      for (const item of page.PolicyNames ?? []) {
-        const id0 = item
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeUserPolicy(client, parent.name, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      UserPolicy,
-      | IAMError.ListUserPoliciesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      User.PoliciesFilter,
-      {}
-    >({
-      name: "iam.User.policies",
-      params: {},
-      paginated: true,
-      pages: (
-        params: User.PoliciesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListUserPolicies,
-          (request: Sdk.ListUserPoliciesCommandInput) => Effect.flatMap(client.listUserPolicies(request), checkPage),
-          { ...params, UserName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      UserPoliciesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("User", this.meta.identifiers)
+    )
   }
   get signingCertificates(): User.SigningCertificatesCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("User", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListSigningCertificatesCommandOutput
-    ): Effect.Effect<Sdk.ListSigningCertificatesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Certificates ?? []) {
-        const id0 = item.CertificateId
-        if (id0 === undefined) {
-          return Effect.fail(
-            incomplete("SigningCertificate", "ListSigningCertificates", "Certificates[].CertificateId")
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListSigningCertificatesCommandOutput): Chunk.Chunk<SigningCertificate.Loaded> => {
-      const out: Array<SigningCertificate.Loaded> = []
-      for (const item of page.Certificates ?? []) {
-        const id0 = item.CertificateId
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeSigningCertificateLoaded(
-            client,
-            parent.name,
-            id0,
-            Resource.fromModel<Sdk.SigningCertificate, "CertificateBody" | "CertificateId" | "Status" | "UserName">(
-              item
-            )
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      SigningCertificate.Loaded,
-      | IAMError.ListSigningCertificatesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      User.SigningCertificatesFilter,
-      {}
-    >({
-      name: "iam.User.signingCertificates",
-      params: {},
-      paginated: true,
-      pages: (
-        params: User.SigningCertificatesFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListSigningCertificates,
-          (request: Sdk.ListSigningCertificatesCommandInput) =>
-            Effect.flatMap(client.listSigningCertificates(request), checkPage),
-          { ...params, UserName: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      UserSigningCertificatesListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("User", this.meta.identifiers)
+    )
   }
 }
 
@@ -6256,376 +5371,28 @@ class ServiceResourceImpl implements ServiceResource {
     return makeVirtualMfaDevice(this.meta.client, serialNumber)
   }
   get groups(): ServiceResource.GroupsCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListGroupsCommandOutput
-    ): Effect.Effect<Sdk.ListGroupsCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Groups ?? []) {
-        const id0 = item.GroupName
-        if (id0 === undefined) return Effect.fail(incomplete("Group", "ListGroups", "Groups[].GroupName"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListGroupsCommandOutput): Chunk.Chunk<Group.Loaded> => {
-      const out: Array<Group.Loaded> = []
-      for (const item of page.Groups ?? []) {
-        const id0 = item.GroupName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeGroupLoaded(
-            client,
-            id0,
-            Resource.fromModel<Sdk.Group, "Arn" | "CreateDate" | "GroupId" | "GroupName" | "Path">(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Group.Loaded,
-      IAMError.ListGroupsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      ServiceResource.GroupsFilter,
-      {}
-    >({
-      name: "iam.groups",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.GroupsFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListGroups,
-          (request: Sdk.ListGroupsCommandInput) => Effect.flatMap(client.listGroups(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceGroupsListing, this.meta.client, {}, undefined)
   }
   get instanceProfiles(): ServiceResource.InstanceProfilesCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListInstanceProfilesCommandOutput
-    ): Effect.Effect<Sdk.ListInstanceProfilesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.InstanceProfiles ?? []) {
-        const id0 = item.InstanceProfileName
-        if (id0 === undefined) {
-          return Effect.fail(
-            incomplete("InstanceProfile", "ListInstanceProfiles", "InstanceProfiles[].InstanceProfileName")
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListInstanceProfilesCommandOutput): Chunk.Chunk<InstanceProfile.Loaded> => {
-      const out: Array<InstanceProfile.Loaded> = []
-      for (const item of page.InstanceProfiles ?? []) {
-        const id0 = item.InstanceProfileName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeInstanceProfileLoaded(
-            client,
-            id0,
-            Resource.fromModel<
-              Sdk.InstanceProfile,
-              "Arn" | "CreateDate" | "InstanceProfileId" | "InstanceProfileName" | "Path" | "Roles"
-            >(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      InstanceProfile.Loaded,
-      | IAMError.ListInstanceProfilesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      ServiceResource.InstanceProfilesFilter,
-      {}
-    >({
-      name: "iam.instanceProfiles",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.InstanceProfilesFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListInstanceProfiles,
-          (request: Sdk.ListInstanceProfilesCommandInput) =>
-            Effect.flatMap(client.listInstanceProfiles(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceInstanceProfilesListing, this.meta.client, {}, undefined)
   }
   get policies(): ServiceResource.PoliciesCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListPoliciesCommandOutput
-    ): Effect.Effect<Sdk.ListPoliciesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Policies ?? []) {
-        const id0 = item.Arn
-        if (id0 === undefined) return Effect.fail(incomplete("Policy", "ListPolicies", "Policies[].Arn"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListPoliciesCommandOutput): Chunk.Chunk<Policy.Loaded> => {
-      const out: Array<Policy.Loaded> = []
-      for (const item of page.Policies ?? []) {
-        const id0 = item.Arn
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makePolicyLoaded(client, id0, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Policy.Loaded,
-      IAMError.ListPoliciesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      ServiceResource.PoliciesFilter,
-      {}
-    >({
-      name: "iam.policies",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.PoliciesFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListPolicies,
-          (request: Sdk.ListPoliciesCommandInput) => Effect.flatMap(client.listPolicies(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServicePoliciesListing, this.meta.client, {}, undefined)
   }
   get roles(): ServiceResource.RolesCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListRolesCommandOutput
-    ): Effect.Effect<Sdk.ListRolesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Roles ?? []) {
-        const id0 = item.RoleName
-        if (id0 === undefined) return Effect.fail(incomplete("Role", "ListRoles", "Roles[].RoleName"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListRolesCommandOutput): Chunk.Chunk<Role.Loaded> => {
-      const out: Array<Role.Loaded> = []
-      for (const item of page.Roles ?? []) {
-        const id0 = item.RoleName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeRoleLoaded(
-            client,
-            id0,
-            Resource.fromModel<Sdk.Role, "Arn" | "CreateDate" | "Path" | "RoleId" | "RoleName">(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Role.Loaded,
-      IAMError.ListRolesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      ServiceResource.RolesFilter,
-      {}
-    >({
-      name: "iam.roles",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.RolesFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListRoles,
-          (request: Sdk.ListRolesCommandInput) => Effect.flatMap(client.listRoles(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceRolesListing, this.meta.client, {}, undefined)
   }
   get samlProviders(): ServiceResource.SamlProvidersCollection {
-    const client = this.meta.client
-
-    const toChunk = (
-      page: Sdk.ListSAMLProvidersCommandOutput
-    ): Effect.Effect<Chunk.Chunk<SamlProvider>, Resource.IncompleteResponse> => {
-      const out: Array<SamlProvider> = []
-      for (const item of page.SAMLProviderList ?? []) {
-        const id0 = item.Arn
-        if (id0 === undefined) {
-          return Effect.fail(incomplete("SamlProvider", "ListSAMLProviders", "SAMLProviderList[].Arn"))
-        }
-        out.push(makeSamlProvider(client, id0))
-      }
-      return Effect.succeed(Chunk.unsafeFromArray(out))
-    }
-    return Collection.make<
-      SamlProvider,
-      IAMError.ListSAMLProvidersError | Resource.InvalidIdentifier | Resource.IncompleteResponse,
-      ServiceResource.SamlProvidersFilter,
-      {}
-    >({
-      name: "iam.samlProviders",
-      params: {},
-      paginated: false,
-      pages: (params: ServiceResource.SamlProvidersFilter) =>
-        Stream.fromEffect(client.listSAMLProviders({ ...params }).pipe(Effect.flatMap(toChunk))),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceSamlProvidersListing, this.meta.client, {}, undefined)
   }
   get serverCertificates(): ServiceResource.ServerCertificatesCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListServerCertificatesCommandOutput
-    ): Effect.Effect<Sdk.ListServerCertificatesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.ServerCertificateMetadataList ?? []) {
-        const id0 = item.ServerCertificateName
-        if (id0 === undefined) {
-          return Effect.fail(
-            incomplete(
-              "ServerCertificate",
-              "ListServerCertificates",
-              "ServerCertificateMetadataList[].ServerCertificateName"
-            )
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListServerCertificatesCommandOutput): Chunk.Chunk<ServerCertificate> => {
-      const out: Array<ServerCertificate> = []
-      for (const item of page.ServerCertificateMetadataList ?? []) {
-        const id0 = item.ServerCertificateName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeServerCertificate(client, id0))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      ServerCertificate,
-      | IAMError.ListServerCertificatesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      ServiceResource.ServerCertificatesFilter,
-      {}
-    >({
-      name: "iam.serverCertificates",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.ServerCertificatesFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListServerCertificates,
-          (request: Sdk.ListServerCertificatesCommandInput) =>
-            Effect.flatMap(client.listServerCertificates(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceServerCertificatesListing, this.meta.client, {}, undefined)
   }
   get users(): ServiceResource.UsersCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListUsersCommandOutput
-    ): Effect.Effect<Sdk.ListUsersCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Users ?? []) {
-        const id0 = item.UserName
-        if (id0 === undefined) return Effect.fail(incomplete("User", "ListUsers", "Users[].UserName"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListUsersCommandOutput): Chunk.Chunk<User.Loaded> => {
-      const out: Array<User.Loaded> = []
-      for (const item of page.Users ?? []) {
-        const id0 = item.UserName
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(
-          makeUserLoaded(
-            client,
-            id0,
-            Resource.fromModel<Sdk.User, "Arn" | "CreateDate" | "Path" | "UserId" | "UserName">(item)
-          )
-        )
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      User.Loaded,
-      IAMError.ListUsersError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      ServiceResource.UsersFilter,
-      {}
-    >({
-      name: "iam.users",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.UsersFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListUsers,
-          (request: Sdk.ListUsersCommandInput) => Effect.flatMap(client.listUsers(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceUsersListing, this.meta.client, {}, undefined)
   }
   get virtualMfaDevices(): ServiceResource.VirtualMfaDevicesCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListVirtualMFADevicesCommandOutput
-    ): Effect.Effect<Sdk.ListVirtualMFADevicesCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.VirtualMFADevices ?? []) {
-        const id0 = item.SerialNumber
-        if (id0 === undefined) {
-          return Effect.fail(
-            incomplete("VirtualMfaDevice", "ListVirtualMFADevices", "VirtualMFADevices[].SerialNumber")
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListVirtualMFADevicesCommandOutput): Chunk.Chunk<VirtualMfaDevice.Loaded> => {
-      const out: Array<VirtualMfaDevice.Loaded> = []
-      for (const item of page.VirtualMFADevices ?? []) {
-        const id0 = item.SerialNumber
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeVirtualMfaDeviceLoaded(client, id0, redactVirtualMfaDevice(item)))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      VirtualMfaDevice.Loaded,
-      | IAMError.ListVirtualMFADevicesError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      ServiceResource.VirtualMfaDevicesFilter,
-      {}
-    >({
-      name: "iam.virtualMfaDevices",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.VirtualMfaDevicesFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListVirtualMFADevices,
-          (request: Sdk.ListVirtualMFADevicesCommandInput) =>
-            Effect.flatMap(client.listVirtualMFADevices(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceVirtualMfaDevicesListing, this.meta.client, {}, undefined)
   }
 }
 
@@ -6636,3 +5403,669 @@ class ServiceResourceImpl implements ServiceResource {
  * @category constructors
  */
 export const makeServiceResource = (client: IAMClient.Service): ServiceResource => new ServiceResourceImpl(client)
+
+const CurrentUserAccessKeysListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListAccessKeysCommandOutput,
+  AccessKey.Loaded,
+  IAMError.ListAccessKeysError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  CurrentUser.AccessKeysFilter,
+  {}
+> = {
+  name: "iam.CurrentUser.accessKeys",
+  operation: "ListAccessKeys",
+  method: "listAccessKeys",
+  paginator: Paginators.ListAccessKeys,
+  params: {},
+  request: {},
+  lists: ["AccessKeyMetadata"],
+  resource: "AccessKey",
+  identifiers: [{ member: "UserName" }, { member: "AccessKeyId" }],
+  data: true,
+  missing: "AccessKeyMetadata[].UserName, AccessKeyMetadata[].AccessKeyId",
+  make: makeAccessKeyLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const CurrentUserMfaDevicesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListMFADevicesCommandOutput,
+  MfaDevice.Loaded,
+  IAMError.ListMFADevicesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  CurrentUser.MfaDevicesFilter,
+  {}
+> = {
+  name: "iam.CurrentUser.mfaDevices",
+  operation: "ListMFADevices",
+  method: "listMFADevices",
+  paginator: Paginators.ListMFADevices,
+  params: {},
+  request: {},
+  lists: ["MFADevices"],
+  resource: "MfaDevice",
+  identifiers: [{ member: "UserName" }, { member: "SerialNumber" }],
+  data: true,
+  missing: "MFADevices[].UserName, MFADevices[].SerialNumber",
+  make: makeMfaDeviceLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const CurrentUserSigningCertificatesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListSigningCertificatesCommandOutput,
+  SigningCertificate.Loaded,
+  | IAMError.ListSigningCertificatesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  CurrentUser.SigningCertificatesFilter,
+  {}
+> = {
+  name: "iam.CurrentUser.signingCertificates",
+  operation: "ListSigningCertificates",
+  method: "listSigningCertificates",
+  paginator: Paginators.ListSigningCertificates,
+  params: {},
+  request: {},
+  lists: ["Certificates"],
+  resource: "SigningCertificate",
+  identifiers: [{ member: "UserName" }, { member: "CertificateId" }],
+  data: true,
+  missing: "Certificates[].UserName, Certificates[].CertificateId",
+  make: makeSigningCertificateLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const GroupAttachedPoliciesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListAttachedGroupPoliciesCommandOutput,
+  Policy,
+  | IAMError.ListAttachedGroupPoliciesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Group.AttachedPoliciesFilter,
+  {}
+> = {
+  name: "iam.Group.attachedPolicies",
+  operation: "ListAttachedGroupPolicies",
+  method: "listAttachedGroupPolicies",
+  paginator: Paginators.ListAttachedGroupPolicies,
+  params: {},
+  request: { "GroupName": { "identifier": "Name" } },
+  lists: ["AttachedPolicies"],
+  resource: "Policy",
+  identifiers: [{ member: "PolicyArn" }],
+  data: false,
+  missing: "AttachedPolicies[].PolicyArn",
+  make: makePolicy,
+  batchActions: Collection.noBatchActions
+}
+
+const GroupPoliciesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListGroupPoliciesCommandOutput,
+  GroupPolicy,
+  | IAMError.ListGroupPoliciesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Group.PoliciesFilter,
+  {}
+> = {
+  name: "iam.Group.policies",
+  operation: "ListGroupPolicies",
+  method: "listGroupPolicies",
+  paginator: Paginators.ListGroupPolicies,
+  params: {},
+  request: { "GroupName": { "identifier": "Name" } },
+  lists: ["PolicyNames"],
+  resource: "GroupPolicy",
+  identifiers: [{ identifier: "Name" }, { member: undefined }],
+  data: false,
+  missing: "PolicyNames[]",
+  make: makeGroupPolicy,
+  batchActions: Collection.noBatchActions
+}
+
+const GroupUsersListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.GetGroupCommandOutput,
+  User.Loaded,
+  IAMError.GetGroupError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  Group.UsersFilter,
+  {}
+> = {
+  name: "iam.Group.users",
+  operation: "GetGroup",
+  method: "getGroup",
+  paginator: Paginators.GetGroup,
+  params: {},
+  request: { "GroupName": { "identifier": "Name" } },
+  lists: ["Users"],
+  resource: "User",
+  identifiers: [{ member: "UserName" }],
+  data: true,
+  missing: "Users[].UserName",
+  make: makeUserLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const PolicyAttachedGroupsListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListEntitiesForPolicyCommandOutput,
+  Group,
+  | IAMError.ListEntitiesForPolicyError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Policy.AttachedGroupsFilter,
+  {}
+> = {
+  name: "iam.Policy.attachedGroups",
+  operation: "ListEntitiesForPolicy",
+  method: "listEntitiesForPolicy",
+  paginator: Paginators.ListEntitiesForPolicy,
+  params: {},
+  request: { "PolicyArn": { "identifier": "Arn" }, "EntityFilter": { "constant": "Group" } },
+  lists: ["PolicyGroups"],
+  resource: "Group",
+  identifiers: [{ member: "GroupName" }],
+  data: false,
+  missing: "PolicyGroups[].GroupName",
+  make: makeGroup,
+  batchActions: Collection.noBatchActions
+}
+
+const PolicyAttachedRolesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListEntitiesForPolicyCommandOutput,
+  Role,
+  | IAMError.ListEntitiesForPolicyError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Policy.AttachedRolesFilter,
+  {}
+> = {
+  name: "iam.Policy.attachedRoles",
+  operation: "ListEntitiesForPolicy",
+  method: "listEntitiesForPolicy",
+  paginator: Paginators.ListEntitiesForPolicy,
+  params: {},
+  request: { "PolicyArn": { "identifier": "Arn" }, "EntityFilter": { "constant": "Role" } },
+  lists: ["PolicyRoles"],
+  resource: "Role",
+  identifiers: [{ member: "RoleName" }],
+  data: false,
+  missing: "PolicyRoles[].RoleName",
+  make: makeRole,
+  batchActions: Collection.noBatchActions
+}
+
+const PolicyAttachedUsersListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListEntitiesForPolicyCommandOutput,
+  User,
+  | IAMError.ListEntitiesForPolicyError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Policy.AttachedUsersFilter,
+  {}
+> = {
+  name: "iam.Policy.attachedUsers",
+  operation: "ListEntitiesForPolicy",
+  method: "listEntitiesForPolicy",
+  paginator: Paginators.ListEntitiesForPolicy,
+  params: {},
+  request: { "PolicyArn": { "identifier": "Arn" }, "EntityFilter": { "constant": "User" } },
+  lists: ["PolicyUsers"],
+  resource: "User",
+  identifiers: [{ member: "UserName" }],
+  data: false,
+  missing: "PolicyUsers[].UserName",
+  make: makeUser,
+  batchActions: Collection.noBatchActions
+}
+
+const PolicyVersionsListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListPolicyVersionsCommandOutput,
+  PolicyVersion.Loaded,
+  | IAMError.ListPolicyVersionsError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Policy.VersionsFilter,
+  {}
+> = {
+  name: "iam.Policy.versions",
+  operation: "ListPolicyVersions",
+  method: "listPolicyVersions",
+  paginator: Paginators.ListPolicyVersions,
+  params: {},
+  request: { "PolicyArn": { "identifier": "Arn" } },
+  lists: ["Versions"],
+  resource: "PolicyVersion",
+  identifiers: [{ identifier: "Arn" }, { member: "VersionId" }],
+  data: true,
+  missing: "Versions[].VersionId",
+  make: makePolicyVersionLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const RoleAttachedPoliciesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListAttachedRolePoliciesCommandOutput,
+  Policy,
+  | IAMError.ListAttachedRolePoliciesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Role.AttachedPoliciesFilter,
+  {}
+> = {
+  name: "iam.Role.attachedPolicies",
+  operation: "ListAttachedRolePolicies",
+  method: "listAttachedRolePolicies",
+  paginator: Paginators.ListAttachedRolePolicies,
+  params: {},
+  request: { "RoleName": { "identifier": "Name" } },
+  lists: ["AttachedPolicies"],
+  resource: "Policy",
+  identifiers: [{ member: "PolicyArn" }],
+  data: false,
+  missing: "AttachedPolicies[].PolicyArn",
+  make: makePolicy,
+  batchActions: Collection.noBatchActions
+}
+
+const RoleInstanceProfilesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListInstanceProfilesForRoleCommandOutput,
+  InstanceProfile.Loaded,
+  | IAMError.ListInstanceProfilesForRoleError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Role.InstanceProfilesFilter,
+  {}
+> = {
+  name: "iam.Role.instanceProfiles",
+  operation: "ListInstanceProfilesForRole",
+  method: "listInstanceProfilesForRole",
+  paginator: Paginators.ListInstanceProfilesForRole,
+  params: {},
+  request: { "RoleName": { "identifier": "Name" } },
+  lists: ["InstanceProfiles"],
+  resource: "InstanceProfile",
+  identifiers: [{ member: "InstanceProfileName" }],
+  data: true,
+  missing: "InstanceProfiles[].InstanceProfileName",
+  make: makeInstanceProfileLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const RolePoliciesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListRolePoliciesCommandOutput,
+  RolePolicy,
+  IAMError.ListRolePoliciesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  Role.PoliciesFilter,
+  {}
+> = {
+  name: "iam.Role.policies",
+  operation: "ListRolePolicies",
+  method: "listRolePolicies",
+  paginator: Paginators.ListRolePolicies,
+  params: {},
+  request: { "RoleName": { "identifier": "Name" } },
+  lists: ["PolicyNames"],
+  resource: "RolePolicy",
+  identifiers: [{ identifier: "Name" }, { member: undefined }],
+  data: false,
+  missing: "PolicyNames[]",
+  make: makeRolePolicy,
+  batchActions: Collection.noBatchActions
+}
+
+const UserAccessKeysListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListAccessKeysCommandOutput,
+  AccessKey.Loaded,
+  IAMError.ListAccessKeysError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  User.AccessKeysFilter,
+  {}
+> = {
+  name: "iam.User.accessKeys",
+  operation: "ListAccessKeys",
+  method: "listAccessKeys",
+  paginator: Paginators.ListAccessKeys,
+  params: {},
+  request: { "UserName": { "identifier": "Name" } },
+  lists: ["AccessKeyMetadata"],
+  resource: "AccessKey",
+  identifiers: [{ identifier: "Name" }, { member: "AccessKeyId" }],
+  data: true,
+  missing: "AccessKeyMetadata[].AccessKeyId",
+  make: makeAccessKeyLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const UserAttachedPoliciesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListAttachedUserPoliciesCommandOutput,
+  Policy,
+  | IAMError.ListAttachedUserPoliciesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  User.AttachedPoliciesFilter,
+  {}
+> = {
+  name: "iam.User.attachedPolicies",
+  operation: "ListAttachedUserPolicies",
+  method: "listAttachedUserPolicies",
+  paginator: Paginators.ListAttachedUserPolicies,
+  params: {},
+  request: { "UserName": { "identifier": "Name" } },
+  lists: ["AttachedPolicies"],
+  resource: "Policy",
+  identifiers: [{ member: "PolicyArn" }],
+  data: false,
+  missing: "AttachedPolicies[].PolicyArn",
+  make: makePolicy,
+  batchActions: Collection.noBatchActions
+}
+
+const UserGroupsListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListGroupsForUserCommandOutput,
+  Group.Loaded,
+  | IAMError.ListGroupsForUserError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  User.GroupsFilter,
+  {}
+> = {
+  name: "iam.User.groups",
+  operation: "ListGroupsForUser",
+  method: "listGroupsForUser",
+  paginator: Paginators.ListGroupsForUser,
+  params: {},
+  request: { "UserName": { "identifier": "Name" } },
+  lists: ["Groups"],
+  resource: "Group",
+  identifiers: [{ member: "GroupName" }],
+  data: true,
+  missing: "Groups[].GroupName",
+  make: makeGroupLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const UserMfaDevicesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListMFADevicesCommandOutput,
+  MfaDevice.Loaded,
+  IAMError.ListMFADevicesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  User.MfaDevicesFilter,
+  {}
+> = {
+  name: "iam.User.mfaDevices",
+  operation: "ListMFADevices",
+  method: "listMFADevices",
+  paginator: Paginators.ListMFADevices,
+  params: {},
+  request: { "UserName": { "identifier": "Name" } },
+  lists: ["MFADevices"],
+  resource: "MfaDevice",
+  identifiers: [{ identifier: "Name" }, { member: "SerialNumber" }],
+  data: true,
+  missing: "MFADevices[].SerialNumber",
+  make: makeMfaDeviceLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const UserPoliciesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListUserPoliciesCommandOutput,
+  UserPolicy,
+  IAMError.ListUserPoliciesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  User.PoliciesFilter,
+  {}
+> = {
+  name: "iam.User.policies",
+  operation: "ListUserPolicies",
+  method: "listUserPolicies",
+  paginator: Paginators.ListUserPolicies,
+  params: {},
+  request: { "UserName": { "identifier": "Name" } },
+  lists: ["PolicyNames"],
+  resource: "UserPolicy",
+  identifiers: [{ identifier: "Name" }, { member: undefined }],
+  data: false,
+  missing: "PolicyNames[]",
+  make: makeUserPolicy,
+  batchActions: Collection.noBatchActions
+}
+
+const UserSigningCertificatesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListSigningCertificatesCommandOutput,
+  SigningCertificate.Loaded,
+  | IAMError.ListSigningCertificatesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  User.SigningCertificatesFilter,
+  {}
+> = {
+  name: "iam.User.signingCertificates",
+  operation: "ListSigningCertificates",
+  method: "listSigningCertificates",
+  paginator: Paginators.ListSigningCertificates,
+  params: {},
+  request: { "UserName": { "identifier": "Name" } },
+  lists: ["Certificates"],
+  resource: "SigningCertificate",
+  identifiers: [{ identifier: "Name" }, { member: "CertificateId" }],
+  data: true,
+  missing: "Certificates[].CertificateId",
+  make: makeSigningCertificateLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceGroupsListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListGroupsCommandOutput,
+  Group.Loaded,
+  IAMError.ListGroupsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  ServiceResource.GroupsFilter,
+  {}
+> = {
+  name: "iam.groups",
+  operation: "ListGroups",
+  method: "listGroups",
+  paginator: Paginators.ListGroups,
+  params: {},
+  request: {},
+  lists: ["Groups"],
+  resource: "Group",
+  identifiers: [{ member: "GroupName" }],
+  data: true,
+  missing: "Groups[].GroupName",
+  make: makeGroupLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceInstanceProfilesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListInstanceProfilesCommandOutput,
+  InstanceProfile.Loaded,
+  | IAMError.ListInstanceProfilesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  ServiceResource.InstanceProfilesFilter,
+  {}
+> = {
+  name: "iam.instanceProfiles",
+  operation: "ListInstanceProfiles",
+  method: "listInstanceProfiles",
+  paginator: Paginators.ListInstanceProfiles,
+  params: {},
+  request: {},
+  lists: ["InstanceProfiles"],
+  resource: "InstanceProfile",
+  identifiers: [{ member: "InstanceProfileName" }],
+  data: true,
+  missing: "InstanceProfiles[].InstanceProfileName",
+  make: makeInstanceProfileLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const ServicePoliciesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListPoliciesCommandOutput,
+  Policy.Loaded,
+  IAMError.ListPoliciesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  ServiceResource.PoliciesFilter,
+  {}
+> = {
+  name: "iam.policies",
+  operation: "ListPolicies",
+  method: "listPolicies",
+  paginator: Paginators.ListPolicies,
+  params: {},
+  request: {},
+  lists: ["Policies"],
+  resource: "Policy",
+  identifiers: [{ member: "Arn" }],
+  data: true,
+  missing: "Policies[].Arn",
+  make: makePolicyLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceRolesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListRolesCommandOutput,
+  Role.Loaded,
+  IAMError.ListRolesError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  ServiceResource.RolesFilter,
+  {}
+> = {
+  name: "iam.roles",
+  operation: "ListRoles",
+  method: "listRoles",
+  paginator: Paginators.ListRoles,
+  params: {},
+  request: {},
+  lists: ["Roles"],
+  resource: "Role",
+  identifiers: [{ member: "RoleName" }],
+  data: true,
+  missing: "Roles[].RoleName",
+  make: makeRoleLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceSamlProvidersListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListSAMLProvidersCommandOutput,
+  SamlProvider,
+  IAMError.ListSAMLProvidersError | Resource.InvalidIdentifier | Resource.IncompleteResponse,
+  ServiceResource.SamlProvidersFilter,
+  {}
+> = {
+  name: "iam.samlProviders",
+  operation: "ListSAMLProviders",
+  method: "listSAMLProviders",
+  paginator: undefined,
+  params: {},
+  request: {},
+  lists: ["SAMLProviderList"],
+  resource: "SamlProvider",
+  identifiers: [{ member: "Arn" }],
+  data: false,
+  missing: "SAMLProviderList[].Arn",
+  make: makeSamlProvider,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceServerCertificatesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListServerCertificatesCommandOutput,
+  ServerCertificate,
+  | IAMError.ListServerCertificatesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  ServiceResource.ServerCertificatesFilter,
+  {}
+> = {
+  name: "iam.serverCertificates",
+  operation: "ListServerCertificates",
+  method: "listServerCertificates",
+  paginator: Paginators.ListServerCertificates,
+  params: {},
+  request: {},
+  lists: ["ServerCertificateMetadataList"],
+  resource: "ServerCertificate",
+  identifiers: [{ member: "ServerCertificateName" }],
+  data: false,
+  missing: "ServerCertificateMetadataList[].ServerCertificateName",
+  make: makeServerCertificate,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceUsersListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListUsersCommandOutput,
+  User.Loaded,
+  IAMError.ListUsersError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  ServiceResource.UsersFilter,
+  {}
+> = {
+  name: "iam.users",
+  operation: "ListUsers",
+  method: "listUsers",
+  paginator: Paginators.ListUsers,
+  params: {},
+  request: {},
+  lists: ["Users"],
+  resource: "User",
+  identifiers: [{ member: "UserName" }],
+  data: true,
+  missing: "Users[].UserName",
+  make: makeUserLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceVirtualMfaDevicesListing: Collection.Listing<
+  IAMClient.Service,
+  Sdk.ListVirtualMFADevicesCommandOutput,
+  VirtualMfaDevice.Loaded,
+  | IAMError.ListVirtualMFADevicesError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  ServiceResource.VirtualMfaDevicesFilter,
+  {}
+> = {
+  name: "iam.virtualMfaDevices",
+  operation: "ListVirtualMFADevices",
+  method: "listVirtualMFADevices",
+  paginator: Paginators.ListVirtualMFADevices,
+  params: {},
+  request: {},
+  lists: ["VirtualMFADevices"],
+  resource: "VirtualMfaDevice",
+  identifiers: [{ member: "SerialNumber" }],
+  data: redactVirtualMfaDevice,
+  missing: "VirtualMFADevices[].SerialNumber",
+  make: makeVirtualMfaDeviceLoaded,
+  batchActions: Collection.noBatchActions
+}

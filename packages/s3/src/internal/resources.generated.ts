@@ -8,12 +8,12 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Collection from "@effect-boto/core/Collection"
-import * as Paginator from "@effect-boto/core/Paginator"
+import type * as Paginator from "@effect-boto/core/Paginator"
 import * as Resource from "@effect-boto/core/Resource"
 import type * as Waiter from "@effect-boto/core/Waiter"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import * as Chunk from "effect/Chunk"
+import type * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as S3Body from "../S3Body.js"
@@ -386,171 +386,28 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
     return makeBucketWebsite(client, this.name)
   }
   get multipartUploads(): Bucket.MultipartUploadsCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListMultipartUploadsCommandOutput
-    ): Effect.Effect<Sdk.ListMultipartUploadsCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Uploads ?? []) {
-        const id0 = item.Key
-        const id1 = item.UploadId
-        if (id0 === undefined || id1 === undefined) {
-          return Effect.fail(incomplete("MultipartUpload", "ListMultipartUploads", "Uploads[].Key, Uploads[].UploadId"))
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListMultipartUploadsCommandOutput): Chunk.Chunk<MultipartUpload.Loaded> => {
-      const out: Array<MultipartUpload.Loaded> = []
-      for (const item of page.Uploads ?? []) {
-        const id0 = item.Key
-        const id1 = item.UploadId
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined || id1 === undefined) continue
-        out.push(makeMultipartUploadLoaded(client, parent.name, id0, id1, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      MultipartUpload.Loaded,
-      | S3Error.ListMultipartUploadsError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Bucket.MultipartUploadsFilter,
-      {}
-    >({
-      name: "s3.Bucket.multipartUploads",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Bucket.MultipartUploadsFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListMultipartUploads,
-          (request: Sdk.ListMultipartUploadsCommandInput) =>
-            Effect.flatMap(client.listMultipartUploads(request), checkPage),
-          { ...params, Bucket: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      BucketMultipartUploadsListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Bucket", this.meta.identifiers)
+    )
   }
   get objectVersions(): Bucket.ObjectVersionsCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListObjectVersionsCommandOutput
-    ): Effect.Effect<Sdk.ListObjectVersionsCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
-        const id0 = item.Key
-        const id1 = item.VersionId
-        if (id0 === undefined || id1 === undefined) {
-          return Effect.fail(
-            incomplete(
-              "ObjectVersion",
-              "ListObjectVersions",
-              "[Versions,DeleteMarkers]|[].Key, [Versions,DeleteMarkers]|[].VersionId"
-            )
-          )
-        }
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListObjectVersionsCommandOutput): Chunk.Chunk<ObjectVersion.Loaded> => {
-      const out: Array<ObjectVersion.Loaded> = []
-      for (const item of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
-        const id0 = item.Key
-        const id1 = item.VersionId
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined || id1 === undefined) continue
-        out.push(makeObjectVersionLoaded(client, parent.name, id0, id1, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      ObjectVersion.Loaded,
-      | S3Error.ListObjectVersionsError
-      | Resource.InvalidIdentifier
-      | Resource.IncompleteResponse
-      | Paginator.PaginationError,
-      Bucket.ObjectVersionsFilter,
-      ObjectVersion.BatchActions<
-        | S3Error.ListObjectVersionsError
-        | Resource.InvalidIdentifier
-        | Resource.IncompleteResponse
-        | Paginator.PaginationError
-      >
-    >({
-      name: "s3.Bucket.objectVersions",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Bucket.ObjectVersionsFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListObjectVersions,
-          (request: Sdk.ListObjectVersionsCommandInput) =>
-            Effect.flatMap(client.listObjectVersions(request), checkPage),
-          { ...params, Bucket: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: (pages) => batchObjectVersion(client, pages)
-    })
+    return Collection.fromListing(
+      BucketObjectVersionsListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Bucket", this.meta.identifiers)
+    )
   }
   get objects(): Bucket.ObjectsCollection {
-    const client = this.resourceClient
-    const parent = { name: this.name }
-    const invalid = checkIdentifiers("Bucket", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListObjectsCommandOutput
-    ): Effect.Effect<Sdk.ListObjectsCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Contents ?? []) {
-        const id0 = item.Key
-        if (id0 === undefined) return Effect.fail(incomplete("ObjectSummary", "ListObjects", "Contents[].Key"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListObjectsCommandOutput): Chunk.Chunk<ObjectSummary.Loaded> => {
-      const out: Array<ObjectSummary.Loaded> = []
-      for (const item of page.Contents ?? []) {
-        const id0 = item.Key
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeObjectSummaryLoaded(client, parent.name, id0, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      ObjectSummary.Loaded,
-      S3Error.ListObjectsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      Bucket.ObjectsFilter,
-      ObjectSummary.BatchActions<
-        S3Error.ListObjectsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError
-      >
-    >({
-      name: "s3.Bucket.objects",
-      params: {},
-      paginated: true,
-      pages: (
-        params: Bucket.ObjectsFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListObjects,
-          (request: Sdk.ListObjectsCommandInput) => Effect.flatMap(client.listObjects(request), checkPage),
-          { ...params, Bucket: parent.name },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: (pages) => batchObjectSummary(client, pages)
-    })
+    return Collection.fromListing(
+      BucketObjectsListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("Bucket", this.meta.identifiers)
+    )
   }
   waitUntilExists(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.bucketExists({ Bucket: this.name }, options))
@@ -2403,50 +2260,12 @@ class MultipartUploadImpl<D extends MultipartUpload.Data | undefined>
     return makeMultipartUploadPart(client, this.bucketName, this.objectKey, this.id, partNumber)
   }
   get parts(): MultipartUpload.PartsCollection {
-    const client = this.resourceClient
-    const parent = { bucketName: this.bucketName, objectKey: this.objectKey, id: this.id }
-    const invalid = checkIdentifiers("MultipartUpload", this.meta.identifiers)
-    const checkPage = (
-      page: Sdk.ListPartsCommandOutput
-    ): Effect.Effect<Sdk.ListPartsCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Parts ?? []) {
-        const id0 = item.PartNumber
-        if (id0 === undefined) return Effect.fail(incomplete("MultipartUploadPart", "ListParts", "Parts[].PartNumber"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListPartsCommandOutput): Chunk.Chunk<MultipartUploadPart.Loaded> => {
-      const out: Array<MultipartUploadPart.Loaded> = []
-      for (const item of page.Parts ?? []) {
-        const id0 = item.PartNumber
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeMultipartUploadPartLoaded(client, parent.bucketName, parent.objectKey, parent.id, id0, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      MultipartUploadPart.Loaded,
-      S3Error.ListPartsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      MultipartUpload.PartsFilter,
-      {}
-    >({
-      name: "s3.MultipartUpload.parts",
-      params: {},
-      paginated: true,
-      pages: (
-        params: MultipartUpload.PartsFilter,
-        { pageSize }
-      ) => (invalid === undefined
-        ? Paginator.make(
-          Paginators.ListParts,
-          (request: Sdk.ListPartsCommandInput) => Effect.flatMap(client.listParts(request), checkPage),
-          { ...params, Bucket: parent.bucketName, Key: parent.objectKey, UploadId: parent.id },
-          { pageSize }
-        ).pipe(Stream.map(buildPage))
-        : Stream.fail(invalid)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(
+      MultipartUploadPartsListing,
+      this.resourceClient,
+      this.meta.identifiers,
+      checkIdentifiers("MultipartUpload", this.meta.identifiers)
+    )
   }
 }
 
@@ -4339,45 +4158,7 @@ class ServiceResourceImpl implements ServiceResource {
     return makeObjectVersion(this.meta.client, bucketName, objectKey, id)
   }
   get buckets(): ServiceResource.BucketsCollection {
-    const client = this.meta.client
-
-    const checkPage = (
-      page: Sdk.ListBucketsCommandOutput
-    ): Effect.Effect<Sdk.ListBucketsCommandOutput, Resource.IncompleteResponse> => {
-      for (const item of page.Buckets ?? []) {
-        const id0 = item.Name
-        if (id0 === undefined) return Effect.fail(incomplete("Bucket", "ListBuckets", "Buckets[].Name"))
-      }
-      return Effect.succeed(page)
-    }
-    const buildPage = (page: Sdk.ListBucketsCommandOutput): Chunk.Chunk<Bucket.Loaded> => {
-      const out: Array<Bucket.Loaded> = []
-      for (const item of page.Buckets ?? []) {
-        const id0 = item.Name
-        // Never true: `checkPage` has failed any page with an item like this.
-        if (id0 === undefined) continue
-        out.push(makeBucketLoaded(client, id0, item))
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-    return Collection.make<
-      Bucket.Loaded,
-      S3Error.ListBucketsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
-      ServiceResource.BucketsFilter,
-      {}
-    >({
-      name: "s3.buckets",
-      params: {},
-      paginated: true,
-      pages: (params: ServiceResource.BucketsFilter, { pageSize }) =>
-        Paginator.make(
-          Paginators.ListBuckets,
-          (request: Sdk.ListBucketsCommandInput) => Effect.flatMap(client.listBuckets(request), checkPage),
-          { ...params },
-          { pageSize }
-        ).pipe(Stream.map(buildPage)),
-      batchActions: () => ({})
-    })
+    return Collection.fromListing(ServiceBucketsListing, this.meta.client, {}, undefined)
   }
 }
 
@@ -4388,3 +4169,137 @@ class ServiceResourceImpl implements ServiceResource {
  * @category constructors
  */
 export const makeServiceResource = (client: S3Client.Service): ServiceResource => new ServiceResourceImpl(client)
+
+const BucketMultipartUploadsListing: Collection.Listing<
+  S3Client.Service,
+  Sdk.ListMultipartUploadsCommandOutput,
+  MultipartUpload.Loaded,
+  | S3Error.ListMultipartUploadsError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Bucket.MultipartUploadsFilter,
+  {}
+> = {
+  name: "s3.Bucket.multipartUploads",
+  operation: "ListMultipartUploads",
+  method: "listMultipartUploads",
+  paginator: Paginators.ListMultipartUploads,
+  params: {},
+  request: { "Bucket": { "identifier": "Name" } },
+  lists: ["Uploads"],
+  resource: "MultipartUpload",
+  identifiers: [{ identifier: "Name" }, { member: "Key" }, { member: "UploadId" }],
+  data: true,
+  missing: "Uploads[].Key, Uploads[].UploadId",
+  make: makeMultipartUploadLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const BucketObjectVersionsListing: Collection.Listing<
+  S3Client.Service,
+  Sdk.ListObjectVersionsCommandOutput,
+  ObjectVersion.Loaded,
+  | S3Error.ListObjectVersionsError
+  | Resource.InvalidIdentifier
+  | Resource.IncompleteResponse
+  | Paginator.PaginationError,
+  Bucket.ObjectVersionsFilter,
+  ObjectVersion.BatchActions<
+    | S3Error.ListObjectVersionsError
+    | Resource.InvalidIdentifier
+    | Resource.IncompleteResponse
+    | Paginator.PaginationError
+  >
+> = {
+  name: "s3.Bucket.objectVersions",
+  operation: "ListObjectVersions",
+  method: "listObjectVersions",
+  paginator: Paginators.ListObjectVersions,
+  params: {},
+  request: { "Bucket": { "identifier": "Name" } },
+  lists: ["Versions", "DeleteMarkers"],
+  resource: "ObjectVersion",
+  identifiers: [{ identifier: "Name" }, { member: "Key" }, { member: "VersionId" }],
+  data: true,
+  missing: "[Versions,DeleteMarkers]|[].Key, [Versions,DeleteMarkers]|[].VersionId",
+  make: makeObjectVersionLoaded,
+  batchActions: batchObjectVersion
+}
+
+const BucketObjectsListing: Collection.Listing<
+  S3Client.Service,
+  Sdk.ListObjectsCommandOutput,
+  ObjectSummary.Loaded,
+  S3Error.ListObjectsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  Bucket.ObjectsFilter,
+  ObjectSummary.BatchActions<
+    S3Error.ListObjectsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError
+  >
+> = {
+  name: "s3.Bucket.objects",
+  operation: "ListObjects",
+  method: "listObjects",
+  paginator: Paginators.ListObjects,
+  params: {},
+  request: { "Bucket": { "identifier": "Name" } },
+  lists: ["Contents"],
+  resource: "ObjectSummary",
+  identifiers: [{ identifier: "Name" }, { member: "Key" }],
+  data: true,
+  missing: "Contents[].Key",
+  make: makeObjectSummaryLoaded,
+  batchActions: batchObjectSummary
+}
+
+const MultipartUploadPartsListing: Collection.Listing<
+  S3Client.Service,
+  Sdk.ListPartsCommandOutput,
+  MultipartUploadPart.Loaded,
+  S3Error.ListPartsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  MultipartUpload.PartsFilter,
+  {}
+> = {
+  name: "s3.MultipartUpload.parts",
+  operation: "ListParts",
+  method: "listParts",
+  paginator: Paginators.ListParts,
+  params: {},
+  request: {
+    "Bucket": { "identifier": "BucketName" },
+    "Key": { "identifier": "ObjectKey" },
+    "UploadId": { "identifier": "Id" }
+  },
+  lists: ["Parts"],
+  resource: "MultipartUploadPart",
+  identifiers: [{ identifier: "BucketName" }, { identifier: "ObjectKey" }, { identifier: "Id" }, {
+    member: "PartNumber"
+  }],
+  data: true,
+  missing: "Parts[].PartNumber",
+  make: makeMultipartUploadPartLoaded,
+  batchActions: Collection.noBatchActions
+}
+
+const ServiceBucketsListing: Collection.Listing<
+  S3Client.Service,
+  Sdk.ListBucketsCommandOutput,
+  Bucket.Loaded,
+  S3Error.ListBucketsError | Resource.InvalidIdentifier | Resource.IncompleteResponse | Paginator.PaginationError,
+  ServiceResource.BucketsFilter,
+  {}
+> = {
+  name: "s3.buckets",
+  operation: "ListBuckets",
+  method: "listBuckets",
+  paginator: Paginators.ListBuckets,
+  params: {},
+  request: {},
+  lists: ["Buckets"],
+  resource: "Bucket",
+  identifiers: [{ member: "Name" }],
+  data: true,
+  missing: "Buckets[].Name",
+  make: makeBucketLoaded,
+  batchActions: Collection.noBatchActions
+}
