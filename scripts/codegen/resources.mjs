@@ -48,21 +48,19 @@ const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1)
 const str = (s) => JSON.stringify(s)
 
 // boto3's injected transfer methods (boto3/s3/inject.py `inject_bucket_methods` /
-// `inject_object_methods`), implemented in resourceTransfer.ts over S3Transfer with the resource's
-// own client. `ids` is the object literal part that fills Bucket (and Key) from the identifiers.
-const transferMethods = (kind, ids) => {
+// `inject_object_methods`): their signatures and docs for the interfaces. The implementations are
+// hand-written (resourceTransfer.ts `bucketMethods` / `objectMethods`), installed on the prototype.
+const transferMethods = (kind) => {
   const errs = (op, extra = []) =>
     [`S3Transfer.${op}`, "S3Transfer.InvalidTransferInput", ...extra, "Resource.InvalidIdentifier"].join(" | ")
   const fills = kind === "Bucket" ? "`Bucket`" : "`Bucket` and `Key`"
   const copyInput = kind === "Bucket" ? "input: Transfer.BucketCopyInput" : "options?: Transfer.ObjectCopyOptions"
-  const copyArg = kind === "Bucket" ? "input" : "options"
   const io = kind === "Bucket" ? "input" : "input?"
   return [
     {
       prop: "upload",
       sig: `upload<E = never, R = never>(input: Transfer.${kind}UploadInput<E, R>)`,
       returns: `Effect.Effect<S3Transfer.TransferResult, ${errs("S3UploadFailed", ["E"])}, R>`,
-      body: `this.guard(Transfer.upload(this.resourceClient, { ...input, ${ids} }))`,
       doc:
         `boto3's injected \`upload_fileobj\`: \`S3Transfer.upload\` of a stream, bytes or a string, with this resource's client; it supplies ${fills}.`
     },
@@ -72,7 +70,6 @@ const transferMethods = (kind, ids) => {
       returns: `Effect.Effect<S3Transfer.TransferResult, ${
         errs("S3UploadFailed", ["PlatformError.PlatformError"])
       }, FileSystem.FileSystem>`,
-      body: `this.guard(Transfer.uploadFile(this.resourceClient, { ...input, ${ids} }))`,
       doc:
         `boto3's injected \`upload_file\`: \`S3Transfer.uploadFile\` with this resource's client; it supplies ${fills}.`
     },
@@ -80,8 +77,6 @@ const transferMethods = (kind, ids) => {
       prop: "download",
       sig: `download(${io}: Transfer.${kind}DownloadInput)`,
       returns: `Stream.Stream<Uint8Array, ${errs("S3DownloadFailed")}>`,
-      body:
-        `Stream.unwrap(this.guard(Effect.sync(() => Transfer.download(this.resourceClient, { ...input, ${ids} }))))`,
       doc:
         `boto3's injected \`download_fileobj\`: \`S3Transfer.download\` as a stream, with this resource's client; it supplies ${fills}.`
     },
@@ -91,7 +86,6 @@ const transferMethods = (kind, ids) => {
       returns: `Effect.Effect<S3Transfer.TransferResult, ${
         errs("S3DownloadFailed", ["PlatformError.PlatformError"])
       }, FileSystem.FileSystem>`,
-      body: `this.guard(Transfer.downloadFile(this.resourceClient, { ...input, ${ids} }))`,
       doc:
         `boto3's injected \`download_file\`: \`S3Transfer.downloadFile\` with this resource's client; it supplies ${fills}.`
     },
@@ -99,7 +93,6 @@ const transferMethods = (kind, ids) => {
       prop: "copy",
       sig: `copy(source: S3Transfer.CopySource, ${copyInput})`,
       returns: `Effect.Effect<S3Transfer.TransferResult, ${errs("S3CopyFailed")}>`,
-      body: `this.guard(Transfer.copy(this.resourceClient, { ...${copyArg}, CopySource: source, ${ids} }))`,
       doc: `boto3's injected \`copy\`: the managed \`S3Transfer.copy\` of \`source\` into this ${
         kind === "Bucket" ? "bucket" : "object"
       } (CopyObject, or UploadPartCopy in parallel above the threshold), with this resource's client for every request; it supplies ${fills}.`
@@ -137,9 +130,15 @@ const services = [
     batchOperations: { DeleteObjects: "Support.batchDeleteObjects" },
     // boto3 injects these on Bucket and Object; ObjectSummary gets Object's too.
     injectedMethods: {
-      Bucket: transferMethods("Bucket", "Bucket: this.name"),
-      Object: transferMethods("Object", "Bucket: this.bucketName, Key: this.key"),
-      ObjectSummary: transferMethods("Object", "Bucket: this.bucketName, Key: this.key")
+      Bucket: transferMethods("Bucket"),
+      Object: transferMethods("Object"),
+      ObjectSummary: transferMethods("Object")
+    },
+    // The hand-written modules that implement them, by resource type.
+    injectedImplementations: {
+      Bucket: "Transfer.bucketMethods",
+      Object: "Transfer.objectMethods",
+      ObjectSummary: "Transfer.objectMethods"
     },
     injectedImports: [
       `import type * as PlatformError from "@effect/platform/Error"`,
@@ -164,6 +163,7 @@ const services = [
     injectedLoads: {},
     batchOperations: {},
     injectedMethods: {},
+    injectedImplementations: {},
     injectedImports: [],
     // Members the IAM model marks sensitive: kept Redacted in identifiers, attributes and meta.data.
     sensitive: { AccessKeyPair: ["SecretAccessKey"], VirtualMfaDevice: ["Base32StringSeed", "QRCodePNG"] }
@@ -1030,7 +1030,8 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     for (const m of service.injectedMethods[r.name] ?? []) {
       counts.injectedMethods++
       iface.push(`  /** ${m.doc} */\n  ${m.sig}: ${m.returns}`)
-      impl.push(`  ${m.sig}: ${m.returns} {\n    return ${m.body}\n  }`)
+      // Installed on the prototype from the hand-written module (Resource.addMethods below).
+      impl.push(`  declare readonly ${m.prop}: ${r.ts}[${str(m.prop)}]`)
     }
 
     // batch actions of this type (used by the collections that yield it)
@@ -1109,6 +1110,10 @@ ${builders.join(",\n")}
         `\nexport declare namespace ${r.ts} {\n${ns.join("\n")}\n}`
     )
     emitted.push(impl.join("\n"))
+    const injectedImplementation = service.injectedImplementations[r.name]
+    if (injectedImplementation !== undefined) {
+      emitted.push(`Resource.addMethods(${r.name}Impl, ${injectedImplementation})`)
+    }
     const ctorParams = [`client: ${client}`, ...idParams].join(", ")
     const ctorArgs = ["client", ...r.identifiers.map((i) => i.prop)].join(", ")
     if (shape) {
@@ -1429,7 +1434,9 @@ ${
       : []),
     `import * as Effect from "effect/Effect"`,
     ...(usesRedacted ? [`import * as Redacted from "effect/Redacted"`] : []),
-    ...(body.includes("Stream.") ? [`import * as Stream from "effect/Stream"`] : []),
+    ...(body.includes("Stream.")
+      ? [`import ${/Stream\.(?!Stream\b)/.test(body) ? "" : "type "}* as Stream from "effect/Stream"`]
+      : []),
     `import type * as ${service.clientNs} from ${str(service.clientModule)}`,
     `import type * as ${service.errorNs} from ${str(service.errorModule)}`,
     `import * as Support from "./resourceSupport.js"`,

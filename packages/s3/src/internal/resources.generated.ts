@@ -15,7 +15,7 @@ import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import type * as S3Body from "../S3Body.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Error from "../S3Error.js"
@@ -415,59 +415,14 @@ class BucketImpl<D extends Bucket.Data | undefined> extends Resource.Base<S3Clie
   waitUntilNotExists(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.bucketNotExists({ Bucket: this.name }, options))
   }
-  upload<E = never, R = never>(
-    input: Transfer.BucketUploadInput<E, R>
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
-    R
-  > {
-    return this.guard(Transfer.upload(this.resourceClient, { ...input, Bucket: this.name }))
-  }
-  uploadFile(
-    input: Transfer.BucketUploadFileInput
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    | S3Transfer.S3UploadFailed
-    | S3Transfer.InvalidTransferInput
-    | PlatformError.PlatformError
-    | Resource.InvalidIdentifier,
-    FileSystem.FileSystem
-  > {
-    return this.guard(Transfer.uploadFile(this.resourceClient, { ...input, Bucket: this.name }))
-  }
-  download(
-    input: Transfer.BucketDownloadInput
-  ): Stream.Stream<
-    Uint8Array,
-    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
-  > {
-    return Stream.unwrap(
-      this.guard(Effect.sync(() => Transfer.download(this.resourceClient, { ...input, Bucket: this.name })))
-    )
-  }
-  downloadFile(
-    input: Transfer.BucketDownloadFileInput
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    | S3Transfer.S3DownloadFailed
-    | S3Transfer.InvalidTransferInput
-    | PlatformError.PlatformError
-    | Resource.InvalidIdentifier,
-    FileSystem.FileSystem
-  > {
-    return this.guard(Transfer.downloadFile(this.resourceClient, { ...input, Bucket: this.name }))
-  }
-  copy(
-    source: S3Transfer.CopySource,
-    input: Transfer.BucketCopyInput
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
-  > {
-    return this.guard(Transfer.copy(this.resourceClient, { ...input, CopySource: source, Bucket: this.name }))
-  }
+  declare readonly upload: Bucket["upload"]
+  declare readonly uploadFile: Bucket["uploadFile"]
+  declare readonly download: Bucket["download"]
+  declare readonly downloadFile: Bucket["downloadFile"]
+  declare readonly copy: Bucket["copy"]
 }
+
+Resource.addMethods(BucketImpl, Transfer.bucketMethods)
 
 class BucketLoadedImpl extends BucketImpl<Bucket.Data> {
 }
@@ -3088,63 +3043,14 @@ class ObjectImpl<D extends S3Object.Data | undefined> extends Resource.Base<S3Cl
   waitUntilNotExists(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
   }
-  upload<E = never, R = never>(
-    input: Transfer.ObjectUploadInput<E, R>
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
-    R
-  > {
-    return this.guard(Transfer.upload(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-  }
-  uploadFile(
-    input: Transfer.ObjectUploadFileInput
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    | S3Transfer.S3UploadFailed
-    | S3Transfer.InvalidTransferInput
-    | PlatformError.PlatformError
-    | Resource.InvalidIdentifier,
-    FileSystem.FileSystem
-  > {
-    return this.guard(Transfer.uploadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-  }
-  download(
-    input?: Transfer.ObjectDownloadInput
-  ): Stream.Stream<
-    Uint8Array,
-    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
-  > {
-    return Stream.unwrap(
-      this.guard(
-        Effect.sync(() => Transfer.download(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-      )
-    )
-  }
-  downloadFile(
-    input: Transfer.ObjectDownloadFileInput
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    | S3Transfer.S3DownloadFailed
-    | S3Transfer.InvalidTransferInput
-    | PlatformError.PlatformError
-    | Resource.InvalidIdentifier,
-    FileSystem.FileSystem
-  > {
-    return this.guard(Transfer.downloadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-  }
-  copy(
-    source: S3Transfer.CopySource,
-    options?: Transfer.ObjectCopyOptions
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
-  > {
-    return this.guard(
-      Transfer.copy(this.resourceClient, { ...options, CopySource: source, Bucket: this.bucketName, Key: this.key })
-    )
-  }
+  declare readonly upload: S3Object["upload"]
+  declare readonly uploadFile: S3Object["uploadFile"]
+  declare readonly download: S3Object["download"]
+  declare readonly downloadFile: S3Object["downloadFile"]
+  declare readonly copy: S3Object["copy"]
 }
+
+Resource.addMethods(ObjectImpl, Transfer.objectMethods)
 
 class ObjectLoadedImpl extends ObjectImpl<S3Object.Data> {
 }
@@ -3644,63 +3550,14 @@ class ObjectSummaryImpl<D extends ObjectSummary.Data | undefined>
   waitUntilNotExists(options?: Waiter.Options) {
     return this.guard(this.resourceClient.waitFor.objectNotExists({ Bucket: this.bucketName, Key: this.key }, options))
   }
-  upload<E = never, R = never>(
-    input: Transfer.ObjectUploadInput<E, R>
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | E | Resource.InvalidIdentifier,
-    R
-  > {
-    return this.guard(Transfer.upload(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-  }
-  uploadFile(
-    input: Transfer.ObjectUploadFileInput
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    | S3Transfer.S3UploadFailed
-    | S3Transfer.InvalidTransferInput
-    | PlatformError.PlatformError
-    | Resource.InvalidIdentifier,
-    FileSystem.FileSystem
-  > {
-    return this.guard(Transfer.uploadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-  }
-  download(
-    input?: Transfer.ObjectDownloadInput
-  ): Stream.Stream<
-    Uint8Array,
-    S3Transfer.S3DownloadFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
-  > {
-    return Stream.unwrap(
-      this.guard(
-        Effect.sync(() => Transfer.download(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-      )
-    )
-  }
-  downloadFile(
-    input: Transfer.ObjectDownloadFileInput
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    | S3Transfer.S3DownloadFailed
-    | S3Transfer.InvalidTransferInput
-    | PlatformError.PlatformError
-    | Resource.InvalidIdentifier,
-    FileSystem.FileSystem
-  > {
-    return this.guard(Transfer.downloadFile(this.resourceClient, { ...input, Bucket: this.bucketName, Key: this.key }))
-  }
-  copy(
-    source: S3Transfer.CopySource,
-    options?: Transfer.ObjectCopyOptions
-  ): Effect.Effect<
-    S3Transfer.TransferResult,
-    S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput | Resource.InvalidIdentifier
-  > {
-    return this.guard(
-      Transfer.copy(this.resourceClient, { ...options, CopySource: source, Bucket: this.bucketName, Key: this.key })
-    )
-  }
+  declare readonly upload: ObjectSummary["upload"]
+  declare readonly uploadFile: ObjectSummary["uploadFile"]
+  declare readonly download: ObjectSummary["download"]
+  declare readonly downloadFile: ObjectSummary["downloadFile"]
+  declare readonly copy: ObjectSummary["copy"]
 }
+
+Resource.addMethods(ObjectSummaryImpl, Transfer.objectMethods)
 
 class ObjectSummaryLoadedImpl extends ObjectSummaryImpl<ObjectSummary.Data> {
 }
