@@ -3,10 +3,11 @@ import * as Effect from "effect/Effect"
 import { isRecord } from "effect/Predicate"
 import * as Stream from "effect/Stream"
 import type * as Collection from "../Collection.js"
-import type { PaginationError } from "../Paginator.js"
+// `make` from the public module, not ./paginator.js: a program that enters internal/paginator.js
+// first evaluates Paginator.ts (which it imports) before it, and `Paginator.make` is left undefined.
+import { make as makePaginator, type PaginationError } from "../Paginator.js"
 import { IncompleteResponse } from "../Resource.js"
 import { makeManager } from "./collection.js"
-import { make as makePaginator } from "./paginator.js"
 
 /** @internal */
 export const noBatchActions = (): {} => ({})
