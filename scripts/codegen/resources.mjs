@@ -1,7 +1,7 @@
 // Generates boto3's resource layer for S3 and IAM from boto3's resources-1.json, typed against the
 // INSTALLED @aws-sdk/client-s3 / @aws-sdk/client-iam declarations:
-//   packages/s3/src/internal/resources.generated.ts    every S3 resource type (18) and the service resource
-//   packages/iam/src/internal/resources.generated.ts   every IAM resource type (21) and the service resource
+//   packages/s3/src/internal/generated/resources.ts    every S3 resource type (18) and the service resource
+//   packages/iam/src/internal/generated/resources.ts   every IAM resource type (21) and the service resource
 //
 // For each resource type: an interface (identifiers, attributes, load, actions, sub-resources,
 // references, collections, waiters), a namespace with its Identifiers / Data / Loaded types and
@@ -24,6 +24,8 @@ import ts from "typescript"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const generator = "scripts/codegen/resources.mjs"
+// Set by generate(): the version of the models read, for the generated files' headers.
+let modelsVersion = ""
 
 const byName = (a, b) => (a < b ? -1 : a > b ? 1 : 0)
 // Import lines by module path.
@@ -48,21 +50,19 @@ const capitalize = (s) => s.charAt(0).toUpperCase() + s.slice(1)
 const str = (s) => JSON.stringify(s)
 
 // boto3's injected transfer methods (boto3/s3/inject.py `inject_bucket_methods` /
-// `inject_object_methods`), implemented in resourceTransfer.ts over S3Transfer with the resource's
-// own client. `ids` is the object literal part that fills Bucket (and Key) from the identifiers.
-const transferMethods = (kind, ids) => {
+// `inject_object_methods`): their signatures and docs for the interfaces. The implementations are
+// hand-written (resourceTransfer.ts `bucketMethods` / `objectMethods`), installed on the prototype.
+const transferMethods = (kind) => {
   const errs = (op, extra = []) =>
     [`S3Transfer.${op}`, "S3Transfer.InvalidTransferInput", ...extra, "Resource.InvalidIdentifier"].join(" | ")
   const fills = kind === "Bucket" ? "`Bucket`" : "`Bucket` and `Key`"
   const copyInput = kind === "Bucket" ? "input: Transfer.BucketCopyInput" : "options?: Transfer.ObjectCopyOptions"
-  const copyArg = kind === "Bucket" ? "input" : "options"
   const io = kind === "Bucket" ? "input" : "input?"
   return [
     {
       prop: "upload",
       sig: `upload<E = never, R = never>(input: Transfer.${kind}UploadInput<E, R>)`,
       returns: `Effect.Effect<S3Transfer.TransferResult, ${errs("S3UploadFailed", ["E"])}, R>`,
-      body: `this.guard(Transfer.upload(this.resourceClient, { ...input, ${ids} }))`,
       doc:
         `boto3's injected \`upload_fileobj\`: \`S3Transfer.upload\` of a stream, bytes or a string, with this resource's client; it supplies ${fills}.`
     },
@@ -72,7 +72,6 @@ const transferMethods = (kind, ids) => {
       returns: `Effect.Effect<S3Transfer.TransferResult, ${
         errs("S3UploadFailed", ["PlatformError.PlatformError"])
       }, FileSystem.FileSystem>`,
-      body: `this.guard(Transfer.uploadFile(this.resourceClient, { ...input, ${ids} }))`,
       doc:
         `boto3's injected \`upload_file\`: \`S3Transfer.uploadFile\` with this resource's client; it supplies ${fills}.`
     },
@@ -80,8 +79,6 @@ const transferMethods = (kind, ids) => {
       prop: "download",
       sig: `download(${io}: Transfer.${kind}DownloadInput)`,
       returns: `Stream.Stream<Uint8Array, ${errs("S3DownloadFailed")}>`,
-      body:
-        `Stream.unwrap(this.guard(Effect.sync(() => Transfer.download(this.resourceClient, { ...input, ${ids} }))))`,
       doc:
         `boto3's injected \`download_fileobj\`: \`S3Transfer.download\` as a stream, with this resource's client; it supplies ${fills}.`
     },
@@ -91,7 +88,6 @@ const transferMethods = (kind, ids) => {
       returns: `Effect.Effect<S3Transfer.TransferResult, ${
         errs("S3DownloadFailed", ["PlatformError.PlatformError"])
       }, FileSystem.FileSystem>`,
-      body: `this.guard(Transfer.downloadFile(this.resourceClient, { ...input, ${ids} }))`,
       doc:
         `boto3's injected \`download_file\`: \`S3Transfer.downloadFile\` with this resource's client; it supplies ${fills}.`
     },
@@ -99,7 +95,6 @@ const transferMethods = (kind, ids) => {
       prop: "copy",
       sig: `copy(source: S3Transfer.CopySource, ${copyInput})`,
       returns: `Effect.Effect<S3Transfer.TransferResult, ${errs("S3CopyFailed")}>`,
-      body: `this.guard(Transfer.copy(this.resourceClient, { ...${copyArg}, CopySource: source, ${ids} }))`,
       doc: `boto3's injected \`copy\`: the managed \`S3Transfer.copy\` of \`source\` into this ${
         kind === "Bucket" ? "bucket" : "object"
       } (CopyObject, or UploadPartCopy in parallel above the threshold), with this resource's client for every request; it supplies ${fills}.`
@@ -137,9 +132,15 @@ const services = [
     batchOperations: { DeleteObjects: "Support.batchDeleteObjects" },
     // boto3 injects these on Bucket and Object; ObjectSummary gets Object's too.
     injectedMethods: {
-      Bucket: transferMethods("Bucket", "Bucket: this.name"),
-      Object: transferMethods("Object", "Bucket: this.bucketName, Key: this.key"),
-      ObjectSummary: transferMethods("Object", "Bucket: this.bucketName, Key: this.key")
+      Bucket: transferMethods("Bucket"),
+      Object: transferMethods("Object"),
+      ObjectSummary: transferMethods("Object")
+    },
+    // The hand-written modules that implement them, by resource type.
+    injectedImplementations: {
+      Bucket: "Transfer.bucketMethods",
+      Object: "Transfer.objectMethods",
+      ObjectSummary: "Transfer.objectMethods"
     },
     injectedImports: [
       `import type * as PlatformError from "@effect/platform/Error"`,
@@ -164,6 +165,7 @@ const services = [
     injectedLoads: {},
     batchOperations: {},
     injectedMethods: {},
+    injectedImplementations: {},
     injectedImports: [],
     // Members the IAM model marks sensitive: kept Redacted in identifiers, attributes and meta.data.
     sensitive: { AccessKeyPair: ["SecretAccessKey"], VirtualMfaDevice: ["Base32StringSeed", "QRCodePNG"] }
@@ -545,6 +547,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
   // ---- per resource type ----------------------------------------------------------------------
   const svc = json.service
   const emitted = []
+  const listings = []
   for (const r of resources.values()) {
     const def = r.def
     const loadOp = def.load ? model.op(def.load.request.operation, `${r.name}.load`) : undefined
@@ -1029,7 +1032,8 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     for (const m of service.injectedMethods[r.name] ?? []) {
       counts.injectedMethods++
       iface.push(`  /** ${m.doc} */\n  ${m.sig}: ${m.returns}`)
-      impl.push(`  ${m.sig}: ${m.returns} {\n    return ${m.body}\n  }`)
+      // Installed on the prototype from the hand-written module (Resource.addMethods below).
+      impl.push(`  declare readonly ${m.prop}: ${r.ts}[${str(m.prop)}]`)
     }
 
     // batch actions of this type (used by the collections that yield it)
@@ -1108,6 +1112,10 @@ ${builders.join(",\n")}
         `\nexport declare namespace ${r.ts} {\n${ns.join("\n")}\n}`
     )
     emitted.push(impl.join("\n"))
+    const injectedImplementation = service.injectedImplementations[r.name]
+    if (injectedImplementation !== undefined) {
+      emitted.push(`Resource.addMethods(${r.name}Impl, ${injectedImplementation})`)
+    }
     const ctorParams = [`client: ${client}`, ...idParams].join(", ")
     const ctorArgs = ["client", ...r.identifiers.map((i) => i.prop)].join(", ")
     if (shape) {
@@ -1156,7 +1164,6 @@ ${
 
   // ---- collections ------------------------------------------------------------------------------
   function emitCollection(r, c, self, isService) {
-    const toChunkUses = (ids) => [...ids.values()].join(" ")
     const where = `${r.name}.${c.name}`
     const o = model.op(c.def.request.operation, where)
     if (!o) return undefined
@@ -1186,37 +1193,36 @@ ${
       if (!listPath.plural || listPath.member.length > 0) fail(`${where}: unsupported path ${res.path}`)
       withData = true
     }
-    const ids = new Map()
-    const itemChecks = []
+    // The listed resource's identifiers, in the order of its constructor's parameters.
+    const idSources = new Map()
+    const itemPaths = []
     for (const id of res.identifiers) {
       if (id.source === "identifier") {
-        const own = r.identifiers.find((i) => i.name === id.name)
-        ids.set(id.target, `parent.${own.prop}`)
+        idSources.set(id.target, { identifier: id.name })
       } else if (id.source === "requestParameter") {
         const member = o.input.members.get(id.path)
         if (!member) fail(`${where}: ${o.name} has no input ${id.path}`)
         // The collection's own parameters: identifiers and constants of the request.
-        const supplied = params.omitted.includes(id.path)
-        if (!supplied) fail(`${where}: requestParameter ${id.path} is not supplied by the resource`)
+        if (!params.omitted.includes(id.path)) {
+          fail(`${where}: requestParameter ${id.path} is not supplied by the resource`)
+        }
         const src = (c.def.request.params ?? []).find((p) => p.target === id.path)
-        const own = r.identifiers.find((i) => i.name === src.name)
-        ids.set(id.target, `parent.${own.prop}`)
+        if (src.source !== "identifier") fail(`${where}: requestParameter ${id.path} is not an identifier`)
+        idSources.set(id.target, { identifier: src.name })
       } else if (id.source === "response") {
         const p = parsePath(id.path)
         if (!p.plural) fail(`${where}: singular response identifier ${id.path}`)
+        if (p.member.length > 1) fail(`${where}: nested response identifier ${id.path}`)
         if (listPath === undefined) listPath = { plural: true, lists: p.lists, member: [] }
         else if (p.lists.join() !== listPath.lists.join()) fail(`${where}: identifiers from different lists`)
-        const local = `id${itemChecks.length}`
-        itemChecks.push({ local, expr: p.member.length > 0 ? `item.${p.member.join("?.")}` : "item", path: id.path })
-        ids.set(id.target, local)
+        itemPaths.push(id.path)
+        idSources.set(id.target, { member: p.member[0] })
       } else fail(`${where}: unsupported identifier source ${id.source}`)
     }
     for (const l of listPath.lists) if (!o.output.members.has(l)) fail(`${where}: ${o.name} output has no ${l}`)
-    const items = listPath.lists.length === 1
-      ? `page.${listPath.lists[0]} ?? []`
-      : `[${listPath.lists.map((l) => `...(page.${l} ?? [])`).join(", ")}]`
+    for (const i of t.identifiers) if (i.sensitive) fail(`${where}: sensitive identifier ${i.name} in a listing`)
+    for (const i of r.identifiers) if (i.sensitive) fail(`${where}: a listing owned by a sensitive identifier`)
     const itemType = typeOf(t, withData)
-    const built = construct(t, ids, withData ? dataExpr(t, "item") : undefined)
     const errs = [err(o.name), "Resource.InvalidIdentifier", "Resource.IncompleteResponse"]
     if (pag) errs.push("Paginator.PaginationError")
     const errType = errs.join(" | ")
@@ -1240,70 +1246,41 @@ ${
       ], "  "),
       `  export type ${collType} = Collection.CollectionManager<${itemType}, ${errType}, ${filterName}, ${batch}>`
     ]
-    const checksCode = itemChecks.map((ch) => `const ${ch.local} = ${ch.expr}`).join("\n            ")
-    const cond = itemChecks.map((ch) => `${ch.local} === undefined`).join(" || ")
-    const onMissing = itemChecks.length === 0
-      ? ""
-      : `
-            if (${cond}) return Effect.fail(incomplete(${str(t.name)}, ${str(o.name)}, ${
-        str(itemChecks.map((ch) => ch.path).join(", "))
-      }))`
-    const toChunk =
-      `(page: Sdk.${o.name}CommandOutput): Effect.Effect<Chunk.Chunk<${itemType}>, Resource.IncompleteResponse> => {
-          const out: Array<${itemType}> = []
-          for (const item of ${items}) {
-            ${checksCode}${onMissing}
-            out.push(${built})
-          }
-          return Effect.succeed(Chunk.unsafeFromArray(out))
-        }`
-    // Paginated listings check each page inside the paginator's own request and build the
-    // resources with a plain Stream.map: a stage that maps pages through an Effect keeps the last
-    // page alive while the next is fetched and parsed, which costs the garbage collector dearly.
-    const checkPage = itemChecks.length === 0
-      ? "Effect.succeed"
-      : `(page: Sdk.${o.name}CommandOutput): Effect.Effect<Sdk.${o.name}CommandOutput, Resource.IncompleteResponse> => {
-          for (const item of ${items}) {
-            ${checksCode}${onMissing}
-          }
-          return Effect.succeed(page)
-        }`
-    const buildPage = `(page: Sdk.${o.name}CommandOutput): Chunk.Chunk<${itemType}> => {
-          const out: Array<${itemType}> = []
-          for (const item of ${items}) {
-            ${checksCode}${
-      itemChecks.length === 0 ? "" : `
-            // Never true: \`checkPage\` has failed any page with an item like this.
-            if (${cond}) continue`
+    const request = {}
+    for (const p of c.def.request.params ?? []) {
+      if (p.target.includes(".")) fail(`${where}: nested request parameter ${p.target}`)
+      request[p.target] = p.source === "identifier" ? { identifier: p.name } : { constant: p.value }
     }
-            out.push(${built})
-          }
-          return Chunk.unsafeFromArray(out)
-        }`
-    const request = params.build("params")
-    const source = pag
-      ? `Paginator.make(Paginators.${o.name}, (request: Sdk.${o.name}CommandInput) => Effect.flatMap(client.${o.method}(request), checkPage), ${request}, { pageSize }).pipe(Stream.map(buildPage))`
-      : `Stream.fromEffect(client.${o.method}(${request}).pipe(Effect.flatMap(toChunk)))`
-    const guardStream = isService
-      ? source
-      : `(invalid === undefined ? ${source} : Stream.fail(invalid))`
-    const usesParent = [toChunkUses(ids), request].some((x) => x.includes("parent."))
+    const ctor = withData ? `make${t.name}Loaded` : `make${t.name}`
+    const identifierTable = t.identifiers.map((i) => {
+      const source = idSources.get(i.name) ?? fail(`${where}: no source for identifier ${i.name}`)
+      if ("identifier" in source) return `{ identifier: ${str(source.identifier)} }`
+      return `{ member: ${source.member === undefined ? "undefined" : str(source.member)} }`
+    })
+    const tableName = `${isService ? "Service" : r.name}${capitalize(c.prop)}Listing`
+    // Data, read by Collection.fromListing; after every constructor, which it names.
+    const table =
+      `const ${tableName}: Collection.Listing<${client}, Sdk.${o.name}CommandOutput, ${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}> = {
+  name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
+  operation: ${str(o.name)},
+  method: ${str(o.method)},
+  paginator: ${pag ? `Paginators.${o.name}` : "undefined"},
+  params: {},
+  request: ${JSON.stringify(request)},
+  lists: ${JSON.stringify(listPath.lists)},
+  resource: ${str(t.name)},
+  identifiers: [${identifierTable.join(", ")}],
+  data: ${withData ? (t.sensitive.length > 0 ? `redact${t.name}` : "true") : "false"},
+  missing: ${str(itemPaths.join(", "))},
+  make: ${ctor},
+  batchActions: ${t.batchActions.length > 0 ? `batch${t.name}` : "Collection.noBatchActions"}
+}`
+    listings.push(table)
     const impl = `  get ${c.prop}(): ${nsOwner}.${collType} {
-    const client = ${isService ? "this.meta.client" : "this.resourceClient"}
-    ${usesParent ? `const parent = { ${r.identifiers.map((i) => `${i.prop}: this.${i.prop}`).join(", ")} }` : ""}
-    ${isService ? "" : `const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)`}
-    ${
-      pag ?
-        `const checkPage = ${checkPage}
-    const buildPage = ${buildPage}` :
-        `const toChunk = ${toChunk}`
-    }
-    return Collection.make<${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}>({
-      name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
-      params: {},
-      paginated: ${pag ? "true" : "false"},
-      pages: (params: ${nsOwner}.${filterName}${pag ? ", { pageSize }" : ""}) => ${guardStream},
-      batchActions: ${t.batchActions.length > 0 ? `(pages) => batch${t.name}(client, pages)` : "() => ({})"}
+    return Collection.fromListing(${tableName}, ${
+      isService
+        ? "this.meta.client, {}, undefined"
+        : `this.resourceClient, this.meta.identifiers, checkIdentifiers(${str(r.name)}, this.meta.identifiers)`
     })
   }`
     const iface = `  /**\n   * Collection \`${c.name}\`: ${o.name}${pag ? " (paginated)" : " (one page)"}, yielding ${
@@ -1436,7 +1413,7 @@ ${
 
   // ---- the file ---------------------------------------------------------------------------------
   const usesRedacted = Object.keys(service.sensitive).length > 0
-  const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n")
+  const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n") + listings.join("\n")
   const imports = [
     // IAM: the SDK's types with policy documents decoded (scripts/codegen/validation.mjs).
     `import type * as Sdk from ${str(service.id === "IAM" ? "./sdkTypes.generated.js" : service.sdk)}`,
@@ -1450,21 +1427,30 @@ ${
     ...(body.includes("Paginators.") ? [`import * as Paginators from "./paginators.js"`] : []),
     `import * as Resource from "@effect-boto/core/Resource"`,
     ...(body.includes("Waiter.") ? [`import type * as Waiter from "@effect-boto/core/Waiter"`] : []),
-    `import * as Chunk from "effect/Chunk"`,
+    ...(body.includes("Chunk.")
+      ? [
+        `import ${
+          body.includes("Chunk.unsafe") || body.includes("Chunk.from") ? "" : "type "
+        }* as Chunk from "effect/Chunk"`
+      ]
+      : []),
     `import * as Effect from "effect/Effect"`,
     ...(usesRedacted ? [`import * as Redacted from "effect/Redacted"`] : []),
-    `import * as Stream from "effect/Stream"`,
+    ...(body.includes("Stream.")
+      ? [`import ${/Stream\.(?!Stream\b)/.test(body) ? "" : "type "}* as Stream from "effect/Stream"`]
+      : []),
     `import type * as ${service.clientNs} from ${str(service.clientModule)}`,
     `import type * as ${service.errorNs} from ${str(service.errorModule)}`,
     `import * as Support from "./resourceSupport.js"`,
     ...service.injectedImports
-  ].sort(byImport)
+  ].map((line) => line.replace(/from "\.\.\//, "from \"../../").replace(/from "\.\//, "from \"../")).sort(byImport)
   const skippedNote = model.skipped.length === 0
     ? "// Every part of the model is generated; nothing is skipped.\n"
     : `// Skipped (the installed SDK lacks what they need):\n${model.skipped.map((x) => `//   ${x}\n`).join("")}`
   counts.skipped = model.skipped
   const head = `// This file is generated by ${generator}. Do not edit.
-// Source: boto3 ${service.model}-resources-1.json, typed against ${service.sdk} ${sdk.version}.
+// Inputs: scripts/models/boto3/${service.model}-resources-1.json and -paginators-1.json (${modelsVersion}),
+// typed against ${service.sdk} ${sdk.version}. The tables are read by @effect-boto/core (Collection.fromListing).
 ${skippedNote}
 ${imports.join("\n")}
 
@@ -1519,7 +1505,7 @@ ${svcImpl.join("\n")}
 ${doc(["Builds the service resource over a client.", "", "@since 0.1.0", "@category constructors"])}
 export const makeServiceResource = (client: ${client}): ServiceResource => new ServiceResourceImpl(client)
 `
-  const text = `${head}\n${emitted.join("\n\n")}\n\n${serviceCode}`
+  const text = `${head}\n${emitted.join("\n\n")}\n\n${serviceCode}\n\n${listings.join("\n\n")}\n`
   return { text, counts }
 }
 
@@ -1559,6 +1545,11 @@ export const counts = {}
 
 export async function generate() {
   const dir = await modelsDir()
+  // The vendored models record botocore's version (scripts/vendor-models.mjs); boto3's resource
+  // models come from the same vendoring.
+  const versionFile = await readFile(path.join(dir, "..", "botocore", "VERSION"), "utf8").catch(() => undefined)
+  const recorded = versionFile === undefined ? undefined : /\d+\.\d+\.\d+/.exec(versionFile)?.[0]
+  modelsVersion = recorded === undefined ? "version not recorded" : `vendored with botocore ${recorded}`
   const outputs = []
   for (const service of services) {
     const json = JSON.parse(await readFile(path.join(dir, `${service.model}-resources-1.json`), "utf8"))
@@ -1569,7 +1560,7 @@ export async function generate() {
     sdk.version = version
     const { text, counts: c } = generateService(service, json, paginators, sdk)
     counts[service.model] = c
-    const rel = `packages/${service.pkg}/src/internal/resources.generated.ts`
+    const rel = `packages/${service.pkg}/src/internal/generated/resources.ts`
     outputs.push({ path: rel, content: format(path.join(root, rel), text) })
   }
   return outputs

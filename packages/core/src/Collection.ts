@@ -24,6 +24,8 @@
 import type * as Chunk from "effect/Chunk"
 import type * as Stream from "effect/Stream"
 import * as internal from "./internal/collection.js"
+import * as listing from "./internal/listing.js"
+import type * as Paginator from "./Paginator.js"
 
 /**
  * @since 0.1.0
@@ -181,3 +183,84 @@ export const isCollection: (u: unknown) => u is Collection<unknown, unknown> = i
  */
 export const isCollectionManager: (u: unknown) => u is CollectionManager<unknown, unknown> =
   internal.isCollectionManager
+
+/**
+ * Where a listing's request parameter comes from: an identifier of the resource that owns the
+ * collection (by its model name, e.g. `"Name"`), or a constant of the model (e.g. `EntityFilter: "Role"`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ListingValue = { readonly identifier: string } | { readonly constant: string }
+
+/**
+ * Where one identifier of a listed resource comes from: an identifier of the owner (by its model
+ * name), or a member of the listed item (`member: undefined` is the item itself, as for IAM's
+ * `PolicyNames`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ListingIdentifier = { readonly identifier: string } | { readonly member: string | undefined }
+
+/**
+ * A collection as data (boto3's `hasMany`): the generator writes one per collection of the
+ * resource model, and `fromListing` builds the `CollectionManager` from it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Listing<Client, Page extends object, A, E, P, X> {
+  /** A name for traces and messages, e.g. `"s3.Bucket.objects"`. */
+  readonly name: string
+  /** The operation, e.g. `"ListObjects"`. */
+  readonly operation: string
+  /** The client's method for it, e.g. `"listObjects"`. */
+  readonly method: string
+  /** The operation's paginator, or `undefined` when the listing is one page. */
+  readonly paginator: Paginator.Spec<Page, unknown> | undefined
+  /** The parameters every request starts from (no filter yet). */
+  readonly params: P
+  /** The request parameters the owner supplies. */
+  readonly request: Readonly<Record<string, ListingValue>>
+  /** The page members that hold the items, in order (S3 ListObjectVersions has two). */
+  readonly lists: ReadonlyArray<string>
+  /** The type of the listed resources, e.g. `"ObjectSummary"`. */
+  readonly resource: string
+  /** The listed resource's identifiers, in the order of `make`'s parameters. */
+  readonly identifiers: ReadonlyArray<ListingIdentifier>
+  /**
+   * Whether the item is the listed resource's data (passed to `make` after the identifiers); a
+   * function makes the data from the item (one that keeps secret members `Redacted`).
+   */
+  readonly data: boolean | ((item: never) => unknown)
+  /** The model's path to the identifiers in a page, for `IncompleteResponse`, e.g. `"Contents[].Key"`. */
+  readonly missing: string
+  /** The listed resource's constructor: the client, then the identifiers (then the data). */
+  readonly make: (client: Client, ...row: ReadonlyArray<never>) => A
+  /** The batch actions of the listed resource type (`noBatchActions` when it has none). */
+  readonly batchActions: (client: Client, pages: Stream.Stream<Chunk.Chunk<A>, E>) => X
+}
+
+/**
+ * Builds the `CollectionManager` a listing table describes, for the owner with the given client and
+ * identifiers; `invalid` (the owner's identifier check) fails every stream before any request.
+ * Nothing is requested until a stream runs.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromListing: <Client, Page extends object, A, E, P, X>(
+  table: Listing<Client, Page, A, E, P, X>,
+  client: Client,
+  identifiers: object,
+  invalid: E | undefined
+) => CollectionManager<A, E, P, X> = listing.fromListing
+
+/**
+ * The batch actions of a resource type that has none.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const noBatchActions: () => {} = listing.noBatchActions

@@ -170,3 +170,19 @@ export const checkIdentifiers = (resource: string, identifiers: object): Invalid
   }
   return undefined
 }
+
+/**
+ * Installs hand-written methods (a service's injected methods, e.g. S3's `bucket.uploadFile`) on a
+ * resource class's prototype: shared by every resource of the type, no closure per resource. The
+ * class declares them (`declare readonly uploadFile: Bucket["uploadFile"]`) so that TypeScript checks
+ * the methods against the resource's interface.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const addMethods = <Self extends object>(
+  resourceClass: { readonly prototype: Self },
+  methods: Partial<Self>
+): void => {
+  Object.assign(resourceClass.prototype, methods)
+}

@@ -34,8 +34,8 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as IAMClient from "./IAMClient.js"
-import { makeServiceResource } from "./internal/resources.generated.js"
-import type { ServiceResource } from "./internal/resources.generated.js"
+import { makeServiceResource } from "./internal/generated/resources.js"
+import type { ServiceResource } from "./internal/generated/resources.js"
 
 export type {
   AccessKey,
@@ -60,7 +60,7 @@ export type {
   User,
   UserPolicy,
   VirtualMfaDevice
-} from "./internal/resources.generated.js"
+} from "./internal/generated/resources.js"
 
 /**
  * The IAM service resource: its collections (`users`, `groups`, `roles`, `policies`,

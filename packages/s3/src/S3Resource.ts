@@ -55,8 +55,8 @@
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { makeServiceResource } from "./internal/resources.generated.js"
-import type { ServiceResource } from "./internal/resources.generated.js"
+import { makeServiceResource } from "./internal/generated/resources.js"
+import type { ServiceResource } from "./internal/generated/resources.js"
 import * as S3Client from "./S3Client.js"
 
 export type {
@@ -79,7 +79,7 @@ export type {
   ObjectVersion,
   S3Object as Object,
   ServiceResource
-} from "./internal/resources.generated.js"
+} from "./internal/generated/resources.js"
 export type { BatchDeleteInput, BatchDeleteOptions, BatchDeleteResult } from "./internal/resourceSupport.js"
 export { BatchDeleteFailed, PartialBatchFailure } from "./internal/resourceSupport.js"
 export type {

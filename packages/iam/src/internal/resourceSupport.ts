@@ -1,6 +1,6 @@
 /**
  * The hand-written parts of IAM's resource layer that the generated code
- * (resources.generated.ts) calls.
+ * (internal/generated/resources.ts) calls.
  */
 import * as Resource from "@effect-boto/core/Resource"
 

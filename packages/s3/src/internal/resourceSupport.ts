@@ -1,5 +1,5 @@
 /**
- * The hand-written parts of S3's resource layer that the generated code (resources.generated.ts)
+ * The hand-written parts of S3's resource layer that the generated code (internal/generated/resources.ts)
  * calls: identifier checks, boto3's injected loads (boto3/s3/inject.py) and the DeleteObjects
  * batch action.
  */

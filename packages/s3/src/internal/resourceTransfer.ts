@@ -5,6 +5,7 @@
  * identifiers. Each runs `S3Transfer`'s function with the resource's client provided, so a resource
  * never uses the `S3Client` of the context it runs in.
  */
+import type * as Resource from "@effect-boto/core/Resource"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Context from "effect/Context"
@@ -12,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as S3Client from "../S3Client.js"
 import * as S3Transfer from "../S3Transfer.js"
+import { checkIdentifiers } from "./resourceSupport.js"
 
 /**
  * `bucket.upload`'s input: `S3Transfer.upload`'s without `Bucket`.
@@ -173,3 +175,78 @@ export const copy = (
   options: S3Transfer.CopyOptions
 ): Effect.Effect<S3Transfer.TransferResult, S3Transfer.S3CopyFailed | S3Transfer.InvalidTransferInput> =>
   onClient(client, S3Transfer.copy(options))
+
+/** What the transfer methods read from a `Bucket`. */
+interface BucketSelf {
+  readonly name: string
+  readonly meta: { readonly resourceName: string; readonly identifiers: object; readonly client: S3Client.Service }
+}
+
+/** What the transfer methods read from an `Object` or an `ObjectSummary`. */
+interface ObjectSelf {
+  readonly bucketName: string
+  readonly key: string
+  readonly meta: { readonly resourceName: string; readonly identifiers: object; readonly client: S3Client.Service }
+}
+
+// Fails with the resource's identifier problem before any request, like every generated method.
+const guard = <A, E, R>(
+  self: BucketSelf | ObjectSelf,
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | Resource.InvalidIdentifier, R> => {
+  const invalid = checkIdentifiers(self.meta.resourceName, self.meta.identifiers)
+  return invalid === undefined ? effect : Effect.fail(invalid)
+}
+
+/**
+ * The transfer methods of `Bucket` (installed on its prototype by the generated resources; the
+ * signatures and docs are in the generated `Bucket` interface). Each supplies `Bucket`.
+ *
+ * @internal
+ */
+export const bucketMethods = {
+  upload<E = never, R = never>(this: BucketSelf, input: BucketUploadInput<E, R>) {
+    return guard(this, upload(this.meta.client, { ...input, Bucket: this.name }))
+  },
+  uploadFile(this: BucketSelf, input: BucketUploadFileInput) {
+    return guard(this, uploadFile(this.meta.client, { ...input, Bucket: this.name }))
+  },
+  download(this: BucketSelf, input: BucketDownloadInput) {
+    return Stream.unwrap(guard(this, Effect.sync(() => download(this.meta.client, { ...input, Bucket: this.name }))))
+  },
+  downloadFile(this: BucketSelf, input: BucketDownloadFileInput) {
+    return guard(this, downloadFile(this.meta.client, { ...input, Bucket: this.name }))
+  },
+  copy(this: BucketSelf, source: S3Transfer.CopySource, input: BucketCopyInput) {
+    return guard(this, copy(this.meta.client, { ...input, CopySource: source, Bucket: this.name }))
+  }
+}
+
+/**
+ * The transfer methods of `Object` and `ObjectSummary` (installed on their prototypes by the
+ * generated resources). Each supplies `Bucket` and `Key`.
+ *
+ * @internal
+ */
+export const objectMethods = {
+  upload<E = never, R = never>(this: ObjectSelf, input: ObjectUploadInput<E, R>) {
+    return guard(this, upload(this.meta.client, { ...input, Bucket: this.bucketName, Key: this.key }))
+  },
+  uploadFile(this: ObjectSelf, input: ObjectUploadFileInput) {
+    return guard(this, uploadFile(this.meta.client, { ...input, Bucket: this.bucketName, Key: this.key }))
+  },
+  download(this: ObjectSelf, input?: ObjectDownloadInput) {
+    return Stream.unwrap(
+      guard(this, Effect.sync(() => download(this.meta.client, { ...input, Bucket: this.bucketName, Key: this.key })))
+    )
+  },
+  downloadFile(this: ObjectSelf, input: ObjectDownloadFileInput) {
+    return guard(this, downloadFile(this.meta.client, { ...input, Bucket: this.bucketName, Key: this.key }))
+  },
+  copy(this: ObjectSelf, source: S3Transfer.CopySource, options?: ObjectCopyOptions) {
+    return guard(
+      this,
+      copy(this.meta.client, { ...options, CopySource: source, Bucket: this.bucketName, Key: this.key })
+    )
+  }
+}
