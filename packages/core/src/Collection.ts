@@ -22,6 +22,7 @@
  * @since 0.1.0
  */
 import type * as Chunk from "effect/Chunk"
+import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import * as internal from "./internal/collection.js"
 import * as listing from "./internal/listing.js"
@@ -204,6 +205,16 @@ export type ListingValue = { readonly identifier: string } | { readonly constant
 export type ListingIdentifier = { readonly identifier: string } | { readonly member: string | undefined }
 
 /**
+ * The names of `Client`'s methods that answer `Page` and fail within `E` (a listing's operation).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ListingMethod<Client, Page, E> = {
+  readonly [K in keyof Client]: Client[K] extends (...args: Array<never>) => Effect.Effect<Page, E> ? K : never
+}[keyof Client]
+
+/**
  * A collection as data (boto3's `hasMany`): the generator writes one per collection of the
  * resource model, and `fromListing` builds the `CollectionManager` from it.
  *
@@ -215,8 +226,11 @@ export interface Listing<Client, Page extends object, A, E, P, X> {
   readonly name: string
   /** The operation, e.g. `"ListObjects"`. */
   readonly operation: string
-  /** The client's method for it, e.g. `"listObjects"`. */
-  readonly method: string
+  /**
+   * The client's method for it, e.g. `"listObjects"`: a method of `Client` that answers `Page` and
+   * fails within `E`, so each generated table is checked against the client's own types.
+   */
+  readonly method: ListingMethod<Client, Page, E>
   /** The operation's paginator, or `undefined` when the listing is one page. */
   readonly paginator: Paginator.Spec<Page, unknown> | undefined
   /** The parameters every request starts from (no filter yet). */

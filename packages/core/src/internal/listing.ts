@@ -26,10 +26,13 @@ export const fromListing = <Client, Page extends object, A, E, P, X>(
   identifiers: object,
   invalid: E | undefined
 ): Collection.CollectionManager<A, E, P, X> => {
-  // The table names a method of the client it was generated with, and declares its page type and
-  // errors from the same model; the generated interface and this lookup are checked against each other
-  // by the generator, not by TypeScript.
-  const call = (client as unknown as Record<string, (input: object) => Effect.Effect<Page, E>>)[table.method]!
+  // `table.method` is typed as a method of `Client` answering `Page` and failing within `E`
+  // (`Collection.ListingMethod`), which TypeScript checks where each table is defined; it cannot
+  // narrow `Client[K]` through that mapped type here, so the lookup restates what the key guarantees.
+  const call =
+    (client as unknown as Record<Collection.ListingMethod<Client, Page, E>, (input: object) => Effect.Effect<Page, E>>)[
+      table.method
+    ]
   const request: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(table.request)) {
     request[name] = "identifier" in value ? member(identifiers, value.identifier) : value.constant
