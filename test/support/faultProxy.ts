@@ -194,7 +194,7 @@ const start = async (targetUrl: string, keepRecords: boolean) => {
     waiters.forEach((w) => w())
   }
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
     res.once("close", () => inFlight--)
@@ -277,6 +277,13 @@ const start = async (targetUrl: string, keepRecords: boolean) => {
       res.writeHead(502)
       res.end(String(error))
     }
+  }
+  // A client that hangs up mid-request (an interrupted upload) rejects the body read: that ends
+  // this exchange, and must not surface as an unhandled rejection of the test run.
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch(() => {
+      res.destroy()
+    })
   })
   // Keep idle client connections as long as clients want them: a socket the proxy closes on its own
   // would look like a leak-free client when it is not.
