@@ -7,11 +7,13 @@
  */
 import type { NodeHttpHandler } from "@smithy/node-http-handler"
 import type {
+  AbsoluteLocation,
   AwsCredentialIdentityProvider,
   Endpoint,
+  FinalizeRequestHandlerOptions,
+  FinalizeRequestMiddleware,
   HttpHandlerOptions,
   Logger,
-  MiddlewareStack,
   Provider
 } from "@smithy/types"
 import type * as Duration from "effect/Duration"
@@ -410,9 +412,21 @@ export const sdkRegion: (
  * @since 0.1.0
  * @category utils
  */
-export const guardRetries: <I extends object, O extends object>(
-  client: { readonly middlewareStack: MiddlewareStack<I, O> }
-) => void = internal.guardRetries
+export const guardRetries: (client: { readonly middlewareStack: FinalizeStack }) => void = internal.guardRetries
+
+/**
+ * The part of an SDK client's middleware stack that `guardRetries` uses: adding a middleware at the
+ * `finalizeRequest` step. Every AWS SDK v3 client's `middlewareStack` has it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FinalizeStack {
+  add(
+    middleware: FinalizeRequestMiddleware<object, object>,
+    options: FinalizeRequestHandlerOptions & AbsoluteLocation & { readonly override?: boolean }
+  ): void
+}
 
 /**
  * A record of functions that can also be called by name, boto3's `get_paginator(name)` /

@@ -7,7 +7,6 @@ import type {
   FinalizeRequestMiddleware,
   HttpHandlerOptions,
   Logger,
-  MiddlewareStack,
   Provider
 } from "@smithy/types"
 import * as Cause from "effect/Cause"
@@ -632,10 +631,8 @@ const mayHaveBeenApplied = (error: unknown): boolean => {
 }
 
 /** @internal */
-export const guardRetries = <I extends object, O extends object>(
-  client: { readonly middlewareStack: MiddlewareStack<I, O> }
-): void => {
-  const middleware: FinalizeRequestMiddleware<I, O> = (next, context) => {
+export const guardRetries = (client: { readonly middlewareStack: ClientRuntime.FinalizeStack }): void => {
+  const middleware: FinalizeRequestMiddleware<object, object> = (next, context) => {
     const operation = typeof context.commandName === "string" ? context.commandName.replace(/Command$/, "") : ""
     return async (args) => {
       const method = Predicate.hasProperty(args.request, "method") && typeof args.request.method === "string"

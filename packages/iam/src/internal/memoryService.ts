@@ -1,9 +1,10 @@
 import * as Sdk from "@aws-sdk/client-iam"
+import * as ClientFactory from "@effect-boto/core/ClientFactory"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as IAMClient from "../IAMClient.js"
-import { fromSdk } from "./client.js"
-import { type IAMOperations, operationNames } from "./generated/operations.js"
+import { description } from "./client.js"
+import { operationNames } from "./generated/operations.js"
 import { makeSend } from "./memory.js"
 
 const regionName = "us-east-1"
@@ -12,7 +13,7 @@ const commandName = (operation: string): string => operation.charAt(0).toUpperCa
 
 // An operation the store does not implement dies naming it: a test that needs it should know at once
 // rather than handle a made-up service error.
-const dieUnimplemented = (implemented: ReadonlySet<string>) => (operations: IAMOperations): IAMOperations => {
+const dieUnimplemented = (implemented: ReadonlySet<string>) => (operations: object): void => {
   for (const operation of operationNames) {
     const name = commandName(operation)
     if (implemented.has(name)) continue
@@ -21,7 +22,6 @@ const dieUnimplemented = (implemented: ReadonlySet<string>) => (operations: IAMO
       enumerable: true
     })
   }
-  return operations
 }
 
 // Building an SDK client costs more than the rest of a memory layer together, and a memory layer is
@@ -40,7 +40,7 @@ export const makeEmpty = (): IAMClient.Service => {
   const sdk = new Proxy(sharedSdk, {
     get: (target, property, receiver) => (property === "send" ? send : Reflect.get(target, property, receiver))
   })
-  return fromSdk(sdk, regionName, Option.none(), dieUnimplemented(implemented))
+  return ClientFactory.fromSdk(description, sdk, regionName, Option.none(), dieUnimplemented(implemented))
 }
 
 const each = <A, E>(
