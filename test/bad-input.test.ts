@@ -60,6 +60,19 @@ describe("bad input", () => {
         assert.strictEqual(proxy.seen.length, 0)
       }))
 
+    it.scoped("a malformed ARN with a '/': the SDK's own bucket check, as ParamValidationError on Bucket, nothing sent", () =>
+      Effect.gen(function*() {
+        const { proxy, s3 } = yield* setup()
+        // Past S3's own check (ARNs are left to the SDK), refused by the SDK's before sending.
+        const error = yield* failure(s3.headBucket({ Bucket: "arn:not-an-arn/b" }))
+        assert.strictEqual(error._tag, "ParamValidationError")
+        if (error._tag !== "ParamValidationError") return
+        assert.strictEqual(error.parameter, "Bucket")
+        assert.strictEqual(error.operation, "HeadBucket")
+        assert.include(error.message, "shouldn't contain '/'")
+        assert.strictEqual(proxy.seen.length, 0)
+      }))
+
     it.scoped("names of the wrong length (under 3, over 63): AwsUnknownError with code InvalidBucketName", () =>
       Effect.gen(function*() {
         const { s3 } = yield* setup()

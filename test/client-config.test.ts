@@ -4,7 +4,7 @@
  * one program. Calls go to moto, or to the stub server where a setting needs a peer that hangs.
  */
 import * as Sdk from "@aws-sdk/client-s3"
-import { AwsError } from "@effect-boto/core"
+import { AwsError, type Session } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
 import { assert, describe, it } from "@effect/vitest"
@@ -70,6 +70,17 @@ describe("client configuration from the Session", () => {
       assert.isTrue(yield* forcePathStyle("auto"))
       assert.isTrue(yield* forcePathStyle())
       assert.isFalse(yield* forcePathStyle("virtual"))
+    }))
+
+  it.scoped("S3 addressing style from the Session's config; the client's config over it, field by field", () =>
+    Effect.gen(function*() {
+      const session = stubSession({ endpointUrl: motoUrl(), config: { s3: { addressingStyle: "virtual" } } })
+      const forcePathStyle = (config: Session.ClientConfig | undefined) =>
+        S3Client.make({ config }).pipe(Effect.map((s3) => s3.sdk!.config.forcePathStyle), Effect.provide(session))
+      assert.isFalse(yield* forcePathStyle(undefined))
+      assert.isFalse(yield* forcePathStyle({ maxAttempts: 2 }))
+      assert.isFalse(yield* forcePathStyle({ s3: { addressingStyle: undefined } }))
+      assert.isTrue(yield* forcePathStyle({ s3: { addressingStyle: "path" } }))
     }))
 
   it.scoped("retries: session config, client config over it, sdk overrides over both", () =>

@@ -201,4 +201,39 @@ describe("secrets never show", () => {
       assert.notInclude(all, testCredentials.secretAccessKey)
       assert.include(all, "failed with token <redacted> inside")
     }))
+
+  it.effect("a service's own secret members (IAM's MFA seed and codes) are scrubbed from its client's routed logs", () =>
+    Effect.gen(function*() {
+      const { layer: logLayer, lines } = captureLogs()
+      const seed = "JBSWY3DPEHPK3PXP-SEED-MUST-NOT-SHOW"
+      yield* Effect.gen(function*() {
+        const iam = yield* IAMClient.make({ logLevel: "Trace" })
+        const logger = iam.sdk!.config.logger
+        logger.info({
+          output: {
+            VirtualMFADevice: { SerialNumber: "arn:aws:iam::123456789012:mfa/visible", Base32StringSeed: seed }
+          }
+        })
+        logger.debug({
+          input: { UserName: "u", AuthenticationCode1: "123456-code-one", AuthenticationCode2: "654321-code-two" }
+        })
+        // The seed again, elsewhere in the same entry: scrubbed as a known value.
+        logger.warn({ input: { Base32StringSeed: seed }, note: `seed was ${seed}` })
+      }).pipe(
+        Effect.provide(Layer.merge(
+          logLayer,
+          Session.layer({
+            accessKeyId: testCredentials.accessKeyId,
+            secretAccessKey: testCredentials.secretAccessKey,
+            regionName: "us-east-1",
+            endpointUrl: motoUrl()
+          })
+        )),
+        Logger.withMinimumLogLevel(LogLevel.All),
+        Effect.scoped
+      )
+      const all = lines.join("\n")
+      assert.include(all, "mfa/visible")
+      for (const secret of [seed, "123456-code-one", "654321-code-two"]) assert.notInclude(all, secret)
+    }))
 })

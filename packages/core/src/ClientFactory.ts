@@ -106,6 +106,18 @@ export interface Description<Ops extends object, Service, Client extends SdkClie
       config: Session.ClientConfig
     ) => (input: unknown, options?: ClientRuntime.CallOptions) => Effect.Effect<unknown, unknown>)
     | undefined
+  /**
+   * Member and header names (any case) whose values are secrets in the service's shapes, besides
+   * the credentials every service has: their values never reach a routed SDK log line
+   * (`ClientRuntime.Options.logLevel`), wherever else they appear in it (IAM: `Password`).
+   */
+  readonly secretMembers?: ReadonlyArray<string> | undefined
+  /** Secret headers whose `name: value` lines are scrubbed inside strings (a canonical request). */
+  readonly secretHeaders?: ReadonlyArray<string> | undefined
+  /** POST operations that are safe to repeat (see `ClientRuntime.guardRetries`), e.g. S3's `DeleteObjects`. */
+  readonly idempotentOperations?: ReadonlyArray<string> | undefined
+  /** See `AwsError.OperationContext.sdkInputErrors` (S3: `{ InvalidBucketName: "Bucket" }`). */
+  readonly sdkInputErrors?: Readonly<Record<string, string>> | undefined
   /** See `ClientRuntime.Binding.encodeInput`. */
   readonly encodeInput?: ((operation: string, input: unknown) => unknown) | undefined
   /** See `ClientRuntime.Binding.decodeOutput`. */

@@ -173,6 +173,8 @@ export interface Binding {
   readonly encodeInput?: ((operation: string, input: unknown) => unknown) | undefined
   /** Rewrites the output of the operations marked `decodesOutput` (IAM: policy documents decoded). */
   readonly decodeOutput?: ((operation: string, output: MetadataBearer) => MetadataBearer) | undefined
+  /** See `AwsError.OperationContext.sdkInputErrors`. */
+  readonly sdkInputErrors?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -401,18 +403,23 @@ export const sdkRegion: (
  * effect.
  *
  * Not safe to repeat: requests sent with POST whose operation is neither a read (`Get*`, `List*`,
- * `Describe*`, `Head*`, `Simulate*`, `Select*`) nor an idempotent write (`Put*`, `Attach*`, `Tag*`,
- * `Untag*`, `Update*`, `Set*`, S3 `DeleteObjects`). S3's PUT and DELETE requests are idempotent.
- * Failures before the request left (refused connection, DNS, connect timeout) and answers of the
- * service (throttling, 5xx) are retried as the SDK does.
+ * `Describe*`, `Head*`, `Simulate*`, `Select*`), an idempotent write (`Put*`, `Attach*`, `Tag*`,
+ * `Untag*`, `Update*`, `Set*`) nor one of `idempotentOperations` (the service's other POST
+ * operations that are safe to repeat, e.g. S3's `DeleteObjects`). PUT and DELETE requests are
+ * idempotent. Failures before the request left (refused connection, DNS, connect timeout) and
+ * answers of the service (throttling, 5xx) are retried as the SDK does.
  *
- * effect-boto adds this to every SDK client it builds; call it on a client you pass to
- * `layerFromSdk` to get the same behaviour.
+ * effect-boto adds this to every SDK client it builds, with the service's `idempotentOperations`
+ * (`ClientFactory.Description`); call it on a client you pass to `layerFromSdk` to get the same
+ * behaviour.
  *
  * @since 0.1.0
  * @category utils
  */
-export const guardRetries: (client: { readonly middlewareStack: FinalizeStack }) => void = internal.guardRetries
+export const guardRetries: (
+  client: { readonly middlewareStack: FinalizeStack },
+  idempotentOperations?: ReadonlyArray<string>
+) => void = internal.guardRetries
 
 /**
  * The part of an SDK client's middleware stack that `guardRetries` uses: adding a middleware at the

@@ -9,7 +9,7 @@ import type * as Scope from "effect/Scope"
 import type * as ClientFactory from "../ClientFactory.js"
 import type * as ClientRuntime from "../ClientRuntime.js"
 import type * as Session from "../Session.js"
-import { acquireSdkClient, guardRetries, resolve, sdkRegion } from "./client.js"
+import { acquireSdkClient, guardRetries, makeRedaction, resolve, sdkRegion } from "./client.js"
 import { makeOperations } from "./operations.js"
 
 /**
@@ -47,7 +47,8 @@ export const fromSdk = <
     rules: description.rules,
     streaming: streaming !== undefined ? (spec, operation) => streaming(spec, operation, config) : undefined,
     encodeInput: description.encodeInput,
-    decodeOutput: description.decodeOutput
+    decodeOutput: description.decodeOutput,
+    sdkInputErrors: description.sdkInputErrors
   })
   adapt?.(operations)
   return description.complete(operations, { sdk: client, regionName, endpointUrl })
@@ -65,6 +66,7 @@ export const make = <
   description: ClientFactory.Description<Ops, Service, Client, SdkConfig>
 ): ClientFactory.ServiceClient<Id, Service, Client, SdkConfig> => {
   const serviceId = description.serviceId
+  const redaction = makeRedaction(description.secretMembers, description.secretHeaders)
 
   const acquire = (
     resolved: ClientRuntime.Resolved,
@@ -74,7 +76,7 @@ export const make = <
     const config: SdkConfig = { ...description.sdkConfig(resolved), ...overrides }
     return Effect.map(
       acquireSdkClient(resolved, () => build(config), (client) => {
-        guardRetries(client)
+        guardRetries(client, description.idempotentOperations)
         description.middleware?.(client)
       }, overrides?.region !== undefined),
       ({ client, regionName }) =>
@@ -92,7 +94,7 @@ export const make = <
     options: ClientFactory.Options<SdkConfig> = {}
   ): Effect.Effect<Service, Session.PartialCredentials, Session.Session | Scope.Scope> {
     return Effect.flatMap(
-      resolve(serviceId, options),
+      resolve(serviceId, options, redaction),
       (resolved) => acquire(resolved, description.makeSdkClient, options.sdk)
     )
   }
@@ -131,7 +133,10 @@ export const make = <
     client: Client | ((config: SdkConfig) => Client)
   ): Layer.Layer<Id, never, Session.Session> {
     return typeof client === "function"
-      ? Layer.scoped(tag, Effect.flatMap(resolve(serviceId), (resolved) => acquire(resolved, client, undefined)))
+      ? Layer.scoped(
+        tag,
+        Effect.flatMap(resolve(serviceId, {}, redaction), (resolved) => acquire(resolved, client, undefined))
+      )
       : Layer.effect(tag, fromSdkClient(client))
   }
 

@@ -29,6 +29,9 @@ export const description: ClientFactory.Description<
       waitFor: ClientRuntime.byName(makeWaitFor(operations))
     }, facts),
   sdkConfig: (resolved) => resolved.sdkConfig,
+  // Service-specific credentials, virtual MFA seeds and MFA codes (passwords and private keys are
+  // secret for every client).
+  secretMembers: ["ServicePassword", "Base32StringSeed", "QRCodePNG", "AuthenticationCode1", "AuthenticationCode2"],
   encodeInput: Policies.encodeInput,
   decodeOutput: Policies.decodeOutput
 }

@@ -84,6 +84,28 @@ export const description: ClientFactory.Description<S3Operations, S3Client.Servi
       return pathStyle !== undefined ? { ...resolved.sdkConfig, forcePathStyle: pathStyle } : resolved.sdkConfig
     },
     middleware: decodeListings,
+    secretMembers: [
+      "SSECustomerKey",
+      "CopySourceSSECustomerKey",
+      "x-amz-server-side-encryption-customer-key",
+      "x-amz-copy-source-server-side-encryption-customer-key",
+      // The body of SignatureDoesNotMatch repeats the canonical request, signed secret headers included.
+      "CanonicalRequest",
+      "CanonicalRequestBytes",
+      "StringToSign",
+      "StringToSignBytes",
+      "SignatureProvided"
+    ],
+    secretHeaders: [
+      "x-amz-server-side-encryption-customer-key",
+      "x-amz-server-side-encryption-customer-key-md5",
+      "x-amz-copy-source-server-side-encryption-customer-key",
+      "x-amz-copy-source-server-side-encryption-customer-key-md5"
+    ],
+    // Deleting keys again deletes nothing more.
+    idempotentOperations: ["DeleteObjects"],
+    // The SDK's own bucket-name check before sending.
+    sdkInputErrors: { InvalidBucketName: "Bucket" },
     annotate,
     validate,
     streaming: (spec, operation, config) => Body.streaming(spec, { readTimeout: config.readTimeout }, operation)
