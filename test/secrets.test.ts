@@ -17,6 +17,7 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import { inspect } from "node:util"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
@@ -50,6 +51,23 @@ const renderError = (error: unknown): ReadonlyArray<string> => [
   Cause.pretty(Cause.fail(error)),
   Cause.pretty(Cause.die(error))
 ]
+
+/** Runs `effect` with a Session for moto and every log (any level) going to `logLayer`. */
+const withMotoSessionLogged =
+  (logLayer: Layer.Layer<never>) => <A, E>(effect: Effect.Effect<A, E, Session.Session | Scope.Scope>) =>
+    effect.pipe(
+      Effect.provide(Layer.merge(
+        logLayer,
+        Session.layer({
+          accessKeyId: testCredentials.accessKeyId,
+          secretAccessKey: testCredentials.secretAccessKey,
+          regionName: "us-east-1",
+          endpointUrl: motoUrl()
+        })
+      )),
+      Logger.withMinimumLogLevel(LogLevel.All),
+      Effect.scoped
+    )
 
 describe("secrets never show", () => {
   it.scoped("a run of real calls with SDK logging at Trace, Effect logs at All and a recording tracer", () =>
@@ -177,19 +195,7 @@ describe("secrets never show", () => {
         yield* s3.listBuckets({})
         logger.error(new Error(`failed with token ${testCredentials.secretAccessKey} inside`))
         logger.info(`signed with ${testCredentials.secretAccessKey}`)
-      }).pipe(
-        Effect.provide(Layer.merge(
-          logLayer,
-          Session.layer({
-            accessKeyId: testCredentials.accessKeyId,
-            secretAccessKey: testCredentials.secretAccessKey,
-            regionName: "us-east-1",
-            endpointUrl: motoUrl()
-          })
-        )),
-        Logger.withMinimumLogLevel(LogLevel.All),
-        Effect.scoped
-      )
+      }).pipe(withMotoSessionLogged(logLayer))
       const all = lines.join("\n")
       assert.include(all, "ASIAVISIBLE")
       assert.include(all, "<redacted>")
@@ -219,19 +225,7 @@ describe("secrets never show", () => {
         })
         // The seed again, elsewhere in the same entry: scrubbed as a known value.
         logger.warn({ input: { Base32StringSeed: seed }, note: `seed was ${seed}` })
-      }).pipe(
-        Effect.provide(Layer.merge(
-          logLayer,
-          Session.layer({
-            accessKeyId: testCredentials.accessKeyId,
-            secretAccessKey: testCredentials.secretAccessKey,
-            regionName: "us-east-1",
-            endpointUrl: motoUrl()
-          })
-        )),
-        Logger.withMinimumLogLevel(LogLevel.All),
-        Effect.scoped
-      )
+      }).pipe(withMotoSessionLogged(logLayer))
       const all = lines.join("\n")
       assert.include(all, "mfa/visible")
       for (const secret of [seed, "123456-code-one", "654321-code-two"]) assert.notInclude(all, secret)

@@ -29,7 +29,7 @@ import type * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
-import type * as ClientRuntime from "./ClientRuntime.js"
+import * as ClientRuntime from "./ClientRuntime.js"
 import * as internal from "./internal/clientFactory.js"
 import { ClientConfigError } from "./internal/clientFactory.js"
 import type * as Session from "./Session.js"
@@ -230,3 +230,31 @@ export const fromSdk: <Service, Ops extends object, Client extends SdkClient, Sd
   endpointUrl: Option.Option<string>,
   adapt?: ((operations: object) => void) | undefined
 ) => Service = internal.fromSdk
+
+/**
+ * A description's `complete` for a service with paginators and waiters: the operations with
+ * `paginate` and `waitFor` (each callable by name too, see `ClientRuntime.ByName`) and the facts.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const withPaginatorsAndWaiters = <
+  PaginatedOps,
+  Paginate extends { readonly [K in keyof Paginate]: (...args: never) => unknown },
+  WaiterOps,
+  WaitFor extends { readonly [K in keyof WaitFor]: (...args: never) => unknown }
+>(
+  makePaginate: (operations: PaginatedOps) => Paginate,
+  makeWaitFor: (operations: WaiterOps) => WaitFor
+) =>
+<Ops extends PaginatedOps & WaiterOps & object, Client>(
+  operations: Ops,
+  facts: Facts<Client>
+): Ops & {
+  readonly paginate: ClientRuntime.ByName<Paginate>
+  readonly waitFor: ClientRuntime.ByName<WaitFor>
+} & Facts<Client> =>
+  Object.assign(operations, {
+    paginate: ClientRuntime.byName(makePaginate(operations)),
+    waitFor: ClientRuntime.byName(makeWaitFor(operations))
+  }, facts)

@@ -429,6 +429,7 @@ export const guardRetries: (
  * @category models
  */
 export interface FinalizeStack {
+  /** Adds `middleware` at the step and priority the options give. */
   add(
     middleware: FinalizeRequestMiddleware<object, object>,
     options: FinalizeRequestHandlerOptions & AbsoluteLocation & { readonly override?: boolean }

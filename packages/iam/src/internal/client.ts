@@ -1,6 +1,5 @@
 import * as Sdk from "@aws-sdk/client-iam"
-import type * as ClientFactory from "@effect-boto/core/ClientFactory"
-import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import * as ClientFactory from "@effect-boto/core/ClientFactory"
 import type * as IAMClient from "../IAMClient.js"
 import { type IAMOperations, operations } from "./generated/operations.js"
 import { rules } from "./generated/validation.js"
@@ -23,11 +22,7 @@ export const description: ClientFactory.Description<
   makeSdkClient: (config) => new Sdk.IAMClient(config),
   operations,
   rules,
-  complete: (operations, facts) =>
-    Object.assign(operations, {
-      paginate: ClientRuntime.byName(makePaginate(operations)),
-      waitFor: ClientRuntime.byName(makeWaitFor(operations))
-    }, facts),
+  complete: ClientFactory.withPaginatorsAndWaiters(makePaginate, makeWaitFor),
   sdkConfig: (resolved) => resolved.sdkConfig,
   // Service-specific credentials, virtual MFA seeds and MFA codes (passwords and private keys are
   // secret for every client).

@@ -1,6 +1,6 @@
 import * as Sdk from "@aws-sdk/client-s3"
-import type * as ClientFactory from "@effect-boto/core/ClientFactory"
-import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import * as ClientFactory from "@effect-boto/core/ClientFactory"
+import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type * as Tracer from "effect/Tracer"
@@ -74,11 +74,7 @@ export const description: ClientFactory.Description<S3Operations, S3Client.Servi
     makeSdkClient: (config) => new Sdk.S3Client(config),
     operations,
     rules,
-    complete: (operations, facts) =>
-      Object.assign(operations, {
-        paginate: ClientRuntime.byName(makePaginate(operations)),
-        waitFor: ClientRuntime.byName(makeWaitFor(operations))
-      }, facts),
+    complete: ClientFactory.withPaginatorsAndWaiters(makePaginate, makeWaitFor),
     sdkConfig: (resolved) => {
       const pathStyle = forcePathStyle(resolved)
       return pathStyle !== undefined ? { ...resolved.sdkConfig, forcePathStyle: pathStyle } : resolved.sdkConfig
