@@ -235,6 +235,8 @@ export const fromSdk: <Service, Ops extends object, Client extends SdkClient, Sd
  * A description's `complete` for a service with paginators and waiters: the operations with
  * `paginate` and `waitFor` (each callable by name too, see `ClientRuntime.ByName`) and the facts.
  *
+ * @typeParam Paginate - the service's paginators by method name, e.g. `S3Paginate`
+ * @typeParam WaitFor - the service's waiters by name, e.g. `S3WaitFor`
  * @since 0.2.0
  * @category constructors
  */
