@@ -188,8 +188,7 @@ export const makeMemorySdk: (state?: MemoryState) => Sdk.S3Client = memory.makeM
  * @since 0.2.0
  * @category constructors
  */
-export const makeMemory = (state?: MemoryState): Effect.Effect<Service> =>
-  internal.fromSdkClient(memory.makeMemorySdk(state))
+export const makeMemory: (state?: MemoryState) => Effect.Effect<Service> = memory.makeMemory
 
 /**
  * The S3 client over an in-memory S3 with the given buckets and objects; no Session needed.

@@ -3,9 +3,11 @@
 // mapping, bodies, paginators, waiters, resources, transfers) runs exactly as over the network.
 import * as Sdk from "@aws-sdk/client-s3"
 import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import * as Effect from "effect/Effect"
 import { createHash, randomBytes } from "node:crypto"
 import { Readable } from "node:stream"
 import type * as S3Client from "../S3Client.js"
+import { fromSdkClient } from "./client.js"
 
 interface Version {
   readonly versionId: string
@@ -115,16 +117,30 @@ const sdkClasses: Record<string, ExceptionClass> = {
   InvalidRequest: Sdk.InvalidRequest
 }
 
+// The store's own frames tell a test nothing, and formatting them (the client copies an error's
+// stack; under vitest or tsx through source maps) costs more than answering the request.
+const withoutStack = <A>(make: () => A): A => {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
 const s3Error = (code: string, status: number, message: string, extra: Record<string, unknown> = {}): Error => {
   const SdkClass = sdkClasses[code]
-  const error = SdkClass !== undefined
-    ? new SdkClass({ $metadata: metadata(status), message })
-    : new Sdk.S3ServiceException({
-      name: code,
-      $fault: status >= 500 ? "server" : "client",
-      $metadata: metadata(status),
-      message
-    })
+  const error = withoutStack(() =>
+    SdkClass !== undefined
+      ? new SdkClass({ $metadata: metadata(status), message })
+      : new Sdk.S3ServiceException({
+        name: code,
+        $fault: status >= 500 ? "server" : "client",
+        $metadata: metadata(status),
+        message
+      })
+  )
   // The SDK's deserialiser copies the body's fields onto the exception, `Code` among them.
   Object.assign(error, { Code: code, RequestId: error.$metadata.requestId }, extra)
   return error
@@ -132,9 +148,11 @@ const s3Error = (code: string, status: number, message: string, extra: Record<st
 
 // HEAD answers have no body: the SDK raises `NotFound` (404) or a bare `S3ServiceException`.
 const headError = (status: number): Error =>
-  status === 404
-    ? new Sdk.NotFound({ $metadata: metadata(404), message: "UnknownError" })
-    : new Sdk.S3ServiceException({ name: "Unknown", $fault: "client", $metadata: metadata(status), message: "" })
+  withoutStack(() =>
+    status === 404
+      ? new Sdk.NotFound({ $metadata: metadata(404), message: "UnknownError" })
+      : new Sdk.S3ServiceException({ name: "Unknown", $fault: "client", $metadata: metadata(status), message: "" })
+  )
 
 const noSuchBucket = (bucket: string) =>
   s3Error("NoSuchBucket", 404, "The specified bucket does not exist", { BucketName: bucket })
@@ -243,6 +261,32 @@ const readBody = async (body: unknown, signal: AbortSignal | undefined): Promise
     return Buffer.concat(chunks)
   }
   throw new TypeError(`unsupported request body of type ${typeof body}`)
+}
+
+interface Received {
+  readonly bytes: Uint8Array
+  readonly md5: Buffer
+}
+
+// Test suites upload the same fixture, often megabytes, again and again: hashing 5 MiB costs
+// about 10 ms, comparing it with the copy kept from its previous upload a fraction of that. A body
+// given as the same byte array as before and still holding the same bytes reuses that copy
+// (stored bodies are never written to) and its digest; any other body is copied and hashed.
+const previouslyReceived = new WeakMap<Uint8Array, Received>()
+const rememberFrom = 64 * 1024
+
+/** A request body copied into the store, with its MD5 digest. */
+const receive = async (body: unknown, signal: AbortSignal | undefined): Promise<Received> => {
+  if (body instanceof Uint8Array && body.length >= rememberFrom) {
+    const previous = previouslyReceived.get(body)
+    if (previous !== undefined && Buffer.compare(previous.bytes, body) === 0) return previous
+    const bytes = body.slice()
+    const received = { bytes, md5: md5(bytes) }
+    previouslyReceived.set(body, received)
+    return received
+  }
+  const bytes = await readBody(body, signal)
+  return { bytes, md5: md5(bytes) }
 }
 
 // The SDK's streaming body: a Node Readable with `transformTo…` methods (its `sdkStreamMixin`).
@@ -559,9 +603,9 @@ export const makeSend = (initial: InitialState = {}) => {
   const versionOutput = (bucket: Bucket, id: string | undefined) =>
     bucket.versioning !== undefined && id !== undefined ? { VersionId: id } : {}
 
-  const checkDigest = (input: Input, body: Uint8Array): void => {
+  const checkDigest = (input: Input, received: Received): void => {
     const digest = str(input, "ContentMD5")
-    if (digest !== undefined && digest !== md5(body).toString("base64")) {
+    if (digest !== undefined && digest !== received.md5.toString("base64")) {
       throw s3Error("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
     }
   }
@@ -778,8 +822,9 @@ export const makeSend = (initial: InitialState = {}) => {
     // -- objects ----------------------------------------------------------------------------------
     PutObject: async (input, signal) => {
       const bucket = getBucket(input)
-      const body = await readBody(input.Body, signal)
-      checkDigest(input, body)
+      const received = await receive(input.Body, signal)
+      checkDigest(input, received)
+      const body = received.bytes
       const key = str(input, "Key") ?? ""
       const existing = current(bucket, key)
       const ifNoneMatch = str(input, "IfNoneMatch")
@@ -792,7 +837,7 @@ export const makeSend = (initial: InitialState = {}) => {
         if (existing === undefined) throw noSuchKey(key)
         checkConditions(input, existing)
       }
-      const etag = quotedEtag(body)
+      const etag = `"${received.md5.toString("hex")}"`
       const id = store(bucket, key, newObject(input, body, etag))
       return { $metadata: metadata(200), ETag: etag, ...versionOutput(bucket, id) }
     },
@@ -1110,12 +1155,11 @@ export const makeSend = (initial: InitialState = {}) => {
     UploadPart: async (input, signal) => {
       const bucket = getBucket(input)
       const upload = findUpload(bucket, input)
-      const body = await readBody(input.Body, signal)
-      checkDigest(input, body)
+      const received = await receive(input.Body, signal)
+      checkDigest(input, received)
       const partNumber = partNumberOf(input)
-      const hash = md5(body)
-      const etag = `"${hash.toString("hex")}"`
-      upload.parts.set(partNumber, { body, etag, md5: hash, lastModified: new Date() })
+      const etag = `"${received.md5.toString("hex")}"`
+      upload.parts.set(partNumber, { body: received.bytes, etag, md5: received.md5, lastModified: new Date() })
       return { $metadata: metadata(200), ETag: etag }
     },
     UploadPartCopy: (input) => {
@@ -1434,3 +1478,12 @@ export const makeMemorySdk = (initial: InitialState = {}): Sdk.S3Client => {
 }
 
 const templates = new Map<string, Sdk.S3Client>()
+
+/**
+ * The S3 client over a fresh in-memory S3: each run of the effect (each build of a layer made
+ * from it) starts from `initial` again.
+ *
+ * @internal
+ */
+export const makeMemory = (initial?: InitialState): Effect.Effect<S3Client.Service> =>
+  Effect.suspend(() => fromSdkClient(makeMemorySdk(initial)))
