@@ -110,6 +110,46 @@ describe("in-memory S3 under the resource layer, paginators, waiters and transfe
       assert.strictEqual((yield* kept.Body.bytes)[1000], 1)
     }).pipe(Effect.provide(S3Client.layerMemory)))
 
+  it.effect("a completed multipart object reads and copies across its parts", () =>
+    Effect.gen(function*() {
+      const s3 = yield* S3Client.S3Client
+      yield* s3.createBucket({ Bucket: "p" })
+      const size = 5 * 1024 * 1024
+      const parts = [
+        new Uint8Array(size).map((_, i) => i % 251),
+        new Uint8Array(size).map((_, i) => i % 241),
+        Buffer.from("tail")
+      ]
+      const whole = Buffer.concat(parts)
+      const { UploadId } = yield* s3.createMultipartUpload({ Bucket: "p", Key: "big" })
+      const etags = yield* Effect.forEach(parts, (Body, i) =>
+        s3.uploadPart({ Bucket: "p", Key: "big", UploadId: UploadId!, PartNumber: i + 1, Body }))
+      yield* s3.completeMultipartUpload({
+        Bucket: "p",
+        Key: "big",
+        UploadId: UploadId!,
+        MultipartUpload: { Parts: etags.map(({ ETag }, i) => ({ PartNumber: i + 1, ETag: ETag! })) }
+      })
+      const [start, end] = [size - 3, 2 * size + 1]
+      const ranged = yield* s3.getObject({ Bucket: "p", Key: "big", Range: `bytes=${start}-${end}` })
+      assert.deepStrictEqual(Buffer.from(yield* ranged.Body.bytes), whole.subarray(start, end + 1))
+      const full = yield* s3.getObject({ Bucket: "p", Key: "big" })
+      assert.isTrue(Buffer.from(yield* full.Body.bytes).equals(whole))
+      const copy = yield* s3.createMultipartUpload({ Bucket: "p", Key: "copy" })
+      const copied = yield* s3.uploadPartCopy({
+        Bucket: "p",
+        Key: "copy",
+        UploadId: copy.UploadId!,
+        PartNumber: 1,
+        CopySource: "p/big",
+        CopySourceRange: `bytes=${start}-${end}`
+      })
+      assert.strictEqual(
+        copied.CopyPartResult?.ETag,
+        `"${createHash("md5").update(whole.subarray(start, end + 1)).digest("hex")}"`
+      )
+    }).pipe(Effect.provide(S3Client.layerMemory)))
+
   it.live("interruption aborts a call in flight", () =>
     Effect.gen(function*() {
       const s3 = yield* S3Client.S3Client

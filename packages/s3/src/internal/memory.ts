@@ -12,7 +12,7 @@ import { fromSdkClient } from "./client.js"
 interface Version {
   readonly versionId: string
   readonly deleteMarker: boolean
-  readonly body: Uint8Array
+  readonly body: ObjectBytes
   readonly etag: string
   readonly lastModified: Date
   readonly contentType: string | undefined
@@ -22,6 +22,34 @@ interface Version {
   readonly retainUntil: Date | undefined
   readonly lockMode: string | undefined
   readonly legalHold: boolean
+}
+
+/**
+ * An object's bytes: one array, or the parts of a completed multipart upload, which are kept as
+ * they are (joining them copied megabytes per upload) and read across where a range spans them.
+ */
+class ObjectBytes {
+  readonly length: number
+  constructor(private readonly segments: ReadonlyArray<Uint8Array>) {
+    let length = 0
+    for (const segment of segments) length += segment.length
+    this.length = length
+  }
+
+  /** The bytes from `start` up to `end` (exclusive): a view when they lie in one segment. */
+  range(start: number, end: number): Uint8Array {
+    if (this.segments.length === 1) return this.segments[0]!.subarray(start, end)
+    const pieces: Array<Uint8Array> = []
+    let offset = 0
+    for (const segment of this.segments) {
+      if (offset >= end) break
+      const from = Math.max(start - offset, 0)
+      const to = Math.min(end - offset, segment.length)
+      if (from < to) pieces.push(segment.subarray(from, to))
+      offset += segment.length
+    }
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces)
+  }
 }
 
 interface Part {
@@ -573,7 +601,7 @@ export const makeSend = (initial: InitialState = {}) => {
     }
     const id = store(bucket, key, {
       deleteMarker: true,
-      body: new Uint8Array(0),
+      body: new ObjectBytes([]),
       etag: "",
       lastModified: new Date(),
       contentType: undefined,
@@ -639,7 +667,8 @@ export const makeSend = (initial: InitialState = {}) => {
       }
     }
     return {
-      bytes: version.body.subarray(start, end + 1),
+      // Read only by GetObject: a HEAD of a multipart object joins no parts.
+      bytes: () => version.body.range(start, end + 1),
       output: {
         $metadata: metadata(ranged ? 206 : 200),
         AcceptRanges: "bytes",
@@ -658,7 +687,7 @@ export const makeSend = (initial: InitialState = {}) => {
     }
   }
 
-  const newObject = (input: Input, body: Uint8Array, etag: string): Omit<Version, "versionId"> => {
+  const newObject = (input: Input, body: ObjectBytes, etag: string): Omit<Version, "versionId"> => {
     const retain = input.ObjectLockRetainUntilDate
     return {
       deleteMarker: false,
@@ -838,7 +867,7 @@ export const makeSend = (initial: InitialState = {}) => {
         checkConditions(input, existing)
       }
       const etag = `"${received.md5.toString("hex")}"`
-      const id = store(bucket, key, newObject(input, body, etag))
+      const id = store(bucket, key, newObject(input, new ObjectBytes([body]), etag))
       return { $metadata: metadata(200), ETag: etag, ...versionOutput(bucket, id) }
     },
     GetObject: (input) => {
@@ -847,7 +876,7 @@ export const makeSend = (initial: InitialState = {}) => {
       const version = findVersion(bucket, key, str(input, "VersionId"))
       checkConditions(input, version)
       const { bytes, output } = objectHead(bucket, version, input)
-      return { ...output, Body: responseBody(bytes) }
+      return { ...output, Body: responseBody(bytes()) }
     },
     HeadObject: (input) => {
       const bucket = buckets.get(str(input, "Bucket") ?? "")
@@ -1167,19 +1196,23 @@ export const makeSend = (initial: InitialState = {}) => {
       const upload = findUpload(bucket, input)
       const source = parseCopySource(input)
       const partNumber = partNumberOf(input)
-      let body = source.version.body
+      const stored = source.version.body
+      let start = 0
+      let end = stored.length
       const range = str(input, "CopySourceRange")
       if (range !== undefined) {
         const match = /^bytes=(\d+)-(\d+)$/.exec(range)
-        if (match === null || Number(match[2]) >= body.length || Number(match[1]) > Number(match[2])) {
+        if (match === null || Number(match[2]) >= stored.length || Number(match[1]) > Number(match[2])) {
           throw invalidArgument(
             "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
             "x-amz-copy-source-range",
             range
           )
         }
-        body = body.subarray(Number(match[1]), Number(match[2]) + 1)
+        start = Number(match[1])
+        end = Number(match[2]) + 1
       }
+      const body = stored.range(start, end)
       const hash = md5(body)
       const etag = `"${hash.toString("hex")}"`
       const lastModified = new Date()
@@ -1243,7 +1276,7 @@ export const makeSend = (initial: InitialState = {}) => {
           )
         }
       }
-      const body = Buffer.concat(parts.map((p) => p.body))
+      const body = new ObjectBytes(parts.map((p) => p.body))
       const etag = `"${md5(Buffer.concat(parts.map((p) => p.md5))).toString("hex")}-${parts.length}"`
       const id = store(bucket, upload.key, {
         ...newObject({ ...input, Metadata: upload.metadata }, body, etag),
@@ -1423,7 +1456,7 @@ export const makeSend = (initial: InitialState = {}) => {
     for (const key of keys) {
       const value = objects[key]!
       const body = typeof value === "string" ? Buffer.from(value, "utf8") : value.slice()
-      bucket.versions.set(key, [{ ...newObject({}, body, quotedEtag(body)), versionId: "null" }])
+      bucket.versions.set(key, [{ ...newObject({}, new ObjectBytes([body]), quotedEtag(body)), versionId: "null" }])
     }
     for (const key of keys) bucket.keys.push(key)
   }
