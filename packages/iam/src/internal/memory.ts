@@ -5,6 +5,7 @@
  * against the network. Where moto and AWS differ, this follows AWS.
  */
 import * as Sdk from "@aws-sdk/client-iam"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type { MiddlewareStack } from "@smithy/types"
 import { randomBytes, randomUUID, X509Certificate } from "node:crypto"
 
@@ -32,20 +33,8 @@ const metadata = (httpStatusCode: number) => ({
   totalRetryDelay: 0
 })
 
-// The store's own frames tell a test nothing, and formatting them (the client copies an error's
-// stack; under vitest or tsx through source maps) costs more than answering the request.
-const withoutStack = <A>(make: () => A): A => {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    return make()
-  } finally {
-    Error.stackTraceLimit = limit
-  }
-}
-
 const exception = (Class: ExceptionClass, code: string, status: number) => (message: string): never => {
-  const error = withoutStack(() => new Class({ $metadata: metadata(status), message }))
+  const error = ClientRuntime.withoutStack(() => new Class({ $metadata: metadata(status), message }))
   // The query protocol's deserializer keeps the wire code on the exception; the runtime reads it.
   throw Object.assign(error, { Code: code, Type: "Sender", Error: { Type: "Sender", Code: code, Message: message } })
 }
@@ -53,7 +42,7 @@ const exception = (Class: ExceptionClass, code: string, status: number) => (mess
 const validationError = (member: string): never => {
   const message =
     `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`
-  const error = withoutStack(() =>
+  const error = ClientRuntime.withoutStack(() =>
     new Sdk.IAMServiceException({
       name: "ValidationError",
       $fault: "client",

@@ -145,21 +145,9 @@ const sdkClasses: Record<string, ExceptionClass> = {
   InvalidRequest: Sdk.InvalidRequest
 }
 
-// The store's own frames tell a test nothing, and formatting them (the client copies an error's
-// stack; under vitest or tsx through source maps) costs more than answering the request.
-const withoutStack = <A>(make: () => A): A => {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    return make()
-  } finally {
-    Error.stackTraceLimit = limit
-  }
-}
-
 const s3Error = (code: string, status: number, message: string, extra: Record<string, unknown> = {}): Error => {
   const SdkClass = sdkClasses[code]
-  const error = withoutStack(() =>
+  const error = ClientRuntime.withoutStack(() =>
     SdkClass !== undefined
       ? new SdkClass({ $metadata: metadata(status), message })
       : new Sdk.S3ServiceException({
@@ -176,7 +164,7 @@ const s3Error = (code: string, status: number, message: string, extra: Record<st
 
 // HEAD answers have no body: the SDK raises `NotFound` (404) or a bare `S3ServiceException`.
 const headError = (status: number): Error =>
-  withoutStack(() =>
+  ClientRuntime.withoutStack(() =>
     status === 404
       ? new Sdk.NotFound({ $metadata: metadata(404), message: "UnknownError" })
       : new Sdk.S3ServiceException({ name: "Unknown", $fault: "client", $metadata: metadata(status), message: "" })
