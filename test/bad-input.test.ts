@@ -18,8 +18,7 @@ import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { isolatedAwsEnv, nodeScript, writeProfiles } from "./support/profiles.js"
 import { motoSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 const utf8Length = (s: string) => Buffer.byteLength(s, "utf8")
 

@@ -19,12 +19,11 @@ import type * as http from "node:http"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
 import { refusedUrl, stubServer } from "./support/stubServer.js"
+import { unique } from "./support/unique.js"
 
 // The resolved SDK config holds some settings as values, some as providers.
 const setting = (value: unknown) =>
   Effect.promise(async () => (typeof value === "function" ? await (value as () => Promise<unknown>)() : value))
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 describe("client configuration from the Session", () => {
   it.scoped("region: client option > session region > us-east-1", () =>

@@ -19,8 +19,7 @@ import * as Stream from "effect/Stream"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer, testCredentials } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 /** A proxy in front of moto and S3 / IAM clients that go through it with the given config. */
 const setup = (config: Session.ClientConfig) =>

@@ -23,8 +23,7 @@ import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { isolatedAwsEnv, writeProfiles } from "./support/profiles.js"
 import * as RecordingTracer from "./support/tracer.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 /** What a captured run printed, in every form. */
 const captureLogs = () => {

@@ -25,7 +25,7 @@ import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Session from "@effect-boto/core/Session"
 import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
@@ -208,7 +208,8 @@ export const makeMemorySdk: (state?: MemoryState) => Sdk.S3Client = memory.makeM
  * @category constructors
  */
 export const makeMemory = (state?: MemoryState): Effect.Effect<Service> =>
-  client.fromSdkClient(memory.makeMemorySdk(state))
+  // Each run (each build of a layer made from it) starts from `state` again.
+  Effect.suspend(() => client.fromSdkClient(memory.makeMemorySdk(state)))
 
 /**
  * The S3 client over an in-memory S3 with the given buckets and objects; no Session needed.
