@@ -1416,7 +1416,7 @@ ${
   const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n") + listings.join("\n")
   const imports = [
     // IAM: the SDK's types with policy documents decoded (scripts/codegen/validation.mjs).
-    `import type * as Sdk from ${str(service.id === "IAM" ? "./sdkTypes.generated.js" : service.sdk)}`,
+    `import type * as Sdk from ${str(service.id === "IAM" ? "./generated/sdkTypes.js" : service.sdk)}`,
     `import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"`,
     `import * as Collection from "@effect-boto/core/Collection"`,
     ...(body.includes("Paginator.make(")
@@ -1424,7 +1424,7 @@ ${
       : body.includes("Paginator.")
       ? [`import type * as Paginator from "@effect-boto/core/Paginator"`]
       : []),
-    ...(body.includes("Paginators.") ? [`import * as Paginators from "./paginators.js"`] : []),
+    ...(body.includes("Paginators.") ? [`import * as Paginators from "./generated/paginators.js"`] : []),
     `import * as Resource from "@effect-boto/core/Resource"`,
     ...(body.includes("Waiter.") ? [`import type * as Waiter from "@effect-boto/core/Waiter"`] : []),
     ...(body.includes("Chunk.")
@@ -1443,7 +1443,12 @@ ${
     `import type * as ${service.errorNs} from ${str(service.errorModule)}`,
     `import * as Support from "./resourceSupport.js"`,
     ...service.injectedImports
-  ].map((line) => line.replace(/from "\.\.\//, "from \"../../").replace(/from "\.\//, "from \"../")).sort(byImport)
+  ].map((line) =>
+    line.replace(/from "\.\.\//, "from \"../../").replace(/from "\.\/generated\//, "from \"./").replace(
+      /from "\.\/(?!sdkTypes|paginators)/,
+      "from \"../"
+    )
+  ).sort(byImport)
   const skippedNote = model.skipped.length === 0
     ? "// Every part of the model is generated; nothing is skipped.\n"
     : `// Skipped (the installed SDK lacks what they need):\n${model.skipped.map((x) => `//   ${x}\n`).join("")}`

@@ -7,10 +7,10 @@ import type * as Scope from "effect/Scope"
 import type * as IAMClient from "../IAMClient.js"
 import type { IAMOperations } from "./generated/operations.js"
 import { operations as table } from "./generated/operations.js"
+import { makePaginate } from "./generated/paginators.js"
 import { rules } from "./generated/validation.js"
-import { makePaginate } from "./paginators.js"
+import { makeWaitFor } from "./generated/waiters.js"
 import * as Policies from "./policyDocument.js"
-import { makeWaitFor } from "./waiters.js"
 
 /** @internal */
 export const fromSdk = (

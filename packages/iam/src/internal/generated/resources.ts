@@ -11,9 +11,9 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import type * as IAMClient from "../../IAMClient.js"
 import type * as IAMError from "../../IAMError.js"
-import * as Paginators from "../paginators.js"
 import * as Support from "../resourceSupport.js"
-import type * as Sdk from "../sdkTypes.generated.js"
+import * as Paginators from "./paginators.js"
+import type * as Sdk from "./sdkTypes.js"
 
 const checkIdentifiers = Support.checkIdentifiers
 

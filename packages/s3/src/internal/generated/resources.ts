@@ -21,9 +21,9 @@ import type * as S3Body from "../../S3Body.js"
 import type * as S3Client from "../../S3Client.js"
 import type * as S3Error from "../../S3Error.js"
 import type * as S3Transfer from "../../S3Transfer.js"
-import * as Paginators from "../paginators.js"
 import * as Support from "../resourceSupport.js"
 import * as Transfer from "../resourceTransfer.js"
+import * as Paginators from "./paginators.js"
 
 const checkIdentifiers = Support.checkIdentifiers
 
