@@ -257,6 +257,20 @@ export interface Listing<Client, Page extends object, A, E, P, X> {
 }
 
 /**
+ * A listing table as the generator writes it: a `Listing` without the constructor and the batch
+ * actions of the listed type, which `Resource.define` adds (the type is named by `resource`);
+ * `data` says whether each item is the listed resource's data.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListingTable<Client, Page extends object, E, P>
+  extends Omit<Listing<Client, Page, never, E, P, never>, "data" | "make" | "batchActions">
+{
+  readonly data: boolean
+}
+
+/**
  * Builds the `CollectionManager` a listing table describes, for the owner with the given client and
  * identifiers; `invalid` (the owner's identifier check) fails every stream before any request.
  * Nothing is requested until a stream runs.
