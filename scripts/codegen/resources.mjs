@@ -4,8 +4,10 @@
 //   packages/iam/src/internal/generated/resources.ts   every IAM resource type (21) and the service resource
 //
 // For each resource type: an interface (identifiers, attributes, load, actions, sub-resources,
-// references, collections, waiters), a namespace with its Identifiers / Data / Loaded types and
-// collection types, a class that implements it over the service client, and constructors.
+// references, collections, waiters: the types, the error unions and the docs), a namespace with its
+// Identifiers / Data / Loaded types and collection types, and a table (data: the requests, where each
+// identifier and the data come from, the hooks it names). No code: @effect-boto/core's
+// `Resource.define` reads the tables and builds the classes; `Collection.fromListing` the listings.
 // Names follow boto3 (botocore's xform_name, then camelCase; sub-resources stay CamelCase) with
 // boto3's clash rule: load > identifiers > actions > sub-resources > references > collections >
 // waiters > attributes; the loser gets its category as a suffix (`rolesAttribute`).
@@ -408,7 +410,7 @@ const assignNames = (r, model) => {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Code emission helpers.
+// Doc comments.
 
 const doc = (lines, indent = "") => {
   const body = Array.isArray(lines) ? lines : [lines]
@@ -416,20 +418,16 @@ const doc = (lines, indent = "") => {
 }
 
 // A request's parameters from the model: identifiers and constants, top level or nested one level
-// (`VersioningConfiguration.Status`). Returns what the caller no longer supplies and the object
-// literal that builds the full input.
-const requestParams = (r, request, selfExpr, opInfo, where) => {
-  const top = new Map() // target -> expression
-  const nested = new Map() // parent -> Map(child -> expression)
+// (`VersioningConfiguration.Status`), checked against the SDK's input. Returns the input type the
+// caller supplies (what the resource does not), whether it is optional, the top-level members the
+// resource supplies and all members it supplies (top-level or parent of a nested one), sorted.
+const requestParams = (r, request, opInfo, where) => {
+  const top = new Map() // target -> source
+  const nested = new Map() // parent -> Map(child -> source)
   for (const p of request.params ?? []) {
-    let expr
     if (p.source === "identifier") {
-      const id = r.identifiers.find((i) => i.name === p.name)
-      if (!id) fail(`${where}: identifier ${p.name} unknown`)
-      expr = id.sensitive ? `Redacted.value(${selfExpr}.${id.prop})` : `${selfExpr}.${id.prop}`
-    } else if (p.source === "string" || p.source === "integer" || p.source === "boolean") {
-      expr = JSON.stringify(p.value)
-    } else {
+      if (!r.identifiers.some((i) => i.name === p.name)) fail(`${where}: identifier ${p.name} unknown`)
+    } else if (p.source !== "string" && p.source !== "integer" && p.source !== "boolean") {
       fail(`${where}: unsupported param source ${p.source}`)
     }
     const parts = p.target.split(".")
@@ -437,10 +435,10 @@ const requestParams = (r, request, selfExpr, opInfo, where) => {
       fail(`${where}: unsupported param target ${p.target}`)
     }
     if (!opInfo.input.members.has(parts[0])) fail(`${where}: ${opInfo.name} has no input member ${parts[0]}`)
-    if (parts.length === 1) top.set(parts[0], expr)
+    if (parts.length === 1) top.set(parts[0], p.source)
     else {
       if (!nested.has(parts[0])) nested.set(parts[0], new Map())
-      nested.get(parts[0]).set(parts[1], expr)
+      nested.get(parts[0]).set(parts[1], p.source)
     }
   }
   const omitted = [...top.keys(), ...nested.keys()].sort(byName)
@@ -459,17 +457,7 @@ const requestParams = (r, request, selfExpr, opInfo, where) => {
     }> }`
   }
   const inputOptional = remainingRequired.length === 0 && nestedOptional
-  const fields = [...[...top.entries()].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`)]
-  for (const [parent, children] of [...nested.entries()].sort(([a], [b]) => byName(a, b))) {
-    const inner = [...children.entries()].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`)
-    fields.push(`${parent}: { ...input?.${parent}, ${inner.join(", ")} }`)
-  }
-  // The request: the caller's input (if any) with the resource's fields over it.
-  const build = (spread) => {
-    const all = [...(spread ? [`...${spread}`] : []), ...fields]
-    return all.length === 0 ? "{}" : `{ ${all.join(", ")} }`
-  }
-  return { type, inputOptional, literal: build("input"), build, constants: top, omitted }
+  return { type, inputOptional, supplied: new Set(top.keys()), omitted }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +537,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         if (!member) fail(`${where}: ${o.name} has no input ${id.path}`)
         const own = r.identifiers.find((x) => x.name === id.target)
         // Renaming actions (Update with NewUserName, …): without a new name the entity keeps its own.
-        return !member.required && own && !params.constants.has(id.path)
+        return !member.required && own && !params.supplied.has(id.path)
           ? { request: id.path, fallback: own.name }
           : { request: id.path }
       }
@@ -697,7 +685,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       } else {
         const o = loadOp
         loadOps = [o.name]
-        requestParams(r, def.load.request, "this", o, `${r.name}.load`)
+        requestParams(r, def.load.request, o, `${r.name}.load`)
         const p = parsePath(def.load.path)
         if (p.plural) fail(`${r.name}.load: plural path`)
         if (p.segments.length > 0 && !o.output.members.has(p.segments[0])) {
@@ -733,7 +721,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       const o = model.op(a.def.request.operation, where)
       if (!o) continue
       counts.actions++
-      const params = requestParams(r, a.def.request, "this", o, where)
+      const params = requestParams(r, a.def.request, o, where)
       const q = params.inputOptional ? "?" : ""
       const res = a.def.resource
       const errs = [err(o.name), "Resource.InvalidIdentifier"]
@@ -961,7 +949,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     if (!o) return undefined
     const t = target(c.def.resource.type)
     const res = c.def.resource
-    const params = requestParams(r, c.def.request, "parent", o, where)
+    const params = requestParams(r, c.def.request, o, where)
     const pag = paginated(o.name)
     const omitFilter = [...params.omitted]
     if (pag) {
@@ -1083,7 +1071,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     counts.serviceActions++
     const prop = camel(name)
     svcNames.add(prop)
-    const params = requestParams({ identifiers: [] }, a.request, "this", o, `service.${name}`)
+    const params = requestParams({ identifiers: [] }, a.request, o, `service.${name}`)
     const q = params.inputOptional ? "?" : ""
     const res = a.resource
     const errs = [err(o.name)]

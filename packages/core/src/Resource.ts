@@ -133,22 +133,6 @@ export const checkIdentifiers = (resource: string, identifiers: object): Invalid
 }
 
 /**
- * Installs hand-written methods (a service's injected methods, e.g. S3's `bucket.uploadFile`) on a
- * resource class's prototype: shared by every resource of the type, no closure per resource. The
- * class declares them (`declare readonly uploadFile: Bucket["uploadFile"]`) so that TypeScript checks
- * the methods against the resource's interface.
- *
- * @since 0.2.0
- * @category constructors
- */
-export const addMethods = <Self extends object>(
-  resourceClass: { readonly prototype: Self },
-  methods: Partial<Self>
-): void => {
-  Object.assign(resourceClass.prototype, methods)
-}
-
-/**
  * Where a request parameter comes from (boto3's `params` of a request): an identifier of the
  * resource (by its model name) or a constant of the model. `target` is the input member, one level
  * of nesting allowed (`VersioningConfiguration.Status`); a batch action's `[*]` takes one entry per
@@ -338,8 +322,11 @@ export interface ServiceTable<Client> {
  * @category models
  */
 export interface Hooks {
+  /** The identifier check every method runs before its request (`undefined`: the identifiers are usable). */
   readonly check: (resource: string, identifiers: object) => InvalidIdentifier | undefined
+  /** Functions by the names the tables use: injected loads, batch actions. */
   readonly functions?: Readonly<Record<string, unknown>> | undefined
+  /** Groups of methods by the names the tables use, installed on the prototypes of the types that name them. */
   readonly methods?: Readonly<Record<string, object>> | undefined
 }
 

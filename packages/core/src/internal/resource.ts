@@ -291,13 +291,9 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
         for (const name of sensitive) if (raw[name] !== undefined) data[name] = Redacted.make(raw[name])
         return data
       },
-      batchActions: () => ({})
+      batchActions: resource.batchActions === undefined ? () => ({}) : batchActionsOf(resource, resource.batchActions)
     })
     install(Defined.prototype, resource)
-  }
-  for (const type of types.values()) {
-    const batch = type.table.batchActions
-    if (batch !== undefined) types.set(type.table.name, { ...type, batchActions: batchActionsOf(type.table, batch) })
   }
 
   function batchActionsOf(resource: Resource.Table<Client>, actions: Readonly<Record<string, Resource.BatchAction>>) {
@@ -307,6 +303,7 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
     const requestOf = (params: ReadonlyArray<Resource.Param>) => (batch: Chunk.Chunk<unknown>) => {
       const items = Chunk.toReadonlyArray(batch)
       const request: Values = {}
+      const lists = new Map<string, Array<Values>>()
       for (const param of params) {
         const valueOf = (item: unknown) =>
           "identifier" in param ? member(item, propOf.get(param.identifier) ?? param.identifier) : param.constant
@@ -315,16 +312,15 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
           setPath(request, param.target.split("."), valueOf(items[0]))
           continue
         }
-        const listPath = param.target.slice(0, star).split(".")
+        const listPath = param.target.slice(0, star)
         const rest = param.target.slice(star + 4).split(".")
-        const existing = walk(request, listPath.join("."))
-        const list: Array<Values> = Array.isArray(existing) ? existing : []
-        if (list !== existing) setPath(request, listPath, list)
-        items.forEach((item, index) => {
-          const entry = list[index] ?? {}
-          list[index] = entry
-          setPath(entry, rest, valueOf(item))
-        })
+        let list = lists.get(listPath)
+        if (list === undefined) {
+          list = items.map((): Values => ({}))
+          lists.set(listPath, list)
+          setPath(request, listPath.split("."), list)
+        }
+        for (let index = 0; index < items.length; index++) setPath(list[index]!, rest, valueOf(items[index]))
       }
       return request
     }
@@ -510,8 +506,13 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
           listing = trusted<Collection.Listing<unknown, object, unknown, unknown, unknown, unknown>>({
             ...collection,
             data: collection.data && (type.table.sensitive ?? []).length > 0 ? type.toData : collection.data,
-            make: (client: unknown, ...row: Array<unknown>) =>
-              collection.data ? type.make(client, row, row.pop()) : type.make(client, row, undefined),
+            make: collection.data
+              ? (client: unknown, ...row: Array<unknown>) => {
+                // The item's data comes after the identifiers.
+                const data = row.pop()
+                return type.make(client, row, data)
+              }
+              : (client: unknown, ...row: Array<unknown>) => type.make(client, row, undefined),
             batchActions: type.batchActions
           })
         }
@@ -527,7 +528,10 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
       }
     }
 
-    Object.assign(prototype, methods)
+    // Like a class's methods and getters: on the prototype, not enumerable.
+    for (const [prop, value] of Object.entries(methods)) {
+      Object.defineProperty(prototype, prop, { value, writable: true, configurable: true, enumerable: false })
+    }
     for (const [prop, get] of Object.entries(getters)) {
       Object.defineProperty(prototype, prop, { get, configurable: true, enumerable: false })
     }
@@ -538,6 +542,20 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
     }
   }
 
+  // Every name a table uses resolves now, at definition: a method never meets an unknown one.
+  for (const resource of [...table.resources, table.service]) {
+    const targets = [
+      ...Object.values(resource.actions ?? {}).flatMap((action) =>
+        action.resource === undefined ? [] : [action.resource.type]
+      ),
+      ...Object.values(resource.subresources ?? {}).map((target) => target.type),
+      ...Object.values(resource.references ?? {}).map((reference) => reference.type),
+      ...Object.values(resource.collections ?? {}).map((collection) => collection.resource)
+    ]
+    for (const name of targets) typeOf(name)
+    if (resource.load !== undefined && "hook" in resource.load) hook(resource.load.hook)
+    for (const action of Object.values(resource.batchActions ?? {})) hook(action.hook)
+  }
   // A class per service: the service resource's methods differ from service to service.
   class Service extends ServiceInstance {}
   install(Service.prototype, table.service)
