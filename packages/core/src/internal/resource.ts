@@ -362,26 +362,28 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
       }
     }
 
-    // The resource's data: its own, or loaded (boto3 loads before a reference when it can).
+    // The resource's loaded data (a reference loads it first when the resource has none, as boto3 does).
     const load = resource.load
-    const loadData = (self: Self, options: unknown): Effect.Effect<unknown, unknown> => {
-      const client = self.meta.client
-      if (load === undefined) {
-        return Effect.fail(
-          new ResourceLoadError({ message: `${name} has no load method`, resource: name })
-        )
+    const loadData = load === undefined ?
+      undefined :
+      (self: Self, options: unknown): Effect.Effect<unknown, unknown> => {
+        const client = self.meta.client
+        if ("hook" in load) {
+          return Effect.map(
+            guard(self, hook(load.hook)(client, ...values(self))),
+            typeOf(name).toData
+          )
+        }
+        const request = buildRequest(load.request.params, identifiersOf(self), undefined)
+        const path = load.path
+        return Effect.flatMap(guard(self, call(client, load.request.method, request, options)), (response) => {
+          const data = path === undefined ? response : walk(response, path)
+          return data === undefined
+            ? Effect.fail(incomplete(name, load.request.operation, path ?? ""))
+            : Effect.succeed(typeOf(name).toData(data))
+        })
       }
-      if ("hook" in load) return Effect.map(guard(self, hook(load.hook)(client, ...values(self))), typeOf(name).toData)
-      const request = buildRequest(load.request.params, identifiersOf(self), undefined)
-      const path = load.path
-      return Effect.flatMap(guard(self, call(client, load.request.method, request, options)), (response) => {
-        const data = path === undefined ? response : walk(response, path)
-        return data === undefined
-          ? Effect.fail(incomplete(name, load.request.operation, path ?? ""))
-          : Effect.succeed(typeOf(name).toData(data))
-      })
-    }
-    if (load !== undefined) {
+    if (loadData !== undefined) {
       methods.load = function(this: Self, options?: unknown) {
         const client = this.meta.client
         const own = values(this)
@@ -393,6 +395,8 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
     for (const [prop, action] of Object.entries(resource.actions ?? {})) {
       const { method, operation, params } = action.request
       const target = action.resource
+      const fromResponse = target !== undefined &&
+        (target.path !== undefined || target.identifiers.some((source) => "response" in source || "data" in source))
       methods[prop] = function(this: Self, input?: unknown, options?: unknown) {
         const client = this.meta.client
         const identifiers = identifiersOf(this)
@@ -411,8 +415,6 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
           } else found.push(undefined)
         }
         const sent = guard(this, call(client, method, request, options))
-        const fromResponse = target.path !== undefined ||
-          target.identifiers.some((source) => "response" in source || "data" in source)
         if (!fromResponse) return Effect.as(sent, build(client, type, found, undefined))
         return Effect.flatMap(sent, (response) => {
           const row = found.slice()
@@ -455,7 +457,7 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
         const own = this instanceof Instance ? Instance.dataOf(this) : undefined
         const data = own !== undefined
           ? Effect.succeed(own)
-          : load !== undefined
+          : loadData !== undefined
           ? loadData(this, undefined)
           : Effect.fail(
             new ResourceLoadError({
