@@ -240,6 +240,8 @@ class ServiceInstance {
 
 interface Type<Client> {
   readonly table: Resource.Table<Client>
+  /** The positions of the identifiers kept Redacted. */
+  readonly sensitiveIdentifiers: ReadonlyArray<number>
   readonly make: (client: unknown, values: ReadonlyArray<unknown>, data: unknown) => Instance
   readonly toData: (raw: unknown) => unknown
   readonly batchActions: (client: unknown, pages: unknown) => object
@@ -260,9 +262,7 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
   }
   // A target resource from its identifier values: sensitive identifiers are kept Redacted.
   const build = (client: unknown, type: Type<Client>, values: Array<unknown>, data: unknown) => {
-    type.table.identifiers.forEach((identifier, index) => {
-      if (identifier.sensitive === true) values[index] = asRedacted(values[index])
-    })
+    for (const index of type.sensitiveIdentifiers) values[index] = asRedacted(values[index])
     return type.make(client, values, data === undefined ? undefined : type.toData(data))
   }
 
@@ -280,6 +280,9 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
     const sensitive = resource.sensitive ?? []
     types.set(resource.name, {
       table: resource,
+      sensitiveIdentifiers: resource.identifiers.flatMap((identifier, index) =>
+        identifier.sensitive === true ? [index] : []
+      ),
       make: (client, values, data) => {
         const instance = new Defined(client, data)
         for (let index = 0; index < props.length; index++) instance[props[index]!] = values[index]
