@@ -215,8 +215,9 @@ export type ListingMethod<Client, Page, E> = {
 }[keyof Client]
 
 /**
- * A collection as data (boto3's `hasMany`): the generator writes one per collection of the
- * resource model, and `fromListing` builds the `CollectionManager` from it.
+ * A collection as data (boto3's `hasMany`): `Resource.define` makes one from each generated
+ * `ListingTable` (adding the listed type's constructor and batch actions), and `fromListing`
+ * builds the `CollectionManager` from it.
  *
  * @since 0.2.0
  * @category models

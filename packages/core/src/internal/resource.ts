@@ -8,7 +8,7 @@ import { hasProperty, isRecord } from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import type * as Collection from "../Collection.js"
 import type * as Resource from "../Resource.js"
-import { fromListing } from "./listing.js"
+import { fromListing, noBatchActions } from "./listing.js"
 import { IncompleteResponse, InvalidIdentifier, ResourceLoadError } from "./resourceErrors.js"
 
 /** @internal */
@@ -294,7 +294,9 @@ const defineUntyped = <Client>(table: Resource.ServiceTable<Client>, hooks: Reso
         for (const name of sensitive) if (raw[name] !== undefined) data[name] = Redacted.make(raw[name])
         return data
       },
-      batchActions: resource.batchActions === undefined ? () => ({}) : batchActionsOf(resource, resource.batchActions)
+      batchActions: resource.batchActions === undefined
+        ? noBatchActions
+        : batchActionsOf(resource, resource.batchActions)
     })
     install(Defined.prototype, resource)
   }
