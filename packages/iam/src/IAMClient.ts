@@ -31,16 +31,16 @@ import type * as Scope from "effect/Scope"
 import type * as IAMError from "./IAMError.js"
 import * as internal from "./internal/client.js"
 import type { IAMOperations } from "./internal/generated/operations.js"
+import type { IAMPaginate } from "./internal/generated/paginators.js"
+import type { IAMWaitFor } from "./internal/generated/waiters.js"
 import * as internalMemory from "./internal/memoryService.js"
-import type { IAMPaginate } from "./internal/paginators.js"
-import type { IAMWaitFor } from "./internal/waiters.js"
 
 // The generated interfaces live in internal modules; exporting them here puts them (and their
 // documentation) in the public API.
 export type { IAMOperations } from "./internal/generated/operations.js"
 export { operationNames } from "./internal/generated/operations.js"
-export type { IAMPaginate } from "./internal/paginators.js"
-export type { IAMWaitFor } from "./internal/waiters.js"
+export type { IAMPaginate } from "./internal/generated/paginators.js"
+export type { IAMWaitFor } from "./internal/generated/waiters.js"
 
 /**
  * Every IAM operation, generated from the installed SDK: `listUsers`, `createRole`, `attachRolePolicy`, …

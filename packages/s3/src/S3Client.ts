@@ -31,16 +31,16 @@ import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/client.js"
 import type { S3Operations } from "./internal/generated/operations.js"
+import type { S3Paginate } from "./internal/generated/paginators.js"
+import type { S3WaitFor } from "./internal/generated/waiters.js"
 import * as memory from "./internal/memory.js"
-import type { S3Paginate } from "./internal/paginators.js"
-import type { S3WaitFor } from "./internal/waiters.js"
 
 // The generated interfaces live in internal modules; exporting them here puts them (and their
 // documentation) in the public API.
 export type { S3Operations } from "./internal/generated/operations.js"
 export { operationNames } from "./internal/generated/operations.js"
-export type { S3Paginate } from "./internal/paginators.js"
-export type { S3WaitFor } from "./internal/waiters.js"
+export type { S3Paginate } from "./internal/generated/paginators.js"
+export type { S3WaitFor } from "./internal/generated/waiters.js"
 
 /**
  * Every S3 operation, generated from the installed SDK: `getObject`, `putObject`, `listBuckets`, …

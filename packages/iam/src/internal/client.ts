@@ -2,10 +2,10 @@ import * as Sdk from "@aws-sdk/client-iam"
 import * as ClientFactory from "@effect-boto/core/ClientFactory"
 import type * as IAMClient from "../IAMClient.js"
 import { type IAMOperations, operations } from "./generated/operations.js"
+import { makePaginate } from "./generated/paginators.js"
 import { rules } from "./generated/validation.js"
-import { makePaginate } from "./paginators.js"
+import { makeWaitFor } from "./generated/waiters.js"
 import * as Policies from "./policyDocument.js"
-import { makeWaitFor } from "./waiters.js"
 
 /**
  * IAM, described for `ClientFactory.make`.

@@ -7,10 +7,10 @@ import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
 import * as Body from "./body.js"
 import { operations, type S3Operations } from "./generated/operations.js"
+import { makePaginate } from "./generated/paginators.js"
 import { rules } from "./generated/validation.js"
+import { makeWaitFor } from "./generated/waiters.js"
 import { decodeListings } from "./listEncoding.js"
-import { makePaginate } from "./paginators.js"
-import { makeWaitFor } from "./waiters.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
   if (!Predicate.isObject(input)) return

@@ -1497,4 +1497,3 @@ export const makeMemorySdk = (initial: InitialState = {}): Sdk.S3Client => {
 }
 
 const templates = new Map<string, Sdk.S3Client>()
-
