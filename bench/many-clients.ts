@@ -176,7 +176,11 @@ const rawHeap = median(raw.map((r) => r.heap))
 const wrappedHeap = median(wrapped.map((r) => r.heap))
 const rawTime = median(raw.map((r) => r.time))
 const wrappedTime = median(wrapped.map((r) => r.time))
-console.log(`${clients} clients (${viaLayers ? "Layer.buildWithScope of S3Client.layer + Session.layer" : "Session.make + S3Client.make"}), one HeadBucket each, loopback server; medians of ${runs} fresh processes per side`)
+console.log(
+  `${clients} clients (${
+    viaLayers ? "Layer.buildWithScope of S3Client.layer + Session.layer" : "Session.make + S3Client.make"
+  }), one HeadBucket each, loopback server; medians of ${runs} fresh processes per side`
+)
 console.log(`  raw SDK      heap held ${mib(rawHeap).padStart(7)} MiB   time ${rawTime.toFixed(0).padStart(6)} ms`)
 console.log(
   `  effect-boto  heap held ${mib(wrappedHeap).padStart(7)} MiB   time ${wrappedTime.toFixed(0).padStart(6)} ms`
@@ -189,7 +193,9 @@ console.log(
 const rawWarmup = median(raw.map((r) => r.warmupHeap))
 const wrappedWarmup = median(wrapped.map((r) => r.warmupHeap))
 console.log(
-  `  first client (not counted above): raw ${mib(rawWarmup)} MiB ${median(raw.map((r) => r.warmupTime)).toFixed(0)} ms, ` +
+  `  first client (not counted above): raw ${mib(rawWarmup)} MiB ${
+    median(raw.map((r) => r.warmupTime)).toFixed(0)
+  } ms, ` +
     `effect-boto ${mib(wrappedWarmup)} MiB ${median(wrapped.map((r) => r.warmupTime)).toFixed(0)} ms`
 )
 console.log(`  load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`)
