@@ -56,7 +56,10 @@ const loadedWhenFirstUsed = [
   "/@aws-sdk/s3-request-presigner/",
   "/@aws-sdk/s3-presigned-post/",
   "/@aws-sdk/credential-providers/",
-  "/@smithy/property-provider/"
+  "/@smithy/property-provider/",
+  "/@smithy/node-http-handler/",
+  "/@smithy/shared-ini-file-loader/",
+  "/effect/dist/esm/Config.js"
 ]
 
 const assertNotLoaded = (loaded: ReadonlyArray<string>, forbidden: ReadonlyArray<string>) => {

@@ -1,4 +1,5 @@
-import { NodeHttpHandler } from "@smithy/node-http-handler"
+import type * as HttpHandler from "@smithy/node-http-handler"
+import type { NodeHttpHandler } from "@smithy/node-http-handler"
 import type {
   AbortHandler,
   AwsCredentialIdentity,
@@ -263,18 +264,32 @@ const mergeConfig = (base: Session.ClientConfig, over: Session.ClientConfig | un
 
 const millis = (input: Duration.DurationInput): number => Duration.toMillis(Duration.decode(input))
 
-const requestHandler = (config: Session.ClientConfig): NodeHttpHandler | undefined => {
+let httpHandlerModule: typeof HttpHandler | undefined
+
+// Loaded when the first client that needs its own handler is built, not at import (cold start,
+// issue 12 point 9); the SDK client loads the same module when it is built anyway.
+const loadHttpHandler = Effect.suspend(() =>
+  httpHandlerModule !== undefined
+    ? Effect.succeed(httpHandlerModule)
+    : Effect.map(
+      Effect.promise(() => import("@smithy/node-http-handler")),
+      (module) => (httpHandlerModule = module)
+    )
+)
+
+const requestHandler = (config: Session.ClientConfig): Effect.Effect<NodeHttpHandler | undefined> => {
   const { connectTimeout, maxPoolConnections, readTimeout } = config
   if (connectTimeout === undefined && readTimeout === undefined && maxPoolConnections === undefined) {
-    return undefined
+    return Effect.succeed(undefined)
   }
   const agent = maxPoolConnections !== undefined ? { keepAlive: true, maxSockets: maxPoolConnections } : undefined
-  return new NodeHttpHandler({
-    ...(connectTimeout !== undefined ? { connectionTimeout: millis(connectTimeout) } : {}),
-    // boto3's read_timeout is a socket inactivity timeout, which is the handler's socketTimeout.
-    ...(readTimeout !== undefined ? { socketTimeout: millis(readTimeout) } : {}),
-    ...(agent !== undefined ? { httpAgent: agent, httpsAgent: agent } : {})
-  })
+  return Effect.map(loadHttpHandler, ({ NodeHttpHandler }) =>
+    new NodeHttpHandler({
+      ...(connectTimeout !== undefined ? { connectionTimeout: millis(connectTimeout) } : {}),
+      // boto3's read_timeout is a socket inactivity timeout, which is the handler's socketTimeout.
+      ...(readTimeout !== undefined ? { socketTimeout: millis(readTimeout) } : {}),
+      ...(agent !== undefined ? { httpAgent: agent, httpsAgent: agent } : {})
+    }))
 }
 
 const explicitCredentials = (
@@ -331,7 +346,7 @@ export function resolve(
     const endpointUrl = options.endpointUrl !== undefined
       ? Option.some(options.endpointUrl)
       : session.endpointFor(serviceId)
-    const handler = requestHandler(config)
+    const handler = yield* requestHandler(config)
     const endpoint = Option.getOrUndefined(endpointUrl)
     // The latest keys the SDK signed with, only to scrub them from routed SDK logs.
     let secrets: ReadonlyArray<string> = []

@@ -1,4 +1,4 @@
-import * as Config from "effect/Config"
+import type * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import type * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -116,7 +116,9 @@ export const make = <
   ): Layer.Layer<Id, Session.PartialCredentials | ClientConfigError, Session.Session> =>
     Layer.scoped(
       tag,
-      Config.unwrap(config).pipe(
+      // effect/Config is loaded when the layer reads its options, not at import (cold start).
+      Effect.promise(() => import("effect/Config")).pipe(
+        Effect.flatMap((Config) => Config.unwrap(config)),
         Effect.mapError((cause) =>
           new ClientConfigError({ message: `Invalid ${serviceId} client configuration: ${cause.toString()}`, cause })
         ),

@@ -1,4 +1,4 @@
-import * as Config from "effect/Config"
+import type * as Config from "effect/Config"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
@@ -244,7 +244,9 @@ export const layerConfig = (
   config: Config.Config.Wrap<Options>
 ): Layer.Layer<Session, SessionError | SessionConfigError> =>
   Layer.unwrapEffect(
-    Config.unwrap(config).pipe(
+    // effect/Config is loaded when a layer reads its options, not at import (cold start).
+    Effect.promise(() => import("effect/Config")).pipe(
+      Effect.flatMap((Config) => Config.unwrap(config)),
       Effect.mapError((cause) =>
         new SessionConfigError({ message: `Invalid Session configuration: ${cause.toString()}`, cause })
       ),

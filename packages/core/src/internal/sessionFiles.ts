@@ -7,7 +7,7 @@
  * readable and that every line is something an INI file may contain; this turns a garbage file
  * into a typed `ConfigFileError` instead of a silently empty profile.
  */
-import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader"
+import type * as IniLoader from "@smithy/shared-ini-file-loader"
 import type { ParsedIniData } from "@smithy/types"
 import * as Effect from "effect/Effect"
 import * as NodeFsSync from "node:fs"
@@ -36,15 +36,24 @@ export const envValue = (env: Env, name: string): string | undefined => {
   return value === undefined || value === "" ? undefined : value
 }
 
-const expandHome = (path: string): string =>
-  path === "~" ? getHomeDir() : path.startsWith("~/") ? NodePath.join(getHomeDir(), path.slice(2)) : path
+let iniLoader: typeof IniLoader | undefined
 
-/** @internal */
-export const configFilePath = (env: Env): string => expandHome(envValue(env, "AWS_CONFIG_FILE") ?? "~/.aws/config")
+// The SDK's loader is loaded when the first Session is built, not at import (cold start, issue 12
+// point 9).
+const loadIniLoader: Effect.Effect<typeof IniLoader> = Effect.suspend(() =>
+  iniLoader !== undefined
+    ? Effect.succeed(iniLoader)
+    : Effect.map(Effect.promise(() => import("@smithy/shared-ini-file-loader")), (module) => (iniLoader = module))
+)
 
-/** @internal */
-export const credentialsFilePath = (env: Env): string =>
-  expandHome(envValue(env, "AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials")
+const expandHome = (ini: typeof IniLoader, path: string): string =>
+  path === "~" ? ini.getHomeDir() : path.startsWith("~/") ? NodePath.join(ini.getHomeDir(), path.slice(2)) : path
+
+const configFilePath = (ini: typeof IniLoader, env: Env): string =>
+  expandHome(ini, envValue(env, "AWS_CONFIG_FILE") ?? "~/.aws/config")
+
+const credentialsFilePath = (ini: typeof IniLoader, env: Env): string =>
+  expandHome(ini, envValue(env, "AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials")
 
 // A missing file is normal (boto3 and the SDK treat it as empty); anything else that stops us from
 // reading it (a directory, no permission) is the user's to fix.
@@ -217,9 +226,9 @@ const loaded = new Map<string, Loaded>()
 
 /** Reads, checks and parses both shared files, or reuses the last reading if neither changed. @internal */
 export const load = (env: Env): Effect.Effect<SharedFiles, ConfigFileError> =>
-  Effect.suspend(() => {
-    const configPath = configFilePath(env)
-    const credentialsPath = credentialsFilePath(env)
+  Effect.flatMap(loadIniLoader, (ini) => {
+    const configPath = configFilePath(ini, env)
+    const credentialsPath = credentialsFilePath(ini, env)
     const key = `${configPath}\u0000${credentialsPath}`
     const configPrint = fingerprint(configPath)
     const credentialsPrint = fingerprint(credentialsPath)
@@ -230,13 +239,13 @@ export const load = (env: Env): Effect.Effect<SharedFiles, ConfigFileError> =>
     if (print !== undefined && previous !== undefined && previous.fingerprint === print) {
       return Effect.succeed(previous.files)
     }
-    return Effect.tap(read(configPath, credentialsPath), (files) => {
+    return Effect.tap(read(ini, configPath, credentialsPath), (files) => {
       if (print === undefined) loaded.delete(key)
       else loaded.set(key, { fingerprint: print, files })
     })
   })
 
-const read = Effect.fnUntraced(function*(configPath: string, credentialsPath: string) {
+const read = Effect.fnUntraced(function*(ini: typeof IniLoader, configPath: string, credentialsPath: string) {
   const [configText, credentialsText] = yield* Effect.all([
     readText(configPath, "config"),
     readText(credentialsPath, "credentials")
@@ -247,7 +256,7 @@ const read = Effect.fnUntraced(function*(configPath: string, credentialsPath: st
   // `ignoreCache` re-reads the files now, which also refreshes the SDK's per-path cache: the
   // credential providers, which read through that cache later, see what was validated here.
   const parsed = yield* Effect.tryPromise({
-    try: () => loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true }),
+    try: () => ini.loadSharedConfigFiles({ filepath: credentialsPath, configFilepath: configPath, ignoreCache: true }),
     catch: (cause) =>
       new ConfigFileError({
         message: `Cannot parse the AWS shared files ${configPath} and ${credentialsPath}`,
