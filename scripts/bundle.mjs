@@ -23,7 +23,9 @@ const packages = process.argv.length > 2 ? process.argv.slice(2) : ["core", "s3"
 // `export * as S3Client from "./S3Client.js"`: each public module is a namespace of index.js.
 const namespacesOf = (indexSource) =>
   new Map(
-    [...indexSource.matchAll(/export \* as (\w+) from "\.\/(\w+)\.js"/g)].map(([, namespace, file]) => [file, namespace])
+    [...indexSource.matchAll(/export \* as (\w+) from "\.\/(\w+)\.js"/g)].map((
+      [, namespace, file]
+    ) => [file, namespace])
   )
 
 const common = { bundle: true, format: "esm", platform: "node", target: "node20", packages: "external" }
