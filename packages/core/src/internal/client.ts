@@ -27,7 +27,7 @@ import * as Credentials from "../Credentials.js"
 import * as Session from "../Session.js"
 import { CredentialsFailure, Defect, NotRetried } from "./error.js"
 import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
-import { withoutUserInfo } from "./session.js"
+import { fixedCredentialsOf, withoutUserInfo } from "./session.js"
 import { compileOperation, type InputCheck } from "./validation.js"
 
 const noopLogger: Logger = {
@@ -49,8 +49,16 @@ const failureMessage = (cause: Cause.Cause<Credentials.CredentialsError>): strin
 const credentialsProvider = (
   runtime: Runtime.Runtime<never>,
   getCredentials: Effect.Effect<Credentials.Credentials, Credentials.CredentialsError>,
-  onResolved: (identity: AwsCredentialIdentity) => void
+  onResolved: (identity: AwsCredentialIdentity) => void,
+  fixed: Credentials.Credentials | undefined
 ): AwsCredentialIdentityProvider => {
+  if (fixed !== undefined) {
+    return () => {
+      const identity = Credentials.toSdkIdentity(fixed)
+      onResolved(identity)
+      return Promise.resolve(identity)
+    }
+  }
   const run = Runtime.runPromiseExit(runtime)
   return () =>
     run(getCredentials).then((exit) => {
@@ -363,7 +371,12 @@ export function resolve(
         : noopLogger)
     const sdkConfig: ClientRuntime.SdkConfig = {
       region: regionName,
-      credentials: credentialsProvider(runtime, Option.getOrElse(explicit, () => session.getCredentials), remember),
+      credentials: credentialsProvider(
+        runtime,
+        Option.getOrElse(explicit, () => session.getCredentials),
+        remember,
+        Option.isNone(explicit) ? fixedCredentialsOf(session) : undefined
+      ),
       logger,
       ...(endpoint !== undefined ? { endpoint: endpointConfig(serviceId, endpoint) } : {}),
       ...(config.maxAttempts !== undefined ? { maxAttempts: config.maxAttempts } : {}),

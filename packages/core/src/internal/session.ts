@@ -6,6 +6,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
+import type * as Credentials from "../Credentials.js"
 import type { Options, Service, SessionError } from "../Session.js"
 import * as InternalCredentials from "./credentials.js"
 import { type EnvSecrets, type ExplicitKeys, makeChain, profileKind } from "./sessionCredentials.js"
@@ -137,6 +138,15 @@ export const hasUserInfo = (endpoint: string): boolean => {
 export const withoutUserInfo = (endpoint: string): string =>
   endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1")
 
+// Sessions whose credentials are known when they are built (keys given, or found in the
+// environment): a client built from one hands them to the SDK without running an effect per
+// resolution (bench/many-clients.ts).
+const fixedCredentials = new WeakMap<Service, Credentials.Credentials>()
+
+/** The keys a Session built here always answers, if known when it was built. @internal */
+export const fixedCredentialsOf = (service: Service): Credentials.Credentials | undefined =>
+  fixedCredentials.get(service)
+
 /** @internal */
 export const make: (options?: Options) => Effect.Effect<Service, SessionError> = Effect.fn("Session.make")(
   function*(options: Options = {}) {
@@ -232,6 +242,7 @@ export const make: (options?: Options) => Effect.Effect<Service, SessionError> =
       config: options.config ?? {}
     }
     const service: Service = Object.assign(Object.create(ServiceProto), fields)
+    if (credentialChain.fixed !== undefined) fixedCredentials.set(service, credentialChain.fixed)
     return service
   }
 )

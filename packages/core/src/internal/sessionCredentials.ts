@@ -161,6 +161,8 @@ export interface ChainInput {
 export interface Chain {
   readonly tried: ReadonlyArray<string>
   readonly getCredentials: Effect.Effect<Credentials.Credentials, Credentials.CredentialsError>
+  /** The keys `getCredentials` always answers, when they are known at once (explicit or environment). */
+  readonly fixed?: Credentials.Credentials
 }
 
 const accountIdOfArn = (arn: string | undefined): string | undefined => {
@@ -335,7 +337,7 @@ export const makeChain = (input: ChainInput): Chain => {
   // start) or a promise per call (a program with a Session per account; bench/many-clients.ts).
   const fixed = sources[0]?.fixed
   if (fixed !== undefined) {
-    return { tried, getCredentials: Effect.withSpan(Effect.succeed(fixed), "Session.getCredentials") }
+    return { tried, getCredentials: Effect.withSpan(Effect.succeed(fixed), "Session.getCredentials"), fixed }
   }
   const windowMillis = Duration.toMillis(refreshWindow)
   let memoized: Provider | undefined
