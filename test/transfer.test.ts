@@ -301,7 +301,8 @@ describe("S3Transfer", () => {
         const onProgress = (progress: S3Transfer.Progress) => Effect.sync(() => events.push(progress))
 
         yield* S3Transfer.upload({ Bucket: bucket, Key: "p", body: unevenStream(source), config: small, onProgress })
-        assert.strictEqual(events.length, 3)
+        // Three parts of 5, 5 and 2 MiB + 7, reported 1 MiB at a time as the socket takes them.
+        assert.strictEqual(events.length, 13)
         assert.strictEqual(events.reduce((n, e) => n + e.bytes, 0), size)
         assert.deepStrictEqual(
           events.map((e) => e.transferredBytes),
@@ -334,6 +335,67 @@ describe("S3Transfer", () => {
           assert.isTrue(events.every((e) => e.totalBytes === size))
           assert.strictEqual(events[events.length - 1].transferredBytes, size)
         }
+      }))
+
+    it.scoped("progress at least every 1 MiB where bytes flow through us: 20 MiB gives ≥ 20 reports, monotone, ending at the total", () =>
+      Effect.gen(function*() {
+        const fs = yield* FileSystem.FileSystem
+        const dir = yield* tempDir
+        const bucket = yield* makeBucket("fineprogress")
+        const size = 20 * MiB
+        const source = randomBytes(size)
+        const input = nodePath.join(dir, "in.bin")
+        yield* fs.writeFile(input, source)
+        const events: Array<S3Transfer.Progress> = []
+        const onProgress = (progress: S3Transfer.Progress) => Effect.sync(() => events.push(progress))
+        const runs: ReadonlyArray<
+          readonly [string, Effect.Effect<unknown, unknown, S3Client.S3Client | FileSystem.FileSystem>]
+        > = [
+          // The defaults: 8 MiB parts, so three parts.
+          ["uploadFile", S3Transfer.uploadFile({ Bucket: bucket, Key: "p", path: input, onProgress })],
+          // One PutObject of 20 MiB.
+          [
+            "upload (PutObject)",
+            S3Transfer.upload({
+              Bucket: bucket,
+              Key: "p1",
+              body: source,
+              config: { multipartThreshold: 32 * MiB },
+              onProgress
+            })
+          ],
+          [
+            "downloadFile (ranges)",
+            S3Transfer.downloadFile({ Bucket: bucket, Key: "p", path: nodePath.join(dir, "out.bin"), onProgress })
+          ],
+          [
+            "downloadFile (one GET)",
+            S3Transfer.downloadFile({
+              Bucket: bucket,
+              Key: "p",
+              path: nodePath.join(dir, "out1.bin"),
+              config: { multipartThreshold: 32 * MiB },
+              onProgress
+            })
+          ],
+          ["download", Stream.runDrain(S3Transfer.download({ Bucket: bucket, Key: "p", onProgress }))]
+        ]
+        for (const [name, run] of runs) {
+          events.length = 0
+          yield* run
+          assert.isAtLeast(events.length, 20, `${name}: ${events.length} reports`)
+          let previous = 0
+          for (const event of events) {
+            assert.isAbove(event.transferredBytes, previous, `${name}: transferred bytes increase`)
+            assert.isAtMost(event.transferredBytes - previous, MiB, `${name}: at most 1 MiB between reports`)
+            assert.strictEqual(event.bytes, event.transferredBytes - previous)
+            assert.strictEqual(event.totalBytes, size)
+            previous = event.transferredBytes
+          }
+          assert.strictEqual(previous, size, `${name}: the last report is the total`)
+        }
+        assert.strictEqual(sha256(yield* fs.readFile(nodePath.join(dir, "out.bin"))), sha256(source))
+        assert.strictEqual(sha256(yield* getBody(bucket, "p1")), sha256(source))
       }))
 
     it.effect("extra arguments reach PutObject and the multipart calls, each where it belongs", () =>

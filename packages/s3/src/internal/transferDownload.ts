@@ -107,12 +107,14 @@ const readRange = (
   ctx: Context,
   start: number,
   end: number,
-  onChunk: (chunk: Uint8Array) => void
+  onChunk: (chunk: Uint8Array) => void,
+  onBytes?: (bytes: number) => void
 ): Effect.Effect<void, S3DownloadFailed> => {
   let received = 0
   const count = (chunk: Uint8Array) => {
     received += chunk.length
     onChunk(chunk)
+    onBytes?.(chunk.length)
   }
   const attempt = (n: number): Effect.Effect<void, S3DownloadFailed> =>
     Effect.suspend(() => {
@@ -355,6 +357,8 @@ export const downloadFile = (
             })
           )
         }
+        // Bytes are reported as they arrive (every `progressStep`), not per range.
+        const ticker = yield* internal.makeTicker(reporter)
         // A file handle has one position: seek and write go together under one lock.
         const lock = yield* Effect.makeSemaphore(1)
         // Range buffers are reused once written: at most `maxConcurrency` of them exist.
@@ -366,17 +370,17 @@ export const downloadFile = (
             internal.withBudget(Effect.suspend(() => {
               const whole = free.pop() ?? allocate(partSize)
               const target = receiver(whole.subarray(0, range.end - range.start + 1))
-              return readRange(ctx, range.start, range.end, target.onChunk).pipe(
+              return readRange(ctx, range.start, range.end, target.onChunk, ticker.tick).pipe(
                 Effect.zipRight(
                   lock.withPermits(1)(Effect.zipRight(file.seek(range.start, "start"), file.writeAll(target.bytes)))
                 ),
-                Effect.zipRight(Effect.sync(() => free.push(whole))),
-                Effect.zipRight(reporter.report(range.end - range.start + 1))
+                Effect.zipRight(Effect.sync(() => free.push(whole)))
               )
             })),
           { concurrency: config.maxConcurrency, discard: true }
         )
-      })
+        yield* ticker.flush
+      }).pipe(Effect.scoped)
 
     yield* TemporaryFile.writeThenRename(fs, options.path, mode, write)
     return { ETag: head.eTag, VersionId: head.versionId, size: head.size, parts: count }

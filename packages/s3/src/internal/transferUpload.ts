@@ -4,6 +4,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
@@ -11,6 +12,7 @@ import type * as S3Transfer from "../S3Transfer.js"
 import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
 import { InvalidTransferInput, S3UploadFailed } from "./transferErrors.js"
+import { sendWatched } from "./transferSend.js"
 
 const createArgs = [
   "ACL",
@@ -80,22 +82,28 @@ const putObject = (
   target: Target,
   data: Uint8Array,
   reporter: internal.Reporter
-): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> =>
-  s3.putObject({
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> => {
+  const send = s3.putObject({
     ...target.extraArgs,
     Bucket: target.Bucket,
     Key: target.Key,
     Body: data,
     ContentLength: data.length
-  }).pipe(
+  })
+  reporter.setTotal(data.length)
+  // A body of one progress step is reported when sent; a larger one as the socket takes it.
+  const sent = data.length <= internal.progressStep || !reporter.listened
+    ? Effect.tap(send, () => reporter.report(data.length))
+    : Effect.scoped(Effect.flatMap(
+      internal.makeTicker(reporter),
+      (ticker) => Effect.tap(sendWatched(s3, data, ticker.tick, send), () => ticker.flush)
+    ))
+  return sent.pipe(
     internal.withBudget,
     Effect.mapError(failed(target, undefined)),
-    Effect.tap(() => {
-      reporter.setTotal(data.length)
-      return reporter.report(data.length)
-    }),
     Effect.map((output) => ({ ETag: output.ETag, VersionId: output.VersionId, size: data.length, parts: 0 }))
   )
+}
 
 interface Part {
   readonly partNumber: number
@@ -117,8 +125,13 @@ const uploadParts = <E, R>(
   concurrency: number,
   checksumAlgorithm: Sdk.ChecksumAlgorithm | undefined,
   reporter: internal.Reporter
-): Effect.Effect<ReadonlyArray<Sdk.CompletedPart>, S3UploadFailed | InvalidTransferInput | E, R> =>
+): Effect.Effect<
+  { readonly parts: ReadonlyArray<Sdk.CompletedPart>; readonly size: number },
+  S3UploadFailed | InvalidTransferInput | E,
+  R | Scope.Scope
+> =>
   Effect.gen(function*() {
+    const ticker = yield* internal.makeTicker(reporter)
     const buffers = yield* Effect.makeSemaphore(concurrency + 1)
     const queue = yield* Queue.bounded<Part | undefined>(1)
     const completed: Array<Sdk.CompletedPart> = []
@@ -167,12 +180,17 @@ const uploadParts = <E, R>(
           yield* Queue.offer(queue, undefined)
           return
         }
-        const output = yield* s3.uploadPart({
-          ...baseInput,
-          PartNumber: part.partNumber,
-          Body: part.data,
-          ContentLength: part.data.length
-        }).pipe(Effect.mapError(failed(target, uploadId)))
+        const output = yield* sendWatched(
+          s3,
+          part.data,
+          ticker.tick,
+          s3.uploadPart({
+            ...baseInput,
+            PartNumber: part.partNumber,
+            Body: part.data,
+            ContentLength: part.data.length
+          })
+        ).pipe(Effect.mapError(failed(target, uploadId)))
         completed.push({
           ETag: output.ETag,
           PartNumber: part.partNumber,
@@ -181,13 +199,13 @@ const uploadParts = <E, R>(
         reader.release(part.data)
         yield* internal.releaseBudget
         yield* buffers.release(1)
-        yield* reporter.report(part.data.length)
       }
     })
 
     const workers = Array.from({ length: concurrency }, () => worker)
     yield* Effect.all([producer, ...workers], { concurrency: "unbounded", discard: true })
-    return completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0))
+    yield* ticker.flush
+    return { parts: completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0)), size }
   })
 
 const multipart = <E, R>(
@@ -197,7 +215,7 @@ const multipart = <E, R>(
   config: S3Transfer.TransferConfig,
   partSize: number,
   reporter: internal.Reporter
-): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R> =>
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R | Scope.Scope> =>
   Effect.gen(function*() {
     const checksumAlgorithm = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
     return yield* Effect.acquireUseRelease(
@@ -210,7 +228,7 @@ const multipart = <E, R>(
       ({ UploadId }) =>
         Effect.gen(function*() {
           const uploadId = UploadId ?? ""
-          const parts = yield* uploadParts(
+          const { parts, size } = yield* uploadParts(
             s3,
             target,
             uploadId,
@@ -230,7 +248,7 @@ const multipart = <E, R>(
           return {
             ETag: output.ETag,
             VersionId: output.VersionId,
-            size: reporter.transferred(),
+            size,
             parts: parts.length
           }
         }),
