@@ -26,6 +26,7 @@ import { createHash, randomBytes } from "node:crypto"
 import { readdirSync, statSync } from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
+import * as zlib from "node:zlib"
 import { makeBucket } from "./support/buckets.js"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer } from "./support/moto.js"
@@ -35,6 +36,13 @@ const MiB = 1024 * 1024
 const small = { multipartThreshold: 5 * MiB, multipartChunksize: 5 * MiB } as const
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
+
+/** S3's CRC32 checksum value: the big-endian CRC, base64. */
+const crc32 = (bytes: Uint8Array) => {
+  const out = Buffer.alloc(4)
+  out.writeUInt32BE(zlib.crc32(bytes) >>> 0)
+  return out.toString("base64")
+}
 
 const concat = (chunks: Iterable<Uint8Array>): Uint8Array => Buffer.concat([...chunks])
 
@@ -718,6 +726,129 @@ describe("S3Transfer", () => {
           yield* Fiber.interrupt(fiber)
           yield* closed
           assert.deepStrictEqual(yield* fs.readDirectory(dir), [])
+        }).pipe(Effect.provide(Live))
+    )
+
+    it.effect("checksums: a multipart upload sends its whole-object CRC32 (FULL_OBJECT) and size at completion", () =>
+      Effect.gen(function*() {
+        const bucket = yield* makeBucket("fullcrc")
+        const size = 12 * MiB + 5
+        const source = randomBytes(size)
+        const calls: Array<Call> = []
+        const result = yield* S3Transfer.upload({
+          Bucket: bucket,
+          Key: "big",
+          body: unevenStream(source),
+          config: small
+        })
+          .pipe(withClient(recordingClient(calls)))
+        assert.strictEqual(result.parts, 3)
+        const create = calls.find((call) => call.command === "CreateMultipartUploadCommand")
+        const complete = calls.find((call) => call.command === "CompleteMultipartUploadCommand")
+        assert.strictEqual(create?.input.ChecksumAlgorithm, "CRC32")
+        assert.strictEqual(create?.input.ChecksumType, "FULL_OBJECT")
+        assert.strictEqual(complete?.input.ChecksumType, "FULL_OBJECT")
+        assert.strictEqual(complete?.input.ChecksumCRC32, crc32(source))
+        assert.strictEqual(complete?.input.MpuObjectSize, size)
+        assert.strictEqual(sha256(yield* getBody(bucket, "big")), sha256(source))
+      }))
+
+    // moto keeps no full-object checksum it would return on HeadObject: the fault proxy adds S3's
+    // headers to its HeadObject answers and corrupts GET bodies.
+    live.scopedLive(
+      "checksums: downloads check the bytes against the object's FULL_OBJECT checksum; a corrupted byte fails the download and leaves no file",
+      () =>
+        Effect.gen(function*() {
+          const fs = yield* FileSystem.FileSystem
+          const dir = yield* tempDir
+          const bucket = yield* makeBucket("dlcrc")
+          const size = 12 * MiB + 5
+          const source = randomBytes(size)
+          yield* S3Transfer.upload({ Bucket: bucket, Key: "big", body: source, config: small })
+          const proxy = yield* FaultProxy.make(motoUrl())
+          const viaProxy = S3Client.layer.pipe(Layer.provide(motoSession({ endpointUrl: proxy.url })))
+          const checksumOnHead = (value: string): FaultProxy.FaultRule => ({
+            fault: {
+              _tag: "Rewrite",
+              rewrite: (answer) => ({
+                ...answer,
+                headers: { ...answer.headers, "x-amz-checksum-crc32": value, "x-amz-checksum-type": "FULL_OBJECT" }
+              })
+            },
+            match: (r) => r.method === "HEAD" && r.path.includes("/big")
+          })
+          const corruptOneGet: FaultProxy.FaultRule = {
+            fault: {
+              _tag: "Rewrite",
+              rewrite: (answer) => {
+                const body = Buffer.from(answer.body)
+                body[body.length >> 1] ^= 0xff
+                return { ...answer, body }
+              }
+            },
+            times: 1,
+            match: (r) => r.method === "GET" && r.path.includes("/big")
+          }
+          const ways = [["ranges", small], ["one GET", { multipartThreshold: 16 * MiB }]] as const
+
+          proxy.inject(checksumOnHead(crc32(source)))
+          for (const [name, config] of ways) {
+            const path = nodePath.join(dir, `good-${name}.bin`)
+            yield* S3Transfer.downloadFile({ Bucket: bucket, Key: "big", path, config }).pipe(withClient(viaProxy))
+            assert.strictEqual(sha256(yield* fs.readFile(path)), sha256(source), name)
+            const bytes = yield* readAll(S3Transfer.download({ Bucket: bucket, Key: "big", config })).pipe(
+              withClient(viaProxy)
+            )
+            assert.strictEqual(sha256(bytes), sha256(source), name)
+          }
+
+          const bad = nodePath.join(dir, "bad")
+          yield* fs.makeDirectory(bad)
+          const isMismatch = (error: { readonly _tag: string }) => {
+            assert.strictEqual(error._tag, "S3DownloadFailed")
+            if (error instanceof S3Transfer.S3DownloadFailed) {
+              assert.strictEqual(error.cause._tag, "AwsTransportError")
+              assert.strictEqual("reason" in error.cause ? error.cause.reason : undefined, "InvalidResponse")
+              assert.include(error.message, "checksum mismatch")
+            }
+          }
+          for (const [name, config] of ways) {
+            proxy.clear()
+            proxy.inject(checksumOnHead(crc32(source)))
+            proxy.inject(corruptOneGet)
+            isMismatch(
+              yield* S3Transfer.downloadFile({
+                Bucket: bucket,
+                Key: "big",
+                path: nodePath.join(bad, "big.bin"),
+                config
+              })
+                .pipe(withClient(viaProxy), Effect.flip)
+            )
+            assert.deepStrictEqual(yield* fs.readDirectory(bad), [], `${name}: no file left`)
+            proxy.clear()
+            proxy.inject(checksumOnHead(crc32(source)))
+            proxy.inject(corruptOneGet)
+            isMismatch(
+              yield* readAll(S3Transfer.download({ Bucket: bucket, Key: "big", config })).pipe(
+                withClient(viaProxy),
+                Effect.flip
+              )
+            )
+          }
+          // The right bytes against a wrong checksum fail the same way.
+          proxy.clear()
+          proxy.inject(checksumOnHead(crc32(randomBytes(16))))
+          isMismatch(
+            yield* S3Transfer.downloadFile({
+              Bucket: bucket,
+              Key: "big",
+              path: nodePath.join(bad, "big.bin"),
+              config: small
+            })
+              .pipe(withClient(viaProxy), Effect.flip)
+          )
+          assert.deepStrictEqual(yield* fs.readDirectory(bad), [])
         }).pipe(Effect.provide(Live))
     )
 

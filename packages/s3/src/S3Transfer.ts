@@ -31,8 +31,18 @@
  *   or interruption the temporary file is removed.
  * - **Copies** (`copy`): CopyObject under `multipartCopyThreshold` (5 GiB by default, CopyObject's
  *   limit), else a multipart upload of UploadPartCopy ranges in parallel, aborted on failure.
- * - **Progress**: `onProgress` is called with `{ bytes, transferredBytes, totalBytes }` after each
- *   part / range / body chunk; the `bytes` of all calls add up to the object's size.
+ * - **Progress**: `onProgress` is called with `{ bytes, transferredBytes, totalBytes }` at least
+ *   every 1 MiB where the bytes go through this process (a part as the socket takes it, a range as
+ *   it arrives; a copy, done by S3, once per part); the `bytes` of all calls add up to the
+ *   object's size.
+ * - **Checksums**: uploads carry a checksum of the whole object: CRC32 unless `extraArgs` names
+ *   another algorithm (and unless the SDK client is configured with `requestChecksumCalculation:
+ *   "WHEN_REQUIRED"`); a multipart upload with a CRC uses S3's `FULL_OBJECT` checksum type and sends
+ *   the CRC of all its bytes, and their size, with CompleteMultipartUpload, which S3 checks.
+ *   Downloads ask HeadObject for the object's checksum (`ChecksumMode: "ENABLED"`) and, when it is
+ *   a whole-object one (`FULL_OBJECT`; not a `COMPOSITE` checksum of parts), check the bytes
+ *   received against it: a mismatch fails with `S3DownloadFailed` whose `cause` is an
+ *   `AwsTransportError` of reason `InvalidResponse` (a stream fails at its end; a file is removed).
  * - **Errors**: `S3UploadFailed`, `S3DownloadFailed`, `S3CopyFailed` wrap the failed operation's
  *   typed error (`cause`); `InvalidTransferInput` reports a bad configuration before any request;
  *   file errors are `@effect/platform`'s `PlatformError`; a body stream's own error comes out as is.

@@ -2,9 +2,11 @@ import * as AwsError from "@effect-boto/core/AwsError"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
@@ -16,6 +18,7 @@ import { concatBytes as concat } from "./bodyReader.js"
 import * as Lazy from "./lazy.js"
 import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
+import * as Checksum from "./transferChecksum.js"
 import { S3DownloadFailed } from "./transferErrors.js"
 
 interface Context {
@@ -31,6 +34,8 @@ interface Head {
   readonly size: number
   readonly eTag: string | undefined
   readonly versionId: string | undefined
+  /** The whole object's checksum, when S3 keeps one the bytes can be checked against. */
+  readonly checksum: Checksum.ObjectChecksum | undefined
 }
 
 const failed = (
@@ -54,9 +59,14 @@ const headObject = (
   s3: S3Client.Service,
   options: S3Transfer.DownloadOptions
 ): Effect.Effect<Head, S3DownloadFailed> =>
-  s3.headObject({ ...options.extraArgs, Bucket: options.Bucket, Key: options.Key }).pipe(
+  s3.headObject({ ...options.extraArgs, ChecksumMode: "ENABLED", Bucket: options.Bucket, Key: options.Key }).pipe(
     Effect.mapError((cause) => failed(options, 0, cause)),
-    Effect.map((output) => ({ size: output.ContentLength ?? 0, eTag: output.ETag, versionId: output.VersionId }))
+    Effect.map((output) => ({
+      size: output.ContentLength ?? 0,
+      eTag: output.ETag,
+      versionId: output.VersionId,
+      checksum: Checksum.fullObjectChecksum(output)
+    }))
   )
 
 const invalidResponse = (message: string) =>
@@ -76,6 +86,47 @@ const backoff = (attempt: number) => Effect.sleep(Duration.millis(Math.min(50 * 
 
 const shortBody = (received: number, expected: number) =>
   internal.bodyError("GetObject", new Error(`the body ended after ${received} of ${expected} bytes`))
+
+/**
+ * Checks the bytes given to `update` (in order) against the object's checksum; a mismatch fails
+ * the download with `AwsTransportError` of reason `InvalidResponse` (not retried: the same bytes
+ * would come again).
+ */
+const makeVerifier = (
+  target: { readonly Bucket: string; readonly Key: string },
+  checksum: Checksum.ObjectChecksum
+) =>
+  Effect.map(Checksum.makeHasher(checksum.algorithm), (hasher) => ({
+    update: hasher.update,
+    verify: Effect.flatMap(hasher.digest, (received): Effect.Effect<void, S3DownloadFailed> =>
+      received === checksum.value ? Effect.void : Effect.fail(
+        failed(
+          target,
+          1,
+          invalidResponse(
+            `checksum mismatch: the ${checksum.algorithm} of the bytes received is ${received}, ` +
+              `S3 has ${checksum.value} for the object`
+          )
+        )
+      ))
+  }))
+
+/** The stream, failing at its end when its bytes do not match the object's checksum. */
+const verifiedStream = (
+  stream: Stream.Stream<Uint8Array, S3DownloadFailed>,
+  target: { readonly Bucket: string; readonly Key: string },
+  checksum: Checksum.ObjectChecksum | undefined
+): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+  checksum === undefined ?
+    stream :
+    Stream.unwrap(Effect.map(makeVerifier(target, checksum), (verifier) =>
+      Stream.concat(
+        Stream.mapChunks(stream, (chunk) => {
+          for (const bytes of chunk) verifier.update(bytes)
+          return chunk
+        }),
+        Stream.drain(Stream.fromEffect(verifier.verify))
+      )))
 
 /** One GET of bytes `from..end`, checked to answer that many bytes. */
 const request = (ctx: Context, from: number, end: number, ranged: boolean) =>
@@ -291,7 +342,7 @@ export const download = (
     const bytes = head.size < config.multipartThreshold
       ? getRange(ctx, 0, head.size - 1, false)
       : rangedStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
-    return reportChunks(bytes, reporter)
+    return reportChunks(verifiedStream(bytes, options, head.checksum), reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
 
 // The size of the pieces a ranged download stream emits, and how many one pull hands out.
@@ -348,15 +399,33 @@ export const downloadFile = (
 
     const write = (file: FileSystem.File) =>
       Effect.gen(function*() {
+        const verifier = head.checksum === undefined ? undefined : yield* makeVerifier(options, head.checksum)
         if (!ranged) {
-          return yield* internal.withBudget(
+          yield* internal.withBudget(
             Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
               let length = 0
               for (const bytes of chunk) length += bytes.length
-              return Effect.zipRight(file.writeAll(concat(chunk, length)), reporter.report(length))
+              const whole = concat(chunk, length)
+              verifier?.update(whole)
+              return Effect.zipRight(file.writeAll(whole), reporter.report(length))
             })
           )
+          if (verifier !== undefined) yield* verifier.verify
+          return
         }
+        // Ranges finish in any order; the checksum takes them in order: a range waits (without
+        // its budget permit, with its buffer) until the one before it was added.
+        const turns = verifier === undefined
+          ? []
+          : Array.from({ length: count }, () => Deferred.unsafeMake<void>(FiberId.none))
+        const inOrder = (index: number, bytes: Uint8Array): Effect.Effect<void> =>
+          verifier === undefined ? Effect.void : Effect.zipRight(
+            index === 0 ? Effect.void : Deferred.await(turns[index - 1]!),
+            Effect.suspend(() => {
+              verifier.update(bytes)
+              return Deferred.succeed(turns[index]!, undefined)
+            })
+          )
         // Bytes are reported as they arrive (every `progressStep`), not per range.
         const ticker = yield* internal.makeTicker(reporter)
         // A file handle has one position: seek and write go together under one lock.
@@ -364,21 +433,32 @@ export const downloadFile = (
         // Range buffers are reused once written: at most `maxConcurrency` of them exist.
         const free: Array<Uint8Array> = []
         yield* Effect.forEach(
-          Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
-          (range) =>
-            // The range's buffer too is taken under the budget's permit.
-            internal.withBudget(Effect.suspend(() => {
-              const whole = free.pop() ?? allocate(partSize)
+          Array.from({ length: count }, (_, index) => index),
+          (index) => {
+            const range = rangeAt(index, partSize, head.size)
+            let whole: Uint8Array | undefined
+            // The range's buffer too is taken under the budget's permit; it is given back once the
+            // checksum has its bytes.
+            const fetch = Effect.suspend(() => {
+              whole = free.pop() ?? allocate(partSize)
               const target = receiver(whole.subarray(0, range.end - range.start + 1))
               return readRange(ctx, range.start, range.end, target.onChunk, ticker.tick).pipe(
                 Effect.zipRight(
                   lock.withPermits(1)(Effect.zipRight(file.seek(range.start, "start"), file.writeAll(target.bytes)))
                 ),
-                Effect.zipRight(Effect.sync(() => free.push(whole)))
+                Effect.as(target.bytes)
               )
-            })),
+            })
+            return internal.withBudget(fetch).pipe(
+              Effect.flatMap((bytes) => inOrder(index, bytes)),
+              Effect.ensuring(Effect.sync(() => {
+                if (whole !== undefined) free.push(whole)
+              }))
+            )
+          },
           { concurrency: config.maxConcurrency, discard: true }
         )
+        if (verifier !== undefined) yield* verifier.verify
         yield* ticker.flush
       }).pipe(Effect.scoped)
 

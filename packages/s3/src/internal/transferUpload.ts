@@ -11,6 +11,7 @@ import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
+import * as Checksum from "./transferChecksum.js"
 import { InvalidTransferInput, S3UploadFailed } from "./transferErrors.js"
 import { sendWatched } from "./transferSend.js"
 
@@ -124,6 +125,7 @@ const uploadParts = <E, R>(
   partSize: number,
   concurrency: number,
   checksumAlgorithm: Sdk.ChecksumAlgorithm | undefined,
+  hasher: Checksum.Hasher | undefined,
   reporter: internal.Reporter
 ): Effect.Effect<
   { readonly parts: ReadonlyArray<Sdk.CompletedPart>; readonly size: number },
@@ -165,6 +167,7 @@ const uploadParts = <E, R>(
           })
         }
         size += data.length
+        hasher?.update(data)
         yield* Queue.offer(queue, { partNumber, data })
         if (data.length < partSize) break
       }
@@ -218,10 +221,16 @@ const multipart = <E, R>(
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R | Scope.Scope> =>
   Effect.gen(function*() {
     const checksumAlgorithm = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
+    // A CRC is kept as the checksum of the whole object (S3's FULL_OBJECT type), computed here over
+    // the bytes as they are read, and checked by S3 at completion; SHA checksums can only be
+    // composite (a checksum of the parts' checksums).
+    const fullObject = Checksum.isFullObjectAlgorithm(checksumAlgorithm) ? checksumAlgorithm : undefined
+    const hasher = fullObject !== undefined ? yield* Checksum.makeHasher(fullObject) : undefined
     return yield* Effect.acquireUseRelease(
       s3.createMultipartUpload({
         ...internal.pick(target.extraArgs, createArgs),
         ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
+        ...(fullObject !== undefined ? { ChecksumType: "FULL_OBJECT" } : {}),
         Bucket: target.Bucket,
         Key: target.Key
       }).pipe(Effect.mapError(failed(target, undefined))),
@@ -236,10 +245,16 @@ const multipart = <E, R>(
             partSize,
             config.maxConcurrency,
             checksumAlgorithm,
+            hasher,
             reporter
           )
           const output = yield* s3.completeMultipartUpload({
             ...internal.pick(target.extraArgs, completeArgs),
+            ...(fullObject !== undefined && hasher !== undefined
+              ? { ChecksumType: "FULL_OBJECT", [Checksum.checksumField[fullObject]]: yield* hasher.digest }
+              : {}),
+            // S3 checks that the parts add up to the size read.
+            MpuObjectSize: size,
             Bucket: target.Bucket,
             Key: target.Key,
             UploadId: uploadId,
