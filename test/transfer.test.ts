@@ -852,6 +852,61 @@ describe("S3Transfer", () => {
         }).pipe(Effect.provide(Live))
     )
 
+    live.scopedLive(
+      "resume: an interrupted uploadFile is resumed; only the parts missing or whose bytes changed are sent again",
+      () =>
+        Effect.gen(function*() {
+          const fs = yield* FileSystem.FileSystem
+          const dir = yield* tempDir
+          const bucket = yield* makeBucket("resumeup")
+          const source = randomBytes(30 * MiB)
+          const path = nodePath.join(dir, "big.bin")
+          yield* fs.writeFile(path, source)
+          const proxy = yield* FaultProxy.make(motoUrl())
+          const viaProxy = S3Client.layer.pipe(Layer.provide(motoSession({ endpointUrl: proxy.url })))
+          const partOf = (r: { readonly method: string; readonly path: string }) => {
+            const match = /[?&]partNumber=(\d+)/.exec(r.path)
+            return r.method === "PUT" && r.path.includes("/big?") && match !== null ? Number(match[1]) : undefined
+          }
+          // One part at a time: parts 1 to 3 are uploaded when part 4 stalls.
+          const config = { ...small, maxConcurrency: 1 }
+          const upload = S3Transfer.uploadFile({ Bucket: bucket, Key: "big", path, config, resume: true }).pipe(
+            withClient(viaProxy)
+          )
+          proxy.inject({ fault: { _tag: "Stall" }, times: 1, match: (r) => partOf(r) === 4 })
+          const fiber = yield* Effect.fork(upload)
+          yield* Effect.promise(() => proxy.waitFor((r) => r.fault === "Stall"))
+          yield* Fiber.interrupt(fiber)
+          // Left for the next run.
+          assert.strictEqual((yield* pendingUploads(bucket)).length, 1)
+
+          // Part 2 of the file changes meanwhile: its uploaded copy must not be kept.
+          source[5 * MiB + 10] ^= 0xff
+          yield* fs.writeFile(path, source)
+          proxy.clear()
+          const result = yield* upload
+          assert.strictEqual(result.parts, 6)
+          assert.deepStrictEqual(
+            proxy.seen.map(partOf).filter((n) => n !== undefined).sort(),
+            [2, 4, 5, 6],
+            "parts sent by the resumed run"
+          )
+          assert.strictEqual(proxy.count((r) => r.method === "POST" && r.path.includes("?uploads")), 0, "no new upload")
+          assert.strictEqual(sha256(yield* getBody(bucket, "big")), sha256(source))
+          assert.deepStrictEqual(yield* pendingUploads(bucket), [])
+
+          // Without resume, an interrupted upload is aborted as before, and a new run starts afresh.
+          proxy.clear()
+          proxy.inject({ fault: { _tag: "Stall" }, times: 1, match: (r) => partOf(r) === 4 })
+          const plain = yield* Effect.fork(
+            S3Transfer.uploadFile({ Bucket: bucket, Key: "big", path, config }).pipe(withClient(viaProxy))
+          )
+          yield* Effect.promise(() => proxy.waitFor((r) => r.fault === "Stall"))
+          yield* Fiber.interrupt(plain)
+          assert.deepStrictEqual(yield* pendingUploads(bucket), [])
+        }).pipe(Effect.provide(Live))
+    )
+
     it.effect("copy: CopyObject under the threshold; UploadPartCopy in parallel above it, properties kept", () =>
       Effect.gen(function*() {
         const s3 = yield* S3Client.S3Client

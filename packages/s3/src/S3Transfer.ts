@@ -340,6 +340,17 @@ export const upload: <E = never, R = never>(
 export interface UploadFileOptions extends UploadTarget {
   /** The file to upload. */
   readonly path: string
+  /**
+   * Resume an interrupted upload of this file (default `false`). A multipart upload then looks for
+   * the latest multipart upload of the key (ListMultipartUploads, ListParts) and keeps each part
+   * whose size and checksum (the upload's checksum when S3 lists one, else the part's ETag, an MD5)
+   * match the bytes of the file at that place; the others are sent again. On failure or
+   * interruption the multipart upload is NOT aborted, so that the next run resumes it (its parts
+   * are billed until then: an `AbortIncompleteMultipartUpload` lifecycle rule cleans up uploads
+   * never resumed). Without `resume`, a failed upload is aborted and nothing is left behind. When
+   * the uploads cannot be listed (no permission), the upload starts afresh.
+   */
+  readonly resume?: boolean | undefined
 }
 
 /**

@@ -42,6 +42,10 @@ const fromSdk = (checksum: SdkChecksum): Hasher => ({
 export type KnownAlgorithm = FullObjectAlgorithm | "SHA1" | "SHA256"
 
 /** @internal */
+export const isKnownAlgorithm = (algorithm: string | undefined): algorithm is KnownAlgorithm =>
+  isFullObjectAlgorithm(algorithm) || algorithm === "SHA1" || algorithm === "SHA256"
+
+/** @internal */
 export const makeHasher = (algorithm: KnownAlgorithm): Effect.Effect<Hasher> => {
   switch (algorithm) {
     case "CRC32": {

@@ -13,6 +13,7 @@ import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
 import * as Checksum from "./transferChecksum.js"
 import { InvalidTransferInput, S3UploadFailed } from "./transferErrors.js"
+import * as Resume from "./transferResume.js"
 import { sendWatched } from "./transferSend.js"
 
 const createArgs = [
@@ -126,6 +127,7 @@ const uploadParts = <E, R>(
   concurrency: number,
   checksumAlgorithm: Sdk.ChecksumAlgorithm | undefined,
   hasher: Checksum.Hasher | undefined,
+  resumable: Resume.Resumable | undefined,
   reporter: internal.Reporter
 ): Effect.Effect<
   { readonly parts: ReadonlyArray<Sdk.CompletedPart>; readonly size: number },
@@ -168,7 +170,21 @@ const uploadParts = <E, R>(
         }
         size += data.length
         hasher?.update(data)
-        yield* Queue.offer(queue, { partNumber, data })
+        const listed = resumable?.parts.get(partNumber)
+        if (listed !== undefined && (yield* Resume.partHolds(listed, data, checksumAlgorithm))) {
+          // Already uploaded by an interrupted run: kept as it is.
+          completed.push({
+            ETag: listed.ETag,
+            PartNumber: partNumber,
+            ...(checksumAlgorithm !== undefined ? internal.partChecksums(listed) : {})
+          })
+          ticker.tick(data.length)
+          reader.release(data)
+          yield* internal.releaseBudget
+          yield* buffers.release(1)
+        } else {
+          yield* Queue.offer(queue, { partNumber, data })
+        }
         if (data.length < partSize) break
       }
       reporter.setTotal(size)
@@ -217,7 +233,8 @@ const multipart = <E, R>(
   reader: internal.ByteReader<E, R>,
   config: S3Transfer.TransferConfig,
   partSize: number,
-  reporter: internal.Reporter
+  reporter: internal.Reporter,
+  resume: boolean
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R | Scope.Scope> =>
   Effect.gen(function*() {
     const checksumAlgorithm = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
@@ -226,14 +243,17 @@ const multipart = <E, R>(
     // composite (a checksum of the parts' checksums).
     const fullObject = Checksum.isFullObjectAlgorithm(checksumAlgorithm) ? checksumAlgorithm : undefined
     const hasher = fullObject !== undefined ? yield* Checksum.makeHasher(fullObject) : undefined
+    const resumable = resume ? yield* Resume.findResumable(s3, target, checksumAlgorithm) : undefined
     return yield* Effect.acquireUseRelease(
-      s3.createMultipartUpload({
-        ...internal.pick(target.extraArgs, createArgs),
-        ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
-        ...(fullObject !== undefined ? { ChecksumType: "FULL_OBJECT" } : {}),
-        Bucket: target.Bucket,
-        Key: target.Key
-      }).pipe(Effect.mapError(failed(target, undefined))),
+      resumable !== undefined
+        ? Effect.succeed<{ readonly UploadId?: string | undefined }>({ UploadId: resumable.uploadId })
+        : s3.createMultipartUpload({
+          ...internal.pick(target.extraArgs, createArgs),
+          ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
+          ...(fullObject !== undefined ? { ChecksumType: "FULL_OBJECT" } : {}),
+          Bucket: target.Bucket,
+          Key: target.Key
+        }).pipe(Effect.mapError(failed(target, undefined))),
       ({ UploadId }) =>
         Effect.gen(function*() {
           const uploadId = UploadId ?? ""
@@ -246,6 +266,7 @@ const multipart = <E, R>(
             config.maxConcurrency,
             checksumAlgorithm,
             hasher,
+            resumable,
             reporter
           )
           const output = yield* s3.completeMultipartUpload({
@@ -268,9 +289,10 @@ const multipart = <E, R>(
           }
         }),
       // Runs on failure and on interruption, after every part in flight stopped. Its own failure
-      // is not reported over the upload's: the caller learns why the upload failed.
+      // is not reported over the upload's: the caller learns why the upload failed. With `resume`
+      // the upload is left for the next run to resume.
       ({ UploadId }, exit) =>
-        Exit.isSuccess(exit) ? Effect.void : s3.abortMultipartUpload({
+        Exit.isSuccess(exit) || resume ? Effect.void : s3.abortMultipartUpload({
           ...internal.pick(target.extraArgs, ["ExpectedBucketOwner", "RequestPayer"] as const),
           Bucket: target.Bucket,
           Key: target.Key,
@@ -290,7 +312,8 @@ const uploadStream = <E, R>(
   body: Stream.Stream<Uint8Array, E, R>,
   knownSize: number | undefined,
   config: S3Transfer.TransferConfig,
-  onProgress: S3Transfer.OnProgress | undefined
+  onProgress: S3Transfer.OnProgress | undefined,
+  resume = false
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, S3Client.S3Client | R> =>
   Effect.scoped(Effect.gen(function*() {
     const s3 = yield* S3ClientTag
@@ -310,7 +333,7 @@ const uploadStream = <E, R>(
     if (head.length < config.multipartThreshold) return yield* putObject(s3, target, head, reporter)
     reader.unread(head)
     const partSize = internal.adjustChunksize(config.multipartChunksize, knownSize)
-    return yield* multipart(s3, target, reader, config, partSize, reporter)
+    return yield* multipart(s3, target, reader, config, partSize, reporter, resume)
   }))
 
 const span = (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
@@ -378,6 +401,7 @@ export const uploadFile = (
       fs.stream(options.path, { chunkSize: Size(chunkSize) }),
       size,
       config,
-      options.onProgress
+      options.onProgress,
+      options.resume === true
     )
   }).pipe(span("S3Transfer.uploadFile", options))
