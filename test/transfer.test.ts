@@ -907,6 +907,73 @@ describe("S3Transfer", () => {
         }).pipe(Effect.provide(Live))
     )
 
+    live.scopedLive(
+      "resume: an interrupted downloadFile continues from its partial file while the ETag is unchanged; another version starts afresh",
+      () =>
+        Effect.gen(function*() {
+          const fs = yield* FileSystem.FileSystem
+          const dir = yield* tempDir
+          const bucket = yield* makeBucket("resumedl")
+          const source = randomBytes(30 * MiB)
+          yield* S3Transfer.upload({ Bucket: bucket, Key: "big", body: source, config: small })
+          const proxy = yield* FaultProxy.make(motoUrl())
+          const viaProxy = S3Client.layer.pipe(Layer.provide(motoSession({ endpointUrl: proxy.url })))
+          const isGet = (r: { readonly method: string; readonly path: string }) =>
+            r.method === "GET" && r.path.includes("/big")
+          const path = nodePath.join(dir, "big.bin")
+          // One range at a time: ranges 1 to 3 are in the partial file when the 4th GET stalls.
+          const download = S3Transfer.downloadFile({
+            Bucket: bucket,
+            Key: "big",
+            path,
+            config: { ...small, maxConcurrency: 1 },
+            resume: true
+          }).pipe(withClient(viaProxy))
+          const interruptAtFourthGet = Effect.gen(function*() {
+            let gets = 0
+            proxy.inject({ fault: { _tag: "Stall" }, times: 1, match: (r) => isGet(r) && ++gets === 4 })
+            const fiber = yield* Effect.fork(download)
+            yield* Effect.promise(() => proxy.waitFor((r) => r.fault === "Stall"))
+            yield* Fiber.interrupt(fiber)
+          })
+
+          yield* interruptAtFourthGet
+          assert.deepStrictEqual((yield* fs.readDirectory(dir)).sort(), ["big.bin.partial", "big.bin.partial.json"])
+          proxy.clear()
+          // The object's checksum (added by the proxy) is checked over the whole file, resumed ranges included.
+          proxy.inject({
+            fault: {
+              _tag: "Rewrite",
+              rewrite: (answer) => ({
+                ...answer,
+                headers: {
+                  ...answer.headers,
+                  "x-amz-checksum-crc32": crc32(source),
+                  "x-amz-checksum-type": "FULL_OBJECT"
+                }
+              })
+            },
+            match: (r) => r.method === "HEAD"
+          })
+          const result = yield* download
+          assert.strictEqual(result.size, source.length)
+          assert.strictEqual(proxy.count(isGet), 3, "only ranges 4 to 6 fetched")
+          assert.strictEqual(sha256(yield* fs.readFile(path)), sha256(source))
+          assert.deepStrictEqual(yield* fs.readDirectory(dir), ["big.bin"])
+
+          // Interrupted again, then the object is replaced: the partial file is of another version.
+          proxy.clear()
+          yield* interruptAtFourthGet
+          const replaced = randomBytes(30 * MiB)
+          yield* S3Transfer.upload({ Bucket: bucket, Key: "big", body: replaced, config: small })
+          proxy.clear()
+          yield* download
+          assert.strictEqual(proxy.count(isGet), 6, "every range fetched again")
+          assert.strictEqual(sha256(yield* fs.readFile(path)), sha256(replaced))
+          assert.deepStrictEqual(yield* fs.readDirectory(dir), ["big.bin"])
+        }).pipe(Effect.provide(Live))
+    )
+
     it.effect("copy: CopyObject under the threshold; UploadPartCopy in parallel above it, properties kept", () =>
       Effect.gen(function*() {
         const s3 = yield* S3Client.S3Client

@@ -426,6 +426,16 @@ export const download: (
 export interface DownloadFileOptions extends DownloadOptions {
   /** Where to write the object; its folder must exist. An existing file is replaced at the end. */
   readonly path: string
+  /**
+   * Resume an interrupted download (default `false`; ranged downloads, i.e. objects of
+   * `multipartThreshold` bytes or more). The bytes then go to `<path>.partial`, and
+   * `<path>.partial.json` records the object's ETag, size and range size and the ranges written;
+   * on failure or interruption both stay, and the next call with `resume` fetches only the ranges
+   * missing when the object's ETag (and size and range size) is unchanged. A partial file of
+   * another version is removed first, so at most one exists per path. Bytes found wrong (a
+   * checksum mismatch) are removed too. Without `resume`, a failed download leaves nothing behind.
+   */
+  readonly resume?: boolean | undefined
 }
 
 /**

@@ -20,6 +20,8 @@ import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
 import * as Checksum from "./transferChecksum.js"
 import { S3DownloadFailed } from "./transferErrors.js"
+import type { Resumed } from "./transferResume.js"
+import * as Resume from "./transferResume.js"
 
 interface Context {
   readonly s3: S3Client.Service
@@ -397,9 +399,13 @@ export const downloadFile = (
     const count = ranged ? Math.ceil(head.size / partSize) : 0
     const mode = yield* TemporaryFile.finalMode(fs, options.path)
 
-    const write = (file: FileSystem.File) =>
+    const write = (file: FileSystem.File, resumed?: Resumed) =>
       Effect.gen(function*() {
         const verifier = head.checksum === undefined ? undefined : yield* makeVerifier(options, head.checksum)
+        // Ranges of the partial file an earlier run wrote are not fetched again; the checksum then
+        // reads the whole file back at the end.
+        const done = resumed?.done ?? new Set<number>()
+        const inOrderVerifier = done.size === 0 ? verifier : undefined
         if (!ranged) {
           yield* internal.withBudget(
             Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
@@ -415,14 +421,14 @@ export const downloadFile = (
         }
         // Ranges finish in any order; the checksum takes them in order: a range waits (without
         // its budget permit, with its buffer) until the one before it was added.
-        const turns = verifier === undefined
+        const turns = inOrderVerifier === undefined
           ? []
           : Array.from({ length: count }, () => Deferred.unsafeMake<void>(FiberId.none))
         const inOrder = (index: number, bytes: Uint8Array): Effect.Effect<void> =>
-          verifier === undefined ? Effect.void : Effect.zipRight(
+          inOrderVerifier === undefined ? Effect.void : Effect.zipRight(
             index === 0 ? Effect.void : Deferred.await(turns[index - 1]!),
             Effect.suspend(() => {
-              verifier.update(bytes)
+              inOrderVerifier.update(bytes)
               return Deferred.succeed(turns[index]!, undefined)
             })
           )
@@ -432,8 +438,14 @@ export const downloadFile = (
         const lock = yield* Effect.makeSemaphore(1)
         // Range buffers are reused once written: at most `maxConcurrency` of them exist.
         const free: Array<Uint8Array> = []
+        let skipped = 0
+        for (const index of done) {
+          const range = rangeAt(index, partSize, head.size)
+          skipped += range.end - range.start + 1
+        }
+        if (skipped > 0) yield* reporter.report(skipped)
         yield* Effect.forEach(
-          Array.from({ length: count }, (_, index) => index),
+          Array.from({ length: count }, (_, index) => index).filter((index) => !done.has(index)),
           (index) => {
             const range = rangeAt(index, partSize, head.size)
             let whole: Uint8Array | undefined
@@ -451,6 +463,7 @@ export const downloadFile = (
             })
             return internal.withBudget(fetch).pipe(
               Effect.flatMap((bytes) => inOrder(index, bytes)),
+              Effect.zipRight(resumed === undefined ? Effect.void : resumed.markDone(index)),
               Effect.ensuring(Effect.sync(() => {
                 if (whole !== undefined) free.push(whole)
               }))
@@ -458,10 +471,27 @@ export const downloadFile = (
           },
           { concurrency: config.maxConcurrency, discard: true }
         )
+        if (verifier !== undefined && inOrderVerifier === undefined && resumed !== undefined) {
+          yield* Stream.runForEach(fs.stream(resumed.path), (bytes) => Effect.sync(() => verifier.update(bytes)))
+        }
         if (verifier !== undefined) yield* verifier.verify
         yield* ticker.flush
       }).pipe(Effect.scoped)
 
-    yield* TemporaryFile.writeThenRename(fs, options.path, mode, write)
+    if (options.resume === true && ranged && head.eTag !== undefined) {
+      yield* Resume.writeResumable(
+        fs,
+        options.path,
+        mode,
+        { eTag: head.eTag, size: head.size, partSize },
+        write,
+        // Bytes that do not match (the checksum, a range's length) are not worth keeping.
+        (error) =>
+          error._tag === "S3DownloadFailed" && error.cause._tag === "AwsTransportError" &&
+          error.cause.reason === "InvalidResponse"
+      )
+    } else {
+      yield* TemporaryFile.writeThenRename(fs, options.path, mode, (file) => write(file))
+    }
     return { ETag: head.eTag, VersionId: head.versionId, size: head.size, parts: count }
   }).pipe(Effect.withSpan("S3Transfer.downloadFile", spanAttributes(options)))
