@@ -199,17 +199,16 @@ const uploadParts = <E, R>(
           yield* Queue.offer(queue, undefined)
           return
         }
-        const output = yield* sendWatched(
-          s3,
-          part.data,
-          ticker.tick,
-          s3.uploadPart({
-            ...baseInput,
-            PartNumber: part.partNumber,
-            Body: part.data,
-            ContentLength: part.data.length
-          })
-        ).pipe(Effect.mapError(failed(target, uploadId)))
+        const send = s3.uploadPart({
+          ...baseInput,
+          PartNumber: part.partNumber,
+          Body: part.data,
+          ContentLength: part.data.length
+        })
+        // Sent piece by piece only when someone watches the progress.
+        const output = yield* (reporter.listened
+          ? sendWatched(s3, part.data, ticker.tick, send)
+          : Effect.tap(send, () => ticker.tick(part.data.length))).pipe(Effect.mapError(failed(target, uploadId)))
         completed.push({
           ETag: output.ETag,
           PartNumber: part.partNumber,
