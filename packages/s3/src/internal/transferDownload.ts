@@ -5,9 +5,12 @@ import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
@@ -229,8 +232,8 @@ interface Range {
   readonly end: number
 }
 
-const rangeAt = (index: number, partSize: number, size: number): Range => {
-  const start = index * partSize
+const rangeAt = (index: number, partSize: number, size: number, from = 0): Range => {
+  const start = from + index * partSize
   return { start, end: Math.min(size, start + partSize) - 1 }
 }
 
@@ -244,22 +247,26 @@ const rangeAt = (index: number, partSize: number, size: number): Range => {
  * fresh block per range) kept megabytes of external memory alive across young-generation
  * collections, which V8 answers with a mark-compact every few tens of milliseconds; the two copies
  * cost less than that.
+ *
+ * Bytes `from..size - 1`; `fill` starts the first GETs before anything is pulled (the adaptive
+ * download starts them while its first GET still runs).
  */
-const rangedStream = (
+const makeRangedPull = (
   ctx: Context,
+  from: number,
   size: number,
   partSize: number,
   concurrency: number
-): Stream.Stream<Uint8Array, S3DownloadFailed> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+) =>
+  Effect.gen(function*() {
     const scope = yield* Effect.scope
-    const count = Math.ceil(size / partSize)
+    const count = Math.ceil((size - from) / partSize)
     const free: Array<Uint8Array> = []
     const window: Array<Fiber.RuntimeFiber<readonly [Uint8Array, Uint8Array], S3DownloadFailed>> = []
     let next = 0
     const fill = Effect.gen(function*() {
       while (window.length < concurrency && next < count) {
-        const range = rangeAt(next, partSize, size)
+        const range = rangeAt(next, partSize, size, from)
         next += 1
         const whole = free.pop() ?? allocate(partSize)
         const target = receiver(whole.subarray(0, range.end - range.start + 1))
@@ -305,7 +312,92 @@ const rangedStream = (
         return first
       })
     })
-    return Stream.repeatEffectChunkOption(pull)
+    return { fill, pull }
+  })
+
+/**
+ * How the adaptive download judges its first GET: once it delivered one range size, then every
+ * `probeBytes`, the average rate since its first byte (an average over megabytes: a pause of the
+ * process does not count for much); under `slowBytesPerSecond` the rest of the object goes to
+ * parallel ranges. A loopback or fast connection (and a consumer keeping up with it) stays on the
+ * one GET, which costs no copies and one request; a connection capped well below what the
+ * machine can take gains from more of them.
+ */
+const probeBytes = 2 * internal.MiB
+const slowBytesPerSecond = 64 * internal.MiB
+
+/**
+ * One streamed GET of the whole object, whose bytes go to the consumer as they come; when it
+ * delivers less than `slowBytesPerSecond`, ranged GETs start for the rest (after one more
+ * `partSize` of the first GET, which is then closed), `concurrency` at a time, and follow it.
+ */
+const adaptiveStream = (
+  ctx: Context,
+  size: number,
+  partSize: number,
+  concurrency: number
+): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    let emitted = 0
+    // Where the first GET stops: the end, until ranges take over the rest.
+    let limit = size
+    let firstByteAt: number | undefined
+    let nextProbe = partSize
+    let ranged: { readonly pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> } | undefined
+    const judge = Effect.suspend(() => {
+      if (ranged !== undefined || emitted < nextProbe || firstByteAt === undefined) return Effect.void
+      nextProbe += probeBytes
+      const millis = performance.now() - firstByteAt
+      // Slow, and because of the connection: most of the time went into waiting for its bytes (a
+      // busy process or a slow consumer would not gain from more connections).
+      if (millis <= 0 || (emitted * 1_000) / millis >= slowBytesPerSecond || waited < millis / 2) return Effect.void
+      const cut = Math.min(size, emitted + partSize)
+      if (cut >= size) return Effect.void
+      limit = cut
+      return Effect.flatMap(
+        Scope.extend(makeRangedPull(ctx, cut, size, partSize, concurrency), scope),
+        (pull) => {
+          ranged = pull
+          return pull.fill
+        }
+      )
+    })
+    // Chunk by chunk (each chunk one element), so that `takeUntil` ends after the chunk that
+    // reached the limit, not in the middle of it.
+    // The first GET is pulled by hand, timing how long each pull waits for bytes; it has its own
+    // scope, closed (its body with it) once it delivered its share.
+    const firstScope = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+    const pullFirst = yield* Scope.extend(Stream.toPull(getRange(ctx, 0, size - 1, false)), firstScope)
+    let waited = 0
+    const timedPull = Effect.suspend(() => {
+      const started = performance.now()
+      return Effect.tap(pullFirst, () =>
+        Effect.sync(() => {
+          if (firstByteAt !== undefined) waited += performance.now() - started
+        }))
+    })
+    const first = Stream.repeatEffectChunkOption(timedPull).pipe(
+      Stream.chunks,
+      Stream.mapEffect((chunk) => {
+        firstByteAt ??= performance.now()
+        const kept: Array<Uint8Array> = []
+        for (const bytes of chunk) {
+          const room = limit - emitted
+          if (room <= 0) break
+          const piece = bytes.length <= room ? bytes : bytes.subarray(0, room)
+          kept.push(piece)
+          emitted += piece.length
+        }
+        return Effect.as(judge, Chunk.unsafeFromArray(kept))
+      }),
+      // Ends the first GET (its body is closed) once it delivered its share.
+      Stream.takeUntil(() => emitted >= limit),
+      Stream.flattenChunks,
+      Stream.ensuring(Scope.close(firstScope, Exit.void))
+    )
+    const rest = Stream.suspend(() => ranged === undefined ? Stream.empty : Stream.repeatEffectChunkOption(ranged.pull))
+    return Stream.concat(first, rest)
   }))
 
 const reportChunks = (
@@ -343,7 +435,7 @@ export const download = (
       : yield* internal.makeReporter(options.onProgress, head.size)
     const bytes = head.size < config.multipartThreshold
       ? getRange(ctx, 0, head.size - 1, false)
-      : rangedStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
+      : adaptiveStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
     return reportChunks(verifiedStream(bytes, options, head.checksum), reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
 
