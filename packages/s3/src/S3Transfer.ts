@@ -24,7 +24,7 @@
  * - **Downloads** (`download` to a `Stream<Uint8Array>`, `downloadFile` to a path): HeadObject gives
  *   the size and ETag; under the threshold one GetObject streams the object. Above it, `download`
  *   starts with one streamed GET of the whole object and measures it: when it delivers less than
- *   64 MiB/s (checked every 2 MiB), ranged GETs of `multipartChunksize` bytes take over the rest,
+ *   64 MiB/s while the download waits on it (checked from 4 MiB on, every 2 MiB), ranged GETs of `multipartChunksize` bytes take over the rest,
  *   `maxConcurrency` at a time, and the stream emits them in order after the first GET's share;
  *   `downloadFile` fetches ranges in parallel from the start, each written at its offset. Every GET carries `IfMatch: <ETag>`, so an
  *   object replaced during the download fails it instead of mixing two versions. A GET whose

@@ -316,13 +316,14 @@ const makeRangedPull = (
   })
 
 /**
- * How the adaptive download judges its first GET: once it delivered one range size, then every
+ * How the adaptive download judges its first GET: once it delivered `firstProbeBytes`, then every
  * `probeBytes`, the average rate since its first byte (an average over megabytes: a pause of the
  * process does not count for much); under `slowBytesPerSecond` the rest of the object goes to
  * parallel ranges. A loopback or fast connection (and a consumer keeping up with it) stays on the
  * one GET, which costs no copies and one request; a connection capped well below what the
  * machine can take gains from more of them.
  */
+const firstProbeBytes = 4 * internal.MiB
 const probeBytes = 2 * internal.MiB
 const slowBytesPerSecond = 64 * internal.MiB
 
@@ -343,7 +344,7 @@ const adaptiveStream = (
     // Where the first GET stops: the end, until ranges take over the rest.
     let limit = size
     let firstByteAt: number | undefined
-    let nextProbe = partSize
+    let nextProbe = firstProbeBytes
     let ranged: { readonly pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> } | undefined
     const judge = Effect.suspend(() => {
       if (ranged !== undefined || emitted < nextProbe || firstByteAt === undefined) return Effect.void
