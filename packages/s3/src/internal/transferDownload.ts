@@ -23,7 +23,6 @@ import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
 import * as Checksum from "./transferChecksum.js"
 import { S3DownloadFailed } from "./transferErrors.js"
-import type { Resumed } from "./transferResume.js"
 import * as Resume from "./transferResume.js"
 
 interface Context {
@@ -492,7 +491,7 @@ export const downloadFile = (
     const count = ranged ? Math.ceil(head.size / partSize) : 0
     const mode = yield* TemporaryFile.finalMode(fs, options.path)
 
-    const write = (file: FileSystem.File, resumed?: Resumed) =>
+    const write = (file: FileSystem.File, resumed?: Resume.Resumed) =>
       Effect.gen(function*() {
         const verifier = head.checksum === undefined ? undefined : yield* makeVerifier(options, head.checksum)
         // Ranges of the partial file an earlier run wrote are not fetched again; the checksum then

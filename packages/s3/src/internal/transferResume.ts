@@ -25,8 +25,8 @@ export interface Resumable {
 const ownerArgs = ["ExpectedBucketOwner", "RequestPayer"] as const
 
 /**
- * The latest multipart upload of exactly this key whose checksum algorithm agrees with this run's,
- * with its parts; `undefined` when there is none, or when listing is not possible (resuming is an
+ * The latest multipart upload of exactly this key whose checksum algorithm and type agree with
+ * this run's (CompleteMultipartUpload would refuse another type), with its parts; `undefined` when there is none, or when listing is not possible (resuming is an
  * optimisation: without the permission to list, the upload starts afresh).
  *
  * @internal
@@ -34,7 +34,8 @@ const ownerArgs = ["ExpectedBucketOwner", "RequestPayer"] as const
 export const findResumable = (
   s3: S3Client.Service,
   target: { readonly Bucket: string; readonly Key: string; readonly extraArgs: S3Transfer.UploadExtraArgs | undefined },
-  checksumAlgorithm: Sdk.ChecksumAlgorithm | undefined
+  checksumAlgorithm: Sdk.ChecksumAlgorithm | undefined,
+  checksumType: Sdk.ChecksumType | undefined
 ): Effect.Effect<Resumable | undefined> =>
   Effect.gen(function*() {
     const owner = internal.pick(target.extraArgs, ownerArgs)
@@ -43,6 +44,7 @@ export const findResumable = (
     for (const upload of listed.Uploads ?? []) {
       if (upload.Key !== target.Key || upload.UploadId === undefined) continue
       if (upload.ChecksumAlgorithm !== undefined && upload.ChecksumAlgorithm !== checksumAlgorithm) continue
+      if (upload.ChecksumType !== undefined && upload.ChecksumType !== (checksumType ?? "COMPOSITE")) continue
       // The latest; listed in order of initiation, so the last one on a tie.
       if (latest === undefined || (upload.Initiated?.getTime() ?? 0) >= (latest.Initiated?.getTime() ?? 0)) {
         latest = upload

@@ -242,7 +242,9 @@ const multipart = <E, R>(
     // composite (a checksum of the parts' checksums).
     const fullObject = Checksum.isFullObjectAlgorithm(checksumAlgorithm) ? checksumAlgorithm : undefined
     const hasher = fullObject !== undefined ? yield* Checksum.makeHasher(fullObject) : undefined
-    const resumable = resume ? yield* Resume.findResumable(s3, target, checksumAlgorithm) : undefined
+    const resumable = resume
+      ? yield* Resume.findResumable(s3, target, checksumAlgorithm, fullObject !== undefined ? "FULL_OBJECT" : undefined)
+      : undefined
     return yield* Effect.acquireUseRelease(
       resumable !== undefined
         ? Effect.succeed<{ readonly UploadId?: string | undefined }>({ UploadId: resumable.uploadId })
