@@ -370,34 +370,39 @@ const adaptiveStream = (
     const firstScope = yield* Scope.fork(scope, ExecutionStrategy.sequential)
     const pullFirst = yield* Scope.extend(Stream.toPull(getRange(ctx, 0, size - 1, false)), firstScope)
     let waited = 0
-    const timedPull = Effect.suspend(() => {
-      const started = performance.now()
-      return Effect.tap(pullFirst, () =>
-        Effect.sync(() => {
-          if (firstByteAt !== undefined) waited += performance.now() - started
-        }))
+    let firstOpen = true
+    // One pull for both: the first GET's chunks up to `limit`, then the ranges'.
+    const pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> = Effect.suspend(() => {
+      if (emitted < limit) {
+        const started = performance.now()
+        return Effect.flatMap(pullFirst, (chunk) => {
+          const now = performance.now()
+          if (firstByteAt === undefined) firstByteAt = now
+          else waited += now - started
+          let kept = chunk
+          let length = 0
+          for (const bytes of chunk) length += bytes.length
+          if (emitted + length > limit) {
+            const pieces: Array<Uint8Array> = []
+            let room = limit - emitted
+            for (const bytes of chunk) {
+              if (room <= 0) break
+              pieces.push(bytes.length <= room ? bytes : bytes.subarray(0, room))
+              room -= bytes.length
+            }
+            kept = Chunk.unsafeFromArray(pieces)
+            length = limit - emitted
+          }
+          emitted += length
+          return Effect.as(judge, kept)
+        })
+      }
+      // The first GET delivered its share: its body is closed.
+      const close = firstOpen ? Scope.close(firstScope, Exit.void) : Effect.void
+      firstOpen = false
+      return Effect.zipRight(close, ranged === undefined ? Effect.fail(Option.none()) : ranged.pull)
     })
-    const first = Stream.repeatEffectChunkOption(timedPull).pipe(
-      Stream.chunks,
-      Stream.mapEffect((chunk) => {
-        firstByteAt ??= performance.now()
-        const kept: Array<Uint8Array> = []
-        for (const bytes of chunk) {
-          const room = limit - emitted
-          if (room <= 0) break
-          const piece = bytes.length <= room ? bytes : bytes.subarray(0, room)
-          kept.push(piece)
-          emitted += piece.length
-        }
-        return Effect.as(judge, Chunk.unsafeFromArray(kept))
-      }),
-      // Ends the first GET (its body is closed) once it delivered its share.
-      Stream.takeUntil(() => emitted >= limit),
-      Stream.flattenChunks,
-      Stream.ensuring(Scope.close(firstScope, Exit.void))
-    )
-    const rest = Stream.suspend(() => ranged === undefined ? Stream.empty : Stream.repeatEffectChunkOption(ranged.pull))
-    return Stream.concat(first, rest)
+    return Stream.repeatEffectChunkOption(pull)
   }))
 
 const reportChunks = (
