@@ -3,9 +3,11 @@
  * `IAMClient.layerMemory`: the same cases, timed by vitest (each case's own duration, its fresh
  * account included: a moto reset or a new memory layer). The suite runs `--rounds` times in one
  * process, both backends each round; the first round pays for warming up the code, so the ratio is
- * given for every round and as the median over rounds. An empty case costs vitest and @effect/vitest
- * several milliseconds, the same on both backends; the ratio is also given net of that (the suite
- * then adds cases that do nothing, and their mean is taken off each case).
+ * given for every round and as the median over rounds. The cases run with `it.live`: an empty
+ * `it.effect` case cost 3–8 ms (its test services built per case), an empty `it.live` case a tenth
+ * of a millisecond, the same on both backends; the ratio is also given net of that (the suite then
+ * adds cases that do nothing, and their mean is taken off each case). The load average is printed
+ * before and after: on a shared machine a CPU-bound process waits for the CPU in proportion to it.
  *
  * Run (after `npm run build`): `npx tsx bench/conformance-iam.ts [--rounds 5]`
  */
@@ -32,6 +34,8 @@ interface Report {
 
 const directory = mkdtempSync(path.join(tmpdir(), "conformance-iam-"))
 const output = path.join(directory, "report.json")
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ")
+const loadBefore = load()
 try {
   execFileSync(
     "npx",
@@ -62,7 +66,7 @@ try {
     totals.get(`IAM conformance: ${backend}${rounds > 1 ? ` (round ${round})` : ""}`)
   const ratios: Array<number> = []
   const netRatios: Array<number> = []
-  console.log(`IAM conformance, ${rounds} round(s); load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`)
+  console.log(`IAM conformance, ${rounds} round(s); load average ${loadBefore} → ${load()}`)
   for (let round = 1; round <= rounds; round++) {
     const moto = total("moto", round)
     const memory = total("memory", round)

@@ -18,8 +18,7 @@ import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { isolatedAwsEnv, nodeScript, writeProfiles } from "./support/profiles.js"
 import { motoSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 const utf8Length = (s: string) => Buffer.byteLength(s, "utf8")
 
@@ -57,6 +56,19 @@ describe("bad input", () => {
           const got = yield* failure(s3.getObject({ Bucket, Key: "k" }))
           assert.strictEqual(got._tag, "ParamValidationError")
         }
+        assert.strictEqual(proxy.seen.length, 0)
+      }))
+
+    it.scoped("a malformed ARN with a '/': the SDK's own bucket check, as ParamValidationError on Bucket, nothing sent", () =>
+      Effect.gen(function*() {
+        const { proxy, s3 } = yield* setup()
+        // Past S3's own check (ARNs are left to the SDK), refused by the SDK's before sending.
+        const error = yield* failure(s3.headBucket({ Bucket: "arn:not-an-arn/b" }))
+        assert.strictEqual(error._tag, "ParamValidationError")
+        if (error._tag !== "ParamValidationError") return
+        assert.strictEqual(error.parameter, "Bucket")
+        assert.strictEqual(error.operation, "HeadBucket")
+        assert.include(error.message, "shouldn't contain '/'")
         assert.strictEqual(proxy.seen.length, 0)
       }))
 

@@ -25,8 +25,7 @@ import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { activeSockets, settled } from "./support/resources.js"
 import { motoSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 const bytesOf = (size: number, seed = 7) => {
   const out = new Uint8Array(size)

@@ -4,12 +4,14 @@
  * one program. Calls go to moto, or to the stub server where a setting needs a peer that hangs.
  */
 import * as Sdk from "@aws-sdk/client-s3"
-import { AwsError } from "@effect-boto/core"
+import { AwsError, type Session } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
 import { assert, describe, it } from "@effect/vitest"
 import { NodeHttpHandler } from "@smithy/node-http-handler"
 import type { Logger } from "@smithy/types"
+import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -17,12 +19,11 @@ import type * as http from "node:http"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
 import { refusedUrl, stubServer } from "./support/stubServer.js"
+import { unique } from "./support/unique.js"
 
 // The resolved SDK config holds some settings as values, some as providers.
 const setting = (value: unknown) =>
   Effect.promise(async () => (typeof value === "function" ? await (value as () => Promise<unknown>)() : value))
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 describe("client configuration from the Session", () => {
   it.scoped("region: client option > session region > us-east-1", () =>
@@ -68,6 +69,17 @@ describe("client configuration from the Session", () => {
       assert.isTrue(yield* forcePathStyle("auto"))
       assert.isTrue(yield* forcePathStyle())
       assert.isFalse(yield* forcePathStyle("virtual"))
+    }))
+
+  it.scoped("S3 addressing style from the Session's config; the client's config over it, field by field", () =>
+    Effect.gen(function*() {
+      const session = stubSession({ endpointUrl: motoUrl(), config: { s3: { addressingStyle: "virtual" } } })
+      const forcePathStyle = (config: Session.ClientConfig | undefined) =>
+        S3Client.make({ config }).pipe(Effect.map((s3) => s3.sdk!.config.forcePathStyle), Effect.provide(session))
+      assert.isFalse(yield* forcePathStyle(undefined))
+      assert.isFalse(yield* forcePathStyle({ maxAttempts: 2 }))
+      assert.isFalse(yield* forcePathStyle({ s3: { addressingStyle: undefined } }))
+      assert.isTrue(yield* forcePathStyle({ s3: { addressingStyle: "path" } }))
     }))
 
   it.scoped("retries: session config, client config over it, sdk overrides over both", () =>
@@ -212,4 +224,57 @@ describe("client lifetime", () => {
       Effect.provide(IAMClient.layerWith({ regionName: "us-west-2", config: { maxAttempts: 6 } })),
       Effect.provide(Layer.suspend(() => motoSession()))
     ))
+})
+
+describe("client options from Config (layerConfig)", () => {
+  it.effect("S3Client.layerConfig: region, endpoint, keys and client config read from the ConfigProvider", () =>
+    Effect.gen(function*() {
+      const s3 = yield* S3Client.S3Client
+      assert.strictEqual(s3.regionName, "eu-west-3")
+      assert.deepStrictEqual(s3.endpointUrl, Option.some(motoUrl()))
+      assert.strictEqual(yield* Effect.promise(() => s3.sdk!.config.maxAttempts()), 4)
+      const credentials = yield* Effect.promise(() => s3.sdk!.config.credentials())
+      assert.strictEqual(credentials.accessKeyId, "AKIACONFIGCONFIGCONF")
+      // moto accepts any keys; the call really goes out with them.
+      const bucket = unique("from-config")
+      yield* s3.createBucket({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "eu-west-3" } })
+      const listed = yield* s3.listBuckets()
+      assert.include((listed.Buckets ?? []).map((b) => b.Name), bucket)
+    }).pipe(
+      Effect.provide(
+        S3Client.layerConfig({
+          regionName: Config.string("S3_REGION"),
+          endpointUrl: Config.string("S3_ENDPOINT"),
+          accessKeyId: Config.string("S3_KEY_ID"),
+          secretAccessKey: Config.redacted("S3_SECRET"),
+          config: { maxAttempts: Config.integer("S3_MAX_ATTEMPTS") }
+        })
+      ),
+      Effect.provide(Layer.suspend(() => motoSession())),
+      Effect.withConfigProvider(
+        ConfigProvider.fromMap(
+          new Map([
+            ["S3_REGION", "eu-west-3"],
+            ["S3_ENDPOINT", motoUrl()],
+            ["S3_KEY_ID", "AKIACONFIGCONFIGCONF"],
+            ["S3_SECRET", "config-secret"],
+            ["S3_MAX_ATTEMPTS", "4"]
+          ])
+        )
+      )
+    ))
+
+  it.effect("IAMClient.layerConfig: a missing value fails with ClientConfigError naming it, before any call", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Layer.build(IAMClient.layerConfig(Config.all({ regionName: Config.string("IAM_REGION") }))).pipe(
+          Effect.scoped,
+          Effect.provide(stubSession({ endpointUrl: "http://127.0.0.1:1" })),
+          Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+        )
+      )
+      assert.strictEqual(error._tag, "ClientConfigError")
+      assert.include(error.message, "Invalid IAM client configuration")
+      assert.include(error.message, "IAM_REGION")
+    }))
 })

@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import { testCredentials } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
+import { unique } from "./support/unique.js"
 
 interface Recorded {
   readonly name: string
@@ -67,7 +68,7 @@ describe("client spans", () => {
     it.effect("S3.PutObject / S3.GetObject: name, kind, RPC attributes, region, request id, bucket and key", () =>
       Effect.gen(function*() {
         const s3 = yield* S3Client.S3Client
-        const bucket = `spans-${Date.now().toString(36)}`
+        const bucket = unique("spans")
         const { spans, tracer } = collectingTracer()
         yield* Effect.gen(function*() {
           yield* s3.createBucket({ Bucket: bucket })

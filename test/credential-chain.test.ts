@@ -1,5 +1,5 @@
 /**
- * The credential chain, pair by pair (issue 11 point 13): for each adjacent pair of boto3's order
+ * The credential chain, pair by pair: for each adjacent pair of boto3's order
  * — explicit > environment (unless a profile was named) > assume-role profile > web identity >
  * the profile's other kinds > container > IMDS — both sources are present and the first wins;
  * and a selected source that fails stops the chain instead of falling through.
@@ -316,7 +316,7 @@ const ssoSetup = (env: { readonly dir: string; readonly configFile: string; read
     return portal
   })
 
-describe("SSO (issue 11 point 16)", () => {
+describe("SSO", () => {
   it.scoped("a profile with an sso-session and a cached token gets role credentials from the portal (stub portal)", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()

@@ -19,8 +19,7 @@ import * as Stream from "effect/Stream"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer, testCredentials } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 /** A proxy in front of moto and S3 / IAM clients that go through it with the given config. */
 const setup = (config: Session.ClientConfig) =>
@@ -462,6 +461,22 @@ describe("faults", () => {
         assert.strictEqual(proxy.count((r) => r.action === "CreateAccessKey"), 1)
         const keys = yield* iam.listAccessKeys({ UserName: userName })
         assert.strictEqual(keys.AccessKeyMetadata?.length, 1)
+      }))
+
+    it.scopedLive("DeleteObjects whose response is lost: a POST that is safe to repeat, retried, and it succeeds", () =>
+      Effect.gen(function*() {
+        const { proxy, s3 } = yield* setup({ maxAttempts: 3 })
+        const bucket = unique("lostdelete")
+        yield* s3.createBucket({ Bucket: bucket })
+        yield* Effect.forEach(["a", "b"], (Key) => s3.putObject({ Bucket: bucket, Key, Body: Key }))
+        const isDeleteObjects = (r: { readonly method: string; readonly path: string }) =>
+          r.method === "POST" && r.path.includes("delete")
+        proxy.inject({ fault: { _tag: "ResetMidBody" }, times: 1, match: isDeleteObjects })
+        const out = yield* s3.deleteObjects({ Bucket: bucket, Delete: { Objects: [{ Key: "a" }, { Key: "b" }] } })
+        assert.sameMembers((out.Deleted ?? []).map((d) => d.Key), ["a", "b"])
+        assert.strictEqual(proxy.count(isDeleteObjects), 2)
+        const left = yield* s3.listObjectsV2({ Bucket: bucket })
+        assert.strictEqual(left.KeyCount, 0)
       }))
 
     it.scopedLive("CreateMultipartUpload whose response is lost: one request, one upload", () =>

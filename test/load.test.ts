@@ -19,6 +19,7 @@ import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
 import { activeSockets, activeTimers, settled } from "./support/resources.js"
 import { motoSession } from "./support/session.js"
+import { unique } from "./support/unique.js"
 
 const OPERATIONS = 2_000
 const CONCURRENCY = 64
@@ -33,8 +34,6 @@ const heapAfterGc = Effect.promise(async () => {
   }
   return process.memoryUsage().heapUsed
 })
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 interface Tally {
   readonly ok: number

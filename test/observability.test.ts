@@ -17,8 +17,7 @@ import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
 import * as RecordingTracer from "./support/tracer.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 const clients = Effect.gen(function*() {
   const s3 = yield* S3Client.make()

@@ -21,8 +21,7 @@ import * as http from "node:http"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 const ClientsLive = Layer.mergeAll(S3Client.layer, IAMClient.layer).pipe(
   Layer.provide(Layer.suspend(() => motoSession()))

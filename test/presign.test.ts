@@ -15,8 +15,7 @@ import * as http from "node:http"
 import { createRequire } from "node:module"
 import { motoUrl, resetMotoServer, testCredentials } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 const ClientLive = S3Client.layer.pipe(Layer.provide(Layer.suspend(() => motoSession())))
 

@@ -20,8 +20,7 @@ import * as path from "node:path"
 import { inspect } from "node:util"
 import { resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 const collect = <A, E>(stream: Stream.Stream<A, E>) => Effect.map(Stream.runCollect(stream), Chunk.toArray)
 

@@ -20,8 +20,7 @@ import { createHash } from "node:crypto"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 /** An S3 service resource whose client talks to moto through a counting proxy. */
 const countingS3 = Effect.gen(function*() {

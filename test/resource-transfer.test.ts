@@ -22,11 +22,10 @@ import * as nodePath from "node:path"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
+import { unique } from "./support/unique.js"
 
 const MiB = 1024 * 1024
 const small = { multipartThreshold: 5 * MiB, multipartChunksize: 5 * MiB } as const
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex")
 

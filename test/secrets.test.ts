@@ -17,13 +17,13 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
 import { inspect } from "node:util"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, testCredentials } from "./support/moto.js"
 import { isolatedAwsEnv, writeProfiles } from "./support/profiles.js"
 import * as RecordingTracer from "./support/tracer.js"
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./support/unique.js"
 
 /** What a captured run printed, in every form. */
 const captureLogs = () => {
@@ -50,6 +50,23 @@ const renderError = (error: unknown): ReadonlyArray<string> => [
   Cause.pretty(Cause.fail(error)),
   Cause.pretty(Cause.die(error))
 ]
+
+/** Runs `effect` with a Session for moto and every log (any level) going to `logLayer`. */
+const withMotoSessionLogged =
+  (logLayer: Layer.Layer<never>) => <A, E>(effect: Effect.Effect<A, E, Session.Session | Scope.Scope>) =>
+    effect.pipe(
+      Effect.provide(Layer.merge(
+        logLayer,
+        Session.layer({
+          accessKeyId: testCredentials.accessKeyId,
+          secretAccessKey: testCredentials.secretAccessKey,
+          regionName: "us-east-1",
+          endpointUrl: motoUrl()
+        })
+      )),
+      Logger.withMinimumLogLevel(LogLevel.All),
+      Effect.scoped
+    )
 
 describe("secrets never show", () => {
   it.scoped("a run of real calls with SDK logging at Trace, Effect logs at All and a recording tracer", () =>
@@ -177,19 +194,7 @@ describe("secrets never show", () => {
         yield* s3.listBuckets({})
         logger.error(new Error(`failed with token ${testCredentials.secretAccessKey} inside`))
         logger.info(`signed with ${testCredentials.secretAccessKey}`)
-      }).pipe(
-        Effect.provide(Layer.merge(
-          logLayer,
-          Session.layer({
-            accessKeyId: testCredentials.accessKeyId,
-            secretAccessKey: testCredentials.secretAccessKey,
-            regionName: "us-east-1",
-            endpointUrl: motoUrl()
-          })
-        )),
-        Logger.withMinimumLogLevel(LogLevel.All),
-        Effect.scoped
-      )
+      }).pipe(withMotoSessionLogged(logLayer))
       const all = lines.join("\n")
       assert.include(all, "ASIAVISIBLE")
       assert.include(all, "<redacted>")
@@ -200,5 +205,28 @@ describe("secrets never show", () => {
       }
       assert.notInclude(all, testCredentials.secretAccessKey)
       assert.include(all, "failed with token <redacted> inside")
+    }))
+
+  it.effect("a service's own secret members (IAM's MFA seed and codes) are scrubbed from its client's routed logs", () =>
+    Effect.gen(function*() {
+      const { layer: logLayer, lines } = captureLogs()
+      const seed = "JBSWY3DPEHPK3PXP-SEED-MUST-NOT-SHOW"
+      yield* Effect.gen(function*() {
+        const iam = yield* IAMClient.make({ logLevel: "Trace" })
+        const logger = iam.sdk!.config.logger
+        logger.info({
+          output: {
+            VirtualMFADevice: { SerialNumber: "arn:aws:iam::123456789012:mfa/visible", Base32StringSeed: seed }
+          }
+        })
+        logger.debug({
+          input: { UserName: "u", AuthenticationCode1: "123456-code-one", AuthenticationCode2: "654321-code-two" }
+        })
+        // The seed again, elsewhere in the same entry: scrubbed as a known value.
+        logger.warn({ input: { Base32StringSeed: seed }, note: `seed was ${seed}` })
+      }).pipe(withMotoSessionLogged(logLayer))
+      const all = lines.join("\n")
+      assert.include(all, "mfa/visible")
+      for (const secret of [seed, "123456-code-one", "654321-code-two"]) assert.notInclude(all, secret)
     }))
 })

@@ -72,6 +72,22 @@ describe("Session credential sources", () => {
       assert.strictEqual(Redacted.value(Option.getOrThrow(redacted.sessionToken)), "redacted-token")
     }))
 
+  it.scoped("each Session sees the shared files as they are when it is built (rewritten, same size, removed)", () =>
+    Effect.gen(function*() {
+      const env = yield* isolatedAwsEnv()
+      const regionOf = Effect.map(Session.make(), (session) => Option.getOrUndefined(session.regionName))
+      yield* writeProfiles(env, { config: "[default]\nregion = eu-west-1\n" })
+      assert.strictEqual(yield* regionOf, "eu-west-1")
+      assert.strictEqual(yield* regionOf, "eu-west-1")
+      // Same path, same size: only the contents differ.
+      yield* writeProfiles(env, { config: "[default]\nregion = eu-west-2\n" })
+      assert.strictEqual(yield* regionOf, "eu-west-2")
+      yield* Effect.sync(() => NodeFs.rmSync(env.configFile))
+      assert.strictEqual(yield* regionOf, undefined)
+      yield* writeProfiles(env, { config: "[default]\nregion = ap-south-1\n" })
+      assert.strictEqual(yield* regionOf, "ap-south-1")
+    }))
+
   it.scoped("static keys of a named profile, from the credentials file and from the config file", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()

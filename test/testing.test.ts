@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import { createHash } from "node:crypto"
 import { Readable } from "node:stream"
 
 const memoryResource = S3Resource.layer.pipe(Layer.provideMerge(S3Client.layerMemory))
@@ -75,6 +76,79 @@ describe("in-memory S3 under the resource layer, paginators, waiters and transfe
       assert.include(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "", "GetBucketAnalyticsConfiguration")
       assert.include(S3Client.memoryOperations, "ListObjectVersions")
     }).pipe(Effect.provide(S3Client.layerMemoryWith({ buckets: { seed: { "a.txt": "hello" } } }))))
+
+  it.effect("each build of the layer starts from its state again", () =>
+    Effect.gen(function*() {
+      const layer = S3Client.layerMemoryWith({ buckets: { seed: {} } })
+      const keys = Effect.flatMap(S3Client.S3Client, (s3) => s3.listObjectsV2({ Bucket: "seed" }))
+      yield* Effect.flatMap(S3Client.S3Client, (s3) => s3.putObject({ Bucket: "seed", Key: "a", Body: "a" })).pipe(
+        Effect.provide(layer)
+      )
+      assert.strictEqual((yield* Effect.provide(keys, layer)).KeyCount, 0)
+      yield* Effect.flatMap(S3Client.S3Client, (s3) => s3.createBucket({ Bucket: "fresh" })).pipe(
+        Effect.provide(S3Client.layerMemory)
+      )
+      const buckets = yield* Effect.flatMap(S3Client.S3Client, (s3) => s3.listBuckets()).pipe(
+        Effect.provide(S3Client.layerMemory)
+      )
+      assert.deepStrictEqual(buckets.Buckets ?? [], [])
+    }))
+
+  it.effect("a byte array uploaded again after a change is stored and hashed anew", () =>
+    Effect.gen(function*() {
+      const s3 = yield* S3Client.S3Client
+      yield* s3.createBucket({ Bucket: "m" })
+      const bytes = new Uint8Array(256 * 1024).fill(1)
+      const first = yield* s3.putObject({ Bucket: "m", Key: "a", Body: bytes })
+      const again = yield* s3.putObject({ Bucket: "m", Key: "b", Body: bytes })
+      assert.strictEqual(again.ETag, first.ETag)
+      bytes[1000] = 2
+      const changed = yield* s3.putObject({ Bucket: "m", Key: "c", Body: bytes })
+      assert.strictEqual(changed.ETag, `"${createHash("md5").update(bytes).digest("hex")}"`)
+      assert.notStrictEqual(changed.ETag, first.ETag)
+      const kept = yield* s3.getObject({ Bucket: "m", Key: "a" })
+      assert.strictEqual((yield* kept.Body.bytes)[1000], 1)
+    }).pipe(Effect.provide(S3Client.layerMemory)))
+
+  it.effect("a completed multipart object reads and copies across its parts", () =>
+    Effect.gen(function*() {
+      const s3 = yield* S3Client.S3Client
+      yield* s3.createBucket({ Bucket: "p" })
+      const size = 5 * 1024 * 1024
+      const parts = [
+        new Uint8Array(size).map((_, i) => i % 251),
+        new Uint8Array(size).map((_, i) => i % 241),
+        Buffer.from("tail")
+      ]
+      const whole = Buffer.concat(parts)
+      const { UploadId } = yield* s3.createMultipartUpload({ Bucket: "p", Key: "big" })
+      const etags = yield* Effect.forEach(parts, (Body, i) =>
+        s3.uploadPart({ Bucket: "p", Key: "big", UploadId: UploadId!, PartNumber: i + 1, Body }))
+      yield* s3.completeMultipartUpload({
+        Bucket: "p",
+        Key: "big",
+        UploadId: UploadId!,
+        MultipartUpload: { Parts: etags.map(({ ETag }, i) => ({ PartNumber: i + 1, ETag: ETag! })) }
+      })
+      const [start, end] = [size - 3, 2 * size + 1]
+      const ranged = yield* s3.getObject({ Bucket: "p", Key: "big", Range: `bytes=${start}-${end}` })
+      assert.deepStrictEqual(Buffer.from(yield* ranged.Body.bytes), whole.subarray(start, end + 1))
+      const full = yield* s3.getObject({ Bucket: "p", Key: "big" })
+      assert.isTrue(Buffer.from(yield* full.Body.bytes).equals(whole))
+      const copy = yield* s3.createMultipartUpload({ Bucket: "p", Key: "copy" })
+      const copied = yield* s3.uploadPartCopy({
+        Bucket: "p",
+        Key: "copy",
+        UploadId: copy.UploadId!,
+        PartNumber: 1,
+        CopySource: "p/big",
+        CopySourceRange: `bytes=${start}-${end}`
+      })
+      assert.strictEqual(
+        copied.CopyPartResult?.ETag,
+        `"${createHash("md5").update(whole.subarray(start, end + 1)).digest("hex")}"`
+      )
+    }).pipe(Effect.provide(S3Client.layerMemory)))
 
   it.live("interruption aborts a call in flight", () =>
     Effect.gen(function*() {

@@ -31,10 +31,11 @@ import {
 } from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
-import { makeBucket, unique } from "./support/buckets.js"
+import { makeBucket } from "./support/buckets.js"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
+import { unique } from "./support/unique.js"
 
 const MiB = 1024 * 1024
 const small = { multipartThreshold: 5 * MiB, multipartChunksize: 5 * MiB } as const

@@ -16,6 +16,7 @@ import { rules as s3Rules } from "../packages/s3/src/internal/generated/validati
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
 import { motoSession } from "./support/session.js"
+import { unique } from "./support/unique.js"
 
 const setup = Effect.gen(function*() {
   const proxy = yield* FaultProxy.make(motoUrl())
@@ -31,8 +32,6 @@ const refused = <A, E>(effect: Effect.Effect<A, E>) =>
     error instanceof AwsError.ParamValidationError
       ? Effect.succeed(error)
       : Effect.dieMessage(`expected ParamValidationError, got ${String(error)}`))
-
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
 
 describe("input validation (boto3's ParamValidator)", () => {
   it.scoped("IAM: min length, required, max length, range and integer type, before any request", () =>

@@ -4,8 +4,10 @@
 //   packages/iam/src/internal/generated/resources.ts   every IAM resource type (21) and the service resource
 //
 // For each resource type: an interface (identifiers, attributes, load, actions, sub-resources,
-// references, collections, waiters), a namespace with its Identifiers / Data / Loaded types and
-// collection types, a class that implements it over the service client, and constructors.
+// references, collections, waiters: the types, the error unions and the docs), a namespace with its
+// Identifiers / Data / Loaded types and collection types, and a table (data: the requests, where each
+// identifier and the data come from, the hooks it names). No code: @effect-boto/core's
+// `Resource.define` reads the tables and builds the classes; `Collection.fromListing` the listings.
 // Names follow boto3 (botocore's xform_name, then camelCase; sub-resources stay CamelCase) with
 // boto3's clash rule: load > identifiers > actions > sub-resources > references > collections >
 // waiters > attributes; the loser gets its category as a suffix (`rolesAttribute`).
@@ -145,9 +147,9 @@ const services = [
     injectedImports: [
       `import type * as PlatformError from "@effect/platform/Error"`,
       `import type * as FileSystem from "@effect/platform/FileSystem"`,
-      `import type * as S3Body from "../S3Body.js"`,
-      `import type * as S3Transfer from "../S3Transfer.js"`,
-      `import * as Transfer from "./resourceTransfer.js"`
+      `import type * as S3Body from "../../S3Body.js"`,
+      `import type * as S3Transfer from "../../S3Transfer.js"`,
+      `import * as Transfer from "../resourceTransfer.js"`
     ],
     sensitive: {}
   },
@@ -408,7 +410,7 @@ const assignNames = (r, model) => {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Code emission helpers.
+// Doc comments.
 
 const doc = (lines, indent = "") => {
   const body = Array.isArray(lines) ? lines : [lines]
@@ -416,20 +418,16 @@ const doc = (lines, indent = "") => {
 }
 
 // A request's parameters from the model: identifiers and constants, top level or nested one level
-// (`VersioningConfiguration.Status`). Returns what the caller no longer supplies and the object
-// literal that builds the full input.
-const requestParams = (r, request, selfExpr, opInfo, where) => {
-  const top = new Map() // target -> expression
-  const nested = new Map() // parent -> Map(child -> expression)
+// (`VersioningConfiguration.Status`), checked against the SDK's input. Returns the input type the
+// caller supplies (what the resource does not), whether it is optional, the top-level members the
+// resource supplies and all members it supplies (top-level or parent of a nested one), sorted.
+const requestParams = (r, request, opInfo, where) => {
+  const top = new Map() // target -> source
+  const nested = new Map() // parent -> Map(child -> source)
   for (const p of request.params ?? []) {
-    let expr
     if (p.source === "identifier") {
-      const id = r.identifiers.find((i) => i.name === p.name)
-      if (!id) fail(`${where}: identifier ${p.name} unknown`)
-      expr = id.sensitive ? `Redacted.value(${selfExpr}.${id.prop})` : `${selfExpr}.${id.prop}`
-    } else if (p.source === "string" || p.source === "integer" || p.source === "boolean") {
-      expr = JSON.stringify(p.value)
-    } else {
+      if (!r.identifiers.some((i) => i.name === p.name)) fail(`${where}: identifier ${p.name} unknown`)
+    } else if (p.source !== "string" && p.source !== "integer" && p.source !== "boolean") {
       fail(`${where}: unsupported param source ${p.source}`)
     }
     const parts = p.target.split(".")
@@ -437,10 +435,10 @@ const requestParams = (r, request, selfExpr, opInfo, where) => {
       fail(`${where}: unsupported param target ${p.target}`)
     }
     if (!opInfo.input.members.has(parts[0])) fail(`${where}: ${opInfo.name} has no input member ${parts[0]}`)
-    if (parts.length === 1) top.set(parts[0], expr)
+    if (parts.length === 1) top.set(parts[0], p.source)
     else {
       if (!nested.has(parts[0])) nested.set(parts[0], new Map())
-      nested.get(parts[0]).set(parts[1], expr)
+      nested.get(parts[0]).set(parts[1], p.source)
     }
   }
   const omitted = [...top.keys(), ...nested.keys()].sort(byName)
@@ -459,17 +457,7 @@ const requestParams = (r, request, selfExpr, opInfo, where) => {
     }> }`
   }
   const inputOptional = remainingRequired.length === 0 && nestedOptional
-  const fields = [...[...top.entries()].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`)]
-  for (const [parent, children] of [...nested.entries()].sort(([a], [b]) => byName(a, b))) {
-    const inner = [...children.entries()].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`)
-    fields.push(`${parent}: { ...input?.${parent}, ${inner.join(", ")} }`)
-  }
-  // The request: the caller's input (if any) with the resource's fields over it.
-  const build = (spread) => {
-    const all = [...(spread ? [`...${spread}`] : []), ...fields]
-    return all.length === 0 ? "{}" : `{ ${all.join(", ")} }`
-  }
-  return { type, inputOptional, literal: build("input"), build, constants: top, omitted }
+  return { type, inputOptional, supplied: new Set(top.keys()), omitted }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -502,54 +490,86 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     attributes: 0,
     renamed
   }
+  // The name a hand-written hook has in the tables: "Support.loadBucket" -> "loadBucket".
+  const hookName = (qualified) => qualified.slice(qualified.indexOf(".") + 1)
+  const hookFunctions = new Map()
+  const hookMethods = new Map()
 
-  // ---- the resource built by a `resource` definition (actions, collections, has) -------------
-  // `ids` maps each target identifier to an expression; `data` is an expression or undefined.
   const target = (type) => {
     const t = resources.get(type)
     if (!t) fail(`unknown resource type ${type}`)
     return t
   }
-  // An identifier the model leaves out of an action's resource (IAM CreateSigningCertificate gives
-  // only Id; boto3 then fails building the resource) is read from the resource's data instead.
-  const fillFromData = (t, ids, checks, dataPath) => {
-    for (const i of t.identifiers) {
-      if (ids.has(i.name)) continue
-      const member = i.memberName ?? i.name
-      if (dataPath === undefined || !t.shape?.members.has(member)) fail(`${t.name}: no source for identifier ${i.name}`)
-      const local = `id${checks.length}`
-      checks.push({ local, expr: `data?.${member}`, path: `${dataPath}.${member}` })
-      ids.set(i.name, wrapSensitiveId(t, i.name, local))
-    }
-  }
-  const construct = (t, ids, data) => {
-    const args = t.identifiers.map((i) => {
-      const e = ids.get(i.name)
-      if (e === undefined) fail(`${t.name}: no value for identifier ${i.name}`)
-      return e
-    })
-    if (data !== undefined) return `make${t.name}Loaded(client, ${[...args, data].join(", ")})`
-    return `make${t.name}(client, ${args.join(", ")})`
-  }
   // The type name of a resource, loaded or not.
   const typeOf = (t, loaded) => (loaded && t.shape ? `${t.ts}.Loaded` : t.ts)
-  const wrapSensitiveId = (t, idName, expr) => {
-    const id = t.identifiers.find((i) => i.name === idName)
-    return id?.sensitive ? `Redacted.make(${expr})` : expr
-  }
-  const dataExpr = (t, expr) => {
-    if (t.sensitive.length > 0) return `redact${t.name}(${expr})`
-    return t.required.length > 0
-      ? `Resource.fromModel<Sdk.${t.shape.sdkName}, ${t.required.map(str).join(" | ")}>(${expr})`
-      : expr
+  // A request's parameters as table data (requestParams checks them against the SDK's input).
+  const paramsData = (request) =>
+    (request.params ?? []).map((p) =>
+      p.source === "identifier" ? { target: p.target, identifier: p.name } : { target: p.target, constant: p.value }
+    )
+  const requestData = (o, request) => ({ operation: o.name, method: o.method, params: paramsData(request) })
+  // The identifiers of the resource an action builds, in the order of its constructor. An
+  // identifier the model leaves out (IAM CreateSigningCertificate gives only Id; boto3 then fails
+  // building the resource) is read from the action's data instead.
+  const actionTarget = (r, res, o, params, where) => {
+    const t = target(res.type)
+    if (res.path !== undefined) {
+      const p = parsePath(res.path)
+      if (p.plural || p.segments.length === 0) fail(`${where}: unsupported resource path ${res.path}`)
+      if (!o.output.members.has(p.segments[0])) fail(`${where}: ${o.name} output has no ${p.segments[0]}`)
+    }
+    const identifiers = t.identifiers.map((i) => {
+      const id = res.identifiers.find((x) => x.target === i.name)
+      if (id === undefined) {
+        const member = i.memberName ?? i.name
+        if (res.path === undefined || !t.shape?.members.has(member)) {
+          fail(`${t.name}: no source for identifier ${i.name}`)
+        }
+        return { data: member }
+      }
+      if (id.source === "identifier") {
+        if (!r.identifiers.some((own) => own.name === id.name)) fail(`${where}: no identifier ${id.name}`)
+        return { identifier: id.name }
+      }
+      if (id.source === "requestParameter") {
+        if (!/^\w+$/.test(id.path)) fail(`${where}: unsupported requestParameter path ${id.path}`)
+        const member = o.input.members.get(id.path)
+        if (!member) fail(`${where}: ${o.name} has no input ${id.path}`)
+        const own = r.identifiers.find((x) => x.name === id.target)
+        // Renaming actions (Update with NewUserName, …): without a new name the entity keeps its own.
+        return !member.required && own && !params.supplied.has(id.path)
+          ? { request: id.path, fallback: own.name }
+          : { request: id.path }
+      }
+      if (id.source === "response") {
+        const p = parsePath(id.path)
+        if (p.plural) fail(`${where}: plural response identifiers are not supported`)
+        if (!o.output.members.has(p.segments[0])) fail(`${where}: ${o.name} output has no ${p.segments[0]}`)
+        return { response: id.path }
+      }
+      fail(`${where}: unsupported identifier source ${id.source}`)
+    })
+    // The definer reads response identifiers in constructor order; boto3 reads them in the model's.
+    const inModel = res.identifiers.filter((x) => x.source === "response").map((x) => x.path)
+    const inTable = identifiers.filter((x) => "response" in x).map((x) => x.response)
+    if (inModel.join() !== inTable.join()) fail(`${where}: response identifiers out of constructor order`)
+    const fromResponse = res.path !== undefined || identifiers.some((x) => "response" in x || "data" in x)
+    return {
+      t,
+      table: { type: t.name, identifiers, ...(res.path !== undefined ? { path: res.path } : {}) },
+      loaded: res.path !== undefined,
+      fromResponse
+    }
   }
 
   // ---- per resource type ----------------------------------------------------------------------
   const svc = json.service
   const emitted = []
   const listings = []
+  const tables = []
   for (const r of resources.values()) {
     const def = r.def
+    const table = { name: r.name, identifiers: [] }
     const loadOp = def.load ? model.op(def.load.request.operation, `${r.name}.load`) : undefined
     if (def.load && loadOp && !r.shape) model.skipped.push(`${r.name}.load: no shape to type its data`)
     const hasLoad = (loadOp !== undefined && r.shape !== undefined) || service.injectedLoads[r.name] !== undefined
@@ -563,7 +583,6 @@ const generateService = (service, json, paginatorsJson, sdk) => {
     const idsType = `${r.ts}.Identifiers`
     const dataType = shape ? `${r.ts}.Data` : "never"
     const iface = []
-    const impl = []
     const ns = []
 
     // identifiers
@@ -576,13 +595,16 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       }\n  }`
     )
     for (const i of r.identifiers) {
+      table.identifiers.push({ name: i.name, prop: i.prop, ...(i.sensitive ? { sensitive: true } : {}) })
       iface.push(
         `  /** Identifier \`${i.name}\`${i.sensitive ? " (sensitive: kept Redacted)" : ""}. */\n  readonly ${i.prop}: ${
           i.sensitive ? "Redacted.Redacted<string>" : i.type
         }`
       )
     }
+    if (r.aliases.length > 0) table.aliases = {}
     for (const a of r.aliases) {
+      table.aliases[a.prop] = a.of.name
       iface.push(
         `  /** The shape's \`${a.member}\`: the same value as \`${a.of.prop}\`. */\n  readonly ${a.prop}: ${
           a.of.sensitive ? "Redacted.Redacted<string>" : a.of.type
@@ -594,6 +616,7 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       const sdkType = `Sdk.${shape.sdkName}`
       let data
       if (r.sensitive.length > 0) {
+        table.sensitive = r.sensitive
         const base = r.required.length > 0
           ? `Resource.ModelData<${sdkType}, ${r.required.map(str).join(" | ")}>`
           : sdkType
@@ -622,7 +645,9 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       )
       ns.push(`  export type Data = ${data}`)
       const loadedAttrs = []
+      if (r.attributes.length > 0) table.attributes = {}
       for (const a of r.attributes) {
+        table.attributes[a.prop] = a.member
         iface.push(
           `  /** The shape's \`${a.member}\`; \`undefined\` until the resource has data. */\n  readonly ${a.prop}: ${r.ts}.Data[${
             str(a.member)
@@ -649,84 +674,27 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       )
     }
 
-    // class header
-    const idParams = r.identifiers.map((i) => `${i.prop}: ${i.sensitive ? "Redacted.Redacted<string>" : i.type}`)
-    impl.push(
-      `class ${r.name}Impl<D extends ${
-        shape ? `${dataType} | undefined` : "undefined"
-      }> extends Resource.Base<${client}, ${idsType}, D> {`
-    )
-    for (const i of r.identifiers) {
-      impl.push(`  readonly ${i.prop}: ${i.sensitive ? "Redacted.Redacted<string>" : i.type}`)
-    }
-    impl.push(`  constructor(client: ${client}, ${[...idParams, "data: D"].join(", ")}) {`)
-    impl.push("    super(client, data)")
-    for (const i of r.identifiers) impl.push(`    this.${i.prop} = ${i.prop}`)
-    impl.push("  }")
-    impl.push(`  protected describe(): Resource.Descriptor<${idsType}> {
-    return { serviceName: ${str(service.boto)}, resourceName: ${str(r.name)}, identifiers: { ${
-      r.identifiers.map((i) => `${i.name}: this.${i.prop}`).join(", ")
-    } } }
-  }`)
-    for (const a of r.aliases) impl.push(`  get ${a.prop}() {\n    return this.${a.of.prop}\n  }`)
-    // Attributes are getters on the prototype over meta.data: nothing is copied per resource.
-    for (const a of r.attributes) {
-      impl.push(
-        `  get ${a.prop}(): ${r.ts}.Data[${
-          str(a.member)
-        }] | undefined {\n    return this.resourceData?.${a.member}\n  }`
-      )
-    }
-    // Fails before any request when an identifier is unusable.
-    impl.push(
-      `  private guard<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Resource.InvalidIdentifier, R> {
-    const invalid = checkIdentifiers(${str(r.name)}, this.meta.identifiers)
-    return invalid === undefined ? effect : Effect.fail(invalid)
-  }`
-    )
-
     // load
     if (hasLoad) {
       const injected = service.injectedLoads[r.name]
       let loadOps
-      let body
       if (injected) {
         loadOps = injected.ops
-        body = `this.guard(${injected.fn}(this.resourceClient, ${
-          r.identifiers.map((i) => `this.${i.prop}`).join(", ")
-        })).pipe(
-      Effect.map((data) => make${r.name}Loaded(this.resourceClient, ${
-          [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "data")].join(", ")
-        }))
-    )`
+        hookFunctions.set(hookName(injected.fn), injected.fn)
+        table.load = { hook: hookName(injected.fn) }
       } else {
         const o = loadOp
         loadOps = [o.name]
-        const params = requestParams(r, def.load.request, "this", o, `${r.name}.load`)
+        requestParams(r, def.load.request, o, `${r.name}.load`)
         const p = parsePath(def.load.path)
         if (p.plural) fail(`${r.name}.load: plural path`)
-        let pick = "response"
-        if (p.segments.length > 0) {
-          if (!o.output.members.has(p.segments[0])) fail(`${r.name}.load: ${o.name} output has no ${p.segments[0]}`)
-          pick = `response.${p.segments.join("?.")}`
+        if (p.segments.length > 0 && !o.output.members.has(p.segments[0])) {
+          fail(`${r.name}.load: ${o.name} output has no ${p.segments[0]}`)
         }
-        const missing = p.segments.length > 0
-        body = missing
-          ? `this.guard(this.resourceClient.${o.method}(${params.build(undefined)}, options)).pipe(
-      Effect.flatMap((response) => {
-        const data = ${pick}
-        return data === undefined
-          ? Effect.fail(incomplete(${str(r.name)}, ${str(o.name)}, ${str(def.load.path)}))
-          : Effect.succeed(make${r.name}Loaded(this.resourceClient, ${
-            [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "data")].join(", ")
-          }))
-      })
-    )`
-          : `this.guard(this.resourceClient.${o.method}(${params.build(undefined)}, options)).pipe(
-      Effect.map((response) => make${r.name}Loaded(this.resourceClient, ${
-            [...r.identifiers.map((i) => `this.${i.prop}`), dataExpr(r, "response")].join(", ")
-          }))
-    )`
+        table.load = {
+          request: requestData(o, def.load.request),
+          ...(p.segments.length > 0 ? { path: def.load.path } : {})
+        }
       }
       const errs = [...loadOps.map(err), "Resource.InvalidIdentifier"]
       if (!injected && parsePath(def.load.path).segments.length > 0) errs.push("Resource.IncompleteResponse")
@@ -738,7 +706,6 @@ const generateService = (service, json, paginatorsJson, sdk) => {
           errs.join(" | ")
         }>`
       )
-      impl.push(`  ${sig} {\n    return ${body.replace(/^/, "")}\n  }`)
       // boto3's reload is the same function as load.
       const resig = sig.replace("load(", "reload(")
       iface.push(
@@ -746,7 +713,6 @@ const generateService = (service, json, paginatorsJson, sdk) => {
           errs.join(" | ")
         }>`
       )
-      impl.push(`  ${resig} {\n    return this.load(${injected ? "" : "options"})\n  }`)
     }
 
     // actions
@@ -755,111 +721,22 @@ const generateService = (service, json, paginatorsJson, sdk) => {
       const o = model.op(a.def.request.operation, where)
       if (!o) continue
       counts.actions++
-      const params = requestParams(r, a.def.request, "this", o, where)
+      const params = requestParams(r, a.def.request, o, where)
       const q = params.inputOptional ? "?" : ""
       const res = a.def.resource
       const errs = [err(o.name), "Resource.InvalidIdentifier"]
       let ret
-      let body
-      const call = `this.resourceClient.${o.method}(params, options)`
+      const action = { request: requestData(o, a.def.request) }
       if (!res) {
         ret = o.outputType
-        body = `const params: Sdk.${o.name}CommandInput = ${params.literal}
-    return this.guard(${call})`
       } else {
-        const t = target(res.type)
-        const pre = []
-        const ids = new Map()
-        let needsResponse = false
-        let incompleteNeeded = false
-        for (const id of res.identifiers) {
-          if (id.source === "identifier") {
-            const own = r.identifiers.find((i) => i.name === id.name)
-            if (!own) fail(`${where}: no identifier ${id.name}`)
-            ids.set(id.target, `this.${own.prop}`)
-          } else if (id.source === "requestParameter") {
-            if (!/^\w+$/.test(id.path)) fail(`${where}: unsupported requestParameter path ${id.path}`)
-            const member = o.input.members.get(id.path)
-            if (!member) fail(`${where}: ${o.name} has no input ${id.path}`)
-            const local = `request${id.path}`
-            const own = r.identifiers.find((i) => i.name === id.target)
-            if (!member.required && own && !params.constants.has(id.path)) {
-              // Renaming actions (Update with NewUserName, …): without a new name the entity keeps its own.
-              pre.push(`const ${local} = params.${id.path} ?? this.${own.prop}`)
-            } else {
-              pre.push(
-                `const ${local} = params.${id.path}\n    if (${local} === undefined || ${local} === "") return Effect.fail(missingParameter(${
-                  str(t.name)
-                }, ${str(o.name)}, ${str(id.path)}))`
-              )
-            }
-            ids.set(id.target, wrapSensitiveId(t, id.target, local))
-          } else if (id.source === "response") {
-            const p = parsePath(id.path)
-            if (p.plural) fail(`${where}: plural response identifiers are not supported`)
-            if (!o.output.members.has(p.segments[0])) fail(`${where}: ${o.name} output has no ${p.segments[0]}`)
-            needsResponse = true
-            incompleteNeeded = true
-            ids.set(id.target, { response: `response.${p.segments.join("?.")}`, path: id.path })
-          } else {
-            fail(`${where}: unsupported identifier source ${id.source}`)
-          }
-        }
-        let data
-        if (res.path !== undefined) {
-          const p = parsePath(res.path)
-          if (p.plural || p.segments.length === 0) fail(`${where}: unsupported resource path ${res.path}`)
-          if (!o.output.members.has(p.segments[0])) fail(`${where}: ${o.name} output has no ${p.segments[0]}`)
-          needsResponse = true
-          incompleteNeeded = true
-          data = { response: `response.${p.segments.join("?.")}`, path: res.path }
-        }
-        if (incompleteNeeded) errs.push("Resource.IncompleteResponse")
-        if (pre.some((l) => l.includes("missingParameter"))) {
-          // already has InvalidIdentifier in the union
-        }
-        ret = typeOf(t, data !== undefined)
-        const checks = []
-        const finalIds = new Map()
-        let n = 0
-        for (const [k, v] of ids) {
-          if (typeof v === "string") finalIds.set(k, v)
-          else {
-            const local = `id${n++}`
-            checks.push({ local, expr: v.response, path: v.path })
-            finalIds.set(k, wrapSensitiveId(t, k, local))
-          }
-        }
-        let dataLocal
-        if (data) {
-          dataLocal = "data"
-          checks.push({ local: "data", expr: data.response, path: data.path })
-        }
-        fillFromData(t, finalIds, checks, data?.path)
-        const built = construct(t, finalIds, dataLocal ? dataExpr(t, dataLocal) : undefined)
-        let then
-        if (!needsResponse) {
-          then = `Effect.as(${built})`
-        } else {
-          const lines = checks.map((c) => `const ${c.local} = ${c.expr}`)
-          const cond = checks.map((c) => `${c.local} === undefined`).join(" || ")
-          const which = checks.map((c) => `${c.local} === undefined ? ${str(c.path)}`).join(" : ")
-          then = `Effect.flatMap((response) => {
-        ${lines.join("\n        ")}
-        return ${cond}
-          ? Effect.fail(incomplete(${str(t.name)}, ${str(o.name)}, ${
-            checks.length === 1 ? str(checks[0].path) : `${which} : ""`
-          }))
-          : Effect.succeed(${built})
-      })`
-        }
-        body = `const params: Sdk.${o.name}CommandInput = ${params.literal}
-    ${pre.join("\n    ")}
-    const client = this.resourceClient
-    return this.guard(${call}).pipe(
-      ${then}
-    )`
+        const built = actionTarget(r, res, o, params, where)
+        action.resource = built.table
+        if (built.fromResponse) errs.push("Resource.IncompleteResponse")
+        ret = typeOf(built.t, built.loaded)
       }
+      table.actions ??= {}
+      table.actions[a.prop] = action
       const resDoc = res
         ? ` Returns ${res.path ? "the loaded " : "a "}\`${target(res.type).ts}\`.`
         : " Returns the response."
@@ -871,24 +748,29 @@ const generateService = (service, json, paginatorsJson, sdk) => {
           errs.join(" | ")
         }>`
       )
-      impl.push(`  ${a.prop}(input${q}: ${params.type}, options?: ClientRuntime.CallOptions) {\n    ${body}\n  }`)
     }
 
     // sub-resources
     for (const s of r.subresources) {
       const t = target(s.def.resource.type)
-      const ids = new Map()
+      const sources = new Map()
       const args = []
       for (const id of s.def.resource.identifiers) {
         if (id.source === "identifier") {
-          const own = r.identifiers.find((i) => i.name === id.name)
-          ids.set(id.target, `this.${own.prop}`)
+          sources.set(id.target, { identifier: id.name })
         } else if (id.source === "input") {
           const tid = t.identifiers.find((i) => i.name === id.target)
           if (!tid) fail(`${r.name}.${s.name}: ${t.name} has no identifier ${id.target}`)
+          sources.set(id.target, { input: args.length })
           args.push({ name: tid.prop, type: tid.sensitive ? "string | Redacted.Redacted<string>" : tid.type })
-          ids.set(id.target, tid.sensitive ? `asRedacted(${tid.prop})` : tid.prop)
         } else fail(`${r.name}.${s.name}: unsupported source ${id.source}`)
+      }
+      table.subresources ??= {}
+      table.subresources[s.prop] = {
+        type: t.name,
+        identifiers: t.identifiers.map((i) =>
+          sources.get(i.name) ?? fail(`${t.name}: no value for identifier ${i.name}`)
+        )
       }
       const sig = `${s.prop}(${args.map((a) => `${a.name}: ${a.type}`).join(", ")})`
       iface.push(
@@ -898,87 +780,60 @@ const generateService = (service, json, paginatorsJson, sdk) => {
             : "of this resource"
         } (no request). */\n  ${sig}: ${t.ts}`
       )
-      impl.push(`  ${sig}: ${t.ts} {\n    const client = this.resourceClient\n    return ${construct(t, ids)}\n  }`)
     }
 
     // references (data-sourced)
     for (const ref of r.references) {
       const t = target(ref.def.resource.type)
       const rd = ref.def.resource
-      const ids = new Map()
+      const sources = new Map()
       let pluralList
-      let itemMember
-      let single = []
+      const single = []
       for (const id of rd.identifiers) {
         if (id.source === "identifier") {
-          const own = r.identifiers.find((i) => i.name === id.name)
-          ids.set(id.target, `this.${own.prop}`)
+          sources.set(id.target, { identifier: id.name })
         } else if (id.source === "data") {
           const p = parsePath(id.path)
           if (p.plural) {
             if (p.lists.length !== 1) fail(`${r.name}.${ref.name}: unsupported path ${id.path}`)
             pluralList = p.lists[0]
-            itemMember = p.member
-            ids.set(id.target, `item.${p.member.join("?.")}`)
+            sources.set(id.target, { data: p.member.join(".") })
           } else {
-            single.push({ target: id.target, segments: p.segments })
-            ids.set(id.target, `value${single.length - 1}`)
+            single.push(p.segments)
+            sources.set(id.target, { data: p.segments.join(".") })
           }
         } else fail(`${r.name}.${ref.name}: unsupported source ${id.source}`)
       }
       const errs = ["Resource.InvalidIdentifier", "Resource.IncompleteResponse"]
-      let loadData
       if (hasLoad) {
         const loadErr = service.injectedLoads[r.name]
           ? service.injectedLoads[r.name].ops.map(err)
           : [err(def.load.request.operation), "Resource.IncompleteResponse"]
         errs.push(...loadErr)
-        loadData =
-          `this.resourceData !== undefined ? Effect.succeed(this.resourceData) : this.load().pipe(Effect.map((loaded) => loaded.meta.data))`
       } else {
         errs.push("Resource.ResourceLoadError")
-        loadData =
-          `this.resourceData !== undefined ? Effect.succeed(this.resourceData) : Effect.fail(new Resource.ResourceLoadError({ message: ${
-            str(`${r.name} has no load method: build it from a listing or an action to use ${ref.prop}`)
-          }, resource: ${str(r.name)} }))`
       }
       const uniqueErrs = [...new Set(errs)]
       let retType
-      let mapBody
+      // A member the model requires (CurrentUser's UserName) always names the resource.
+      const always = single.every((segments) => segments.length === 1 && r.required.includes(segments[0]))
       if (pluralList) {
         if (rd.path !== `${pluralList}[]`) fail(`${r.name}.${ref.name}: unexpected path ${rd.path}`)
         retType = `ReadonlyArray<${typeOf(t, true)}>`
-        const itemId = `item.${itemMember.join("?.")}`
-        const built = construct(t, new Map([...ids].map(([k, v]) => [k, v === itemId ? "id" : v])), dataExpr(t, "item"))
-        mapBody = `Effect.flatMap((data) => {
-        const out: Array<${typeOf(t, true)}> = []
-        for (const item of data.${pluralList} ?? []) {
-          const id = ${itemId}
-          if (id === undefined) return Effect.fail(incomplete(${str(t.name)}, ${str(r.name)}, ${
-          str(rd.identifiers.find((i) => i.source === "data").path)
-        }))
-          out.push(${built})
-        }
-        return Effect.succeed(out)
-      })`
       } else {
         if (rd.path) fail(`${r.name}.${ref.name}: unexpected path on a single reference`)
-        // A member the model requires (CurrentUser's UserName) always names the resource.
-        const always = single.every((x) => x.segments.length === 1 && r.required.includes(x.segments[0]))
         retType = always ? t.ts : `${t.ts} | undefined`
-        const lines = single.map((s, i) => `const value${i} = data.${s.segments.join("?.")}`)
-        const cond = single.map((_, i) => `value${i} === undefined`).join(" || ")
-        mapBody = always
-          ? `Effect.map((data) => {
-        ${lines.join("\n        ")}
-        return ${construct(t, ids)}
-      })`
-          : `Effect.map((data) => {
-        ${lines.join("\n        ")}
-        return ${cond} ? undefined : ${construct(t, ids)}
-      })`
         uniqueErrs.splice(uniqueErrs.indexOf("Resource.IncompleteResponse"), 1)
         if (hasLoad && !service.injectedLoads[r.name]) uniqueErrs.push("Resource.IncompleteResponse")
+      }
+      table.references ??= {}
+      table.references[ref.prop] = {
+        type: t.name,
+        identifiers: t.identifiers.map((i) =>
+          sources.get(i.name) ?? fail(`${t.name}: no value for identifier ${i.name}`)
+        ),
+        ...(pluralList ? { list: pluralList } : {}),
+        optional: !pluralList && !always
       }
       const finalErrs = [...new Set(uniqueErrs)]
       iface.push(
@@ -988,84 +843,70 @@ const generateService = (service, json, paginatorsJson, sdk) => {
           pluralList || retType === t.ts ? "" : "; `undefined` when the data names none"
         }.\n   */\n  readonly ${ref.prop}: Effect.Effect<${retType}, ${finalErrs.join(" | ")}>`
       )
-      impl.push(`  get ${ref.prop}(): Effect.Effect<${retType}, ${finalErrs.join(" | ")}> {
-    const client = this.resourceClient
-    const data: Effect.Effect<${dataType}, ${
-        finalErrs.filter((e) => e !== "Resource.IncompleteResponse" || hasLoad).join(" | ")
-      }> = ${loadData}
-    return this.guard(data).pipe(
-      ${mapBody}
-    )
-  }`)
     }
 
     // collections
     for (const c of r.collections) {
-      const coll = emitCollection(r, c, "this", false)
+      const coll = emitCollection(r, c, false)
       if (!coll) continue
       counts.collections++
       ns.push(...coll.ns)
       iface.push(coll.iface)
-      impl.push(coll.impl)
+      table.collections ??= {}
+      table.collections[c.prop] = { $ref: coll.tableName }
     }
 
     // waiters
     for (const w of r.waiters) {
       const waiterName = lowerFirst(w.def.waiterName)
-      const fields = []
       for (const p of w.def.params ?? []) {
         if (p.source !== "identifier") fail(`${r.name}.${w.name}: unsupported waiter param source ${p.source}`)
-        const own = r.identifiers.find((i) => i.name === p.name)
-        fields.push(`${p.target}: this.${own.prop}`)
+        if (!r.identifiers.some((i) => i.name === p.name)) fail(`${r.name}.${w.name}: no identifier ${p.name}`)
       }
+      table.waiters ??= {}
+      table.waiters[w.prop] = { waiter: waiterName, params: paramsData(w.def) }
       iface.push(
         `  /** Waiter \`${w.name}\`: polls with \`client.waitFor.${waiterName}\` until it succeeds (boto3 \`wait_until_${
           snake(w.name)
         }\`). */\n  ${w.prop}(options?: Waiter.Options): Effect.Effect<void, Waiter.WaiterError | Resource.InvalidIdentifier>`
       )
-      impl.push(`  ${w.prop}(options?: Waiter.Options) {
-    return this.guard(this.resourceClient.waitFor.${waiterName}({ ${fields.join(", ")} }, options))
-  }`)
     }
 
-    // injected methods (hand-written implementations)
+    // injected methods (hand-written implementations, installed on the prototype)
     for (const m of service.injectedMethods[r.name] ?? []) {
       counts.injectedMethods++
       iface.push(`  /** ${m.doc} */\n  ${m.sig}: ${m.returns}`)
-      // Installed on the prototype from the hand-written module (Resource.addMethods below).
-      impl.push(`  declare readonly ${m.prop}: ${r.ts}[${str(m.prop)}]`)
+    }
+    const injectedImplementation = service.injectedImplementations[r.name]
+    if (injectedImplementation !== undefined) {
+      hookMethods.set(hookName(injectedImplementation), injectedImplementation)
+      table.methods = hookName(injectedImplementation)
     }
 
     // batch actions of this type (used by the collections that yield it)
     if (r.batchActions.length > 0) {
       const members = []
-      const builders = []
       for (const b of r.batchActions) {
         const o = model.op(b.def.request.operation, `${r.name}.${b.name} (batch)`)
         if (!o) continue
         counts.batchActions++
         const fn = service.batchOperations[o.name]
         if (!fn) fail(`${r.name}.${b.name}: no batch implementation for ${o.name}`)
-        const keyFields = []
-        let bucket
-        for (const p of b.def.request.params) {
-          const own = r.identifiers.find((i) => i.name === p.name)
-          if (p.source !== "identifier" || !own) fail(`${r.name}.${b.name}: unsupported batch param`)
-          const m = /^Delete\.Objects\[\*?\]\.(\w+)$/.exec(p.target)
-          if (m) keyFields.push(`${m[1]}: item.${own.prop}`)
-          else if (p.target === "Bucket") bucket = own.prop
-          else fail(`${r.name}.${b.name}: unsupported batch target ${p.target}`)
-        }
-        if (!bucket || keyFields.length === 0) fail(`${r.name}.${b.name}: incomplete batch params`)
+        hookFunctions.set(hookName(fn), fn)
+        const params = b.def.request.params.map((p) => {
+          if (p.source !== "identifier" || !r.identifiers.some((i) => i.name === p.name)) {
+            fail(`${r.name}.${b.name}: unsupported batch param`)
+          }
+          const m = /^(\w+(?:\.\w+)*)\[\*?\]\.(\w+)$/.exec(p.target)
+          if (!m && !/^\w+$/.test(p.target)) fail(`${r.name}.${b.name}: unsupported batch target ${p.target}`)
+          return { target: m ? `${m[1]}[*].${m[2]}` : p.target, identifier: p.name }
+        })
+        table.batchActions ??= {}
+        table.batchActions[b.prop] = { operation: o.name, hook: hookName(fn), params }
         members.push(
           `    /**\n     * Batch action \`${b.name}\`: one ${o.name} per page of the collection (at most 1000 keys each),\n     * stopping at the first empty page. Keys S3 reports as failed make it fail with\n     * \`PartialBatchFailure\` unless \`collectErrors\` is set; then they are in the result. A request\n     * (or the listing) that fails as a whole stops it with \`BatchDeleteFailed\`: its \`cause\`, and what\n     * the batch had deleted.\n     */\n    ${b.prop}(input?: Support.BatchDeleteInput, options?: Support.BatchDeleteOptions): Effect.Effect<Support.BatchDeleteResult, Support.BatchDeleteFailed<E | ${
             err(o.name)
           }> | Support.PartialBatchFailure>`
-        )
-        builders.push(
-          `  ${b.prop}: (input, options) => ${fn}(client, pages, (item) => item.${bucket}, (item) => ({ ${
-            keyFields.join(", ")
-          } }), input, options)`
         )
       }
       ns.push(
@@ -1077,22 +918,9 @@ const generateService = (service, json, paginatorsJson, sdk) => {
         ], "  ")
       )
       ns.push(`  export interface BatchActions<E> {\n${members.join("\n")}\n  }`)
-      const yielded = [...resources.values(), { collections: [], def: svc }].some((x) =>
-        Object.values(x.def.hasMany ?? {}).some((c) => c.resource.type === r.name)
-      )
-      // boto3 has the batch action on every type that declares it; only a collection can reach it.
-      if (yielded) {
-        emitted.push(
-          `const batch${r.name} = <E>(client: ${client}, pages: Stream.Stream<Chunk.Chunk<${r.ts}>, E>): ${r.ts}.BatchActions<E> => ({
-${builders.join(",\n")}
-})`
-        )
-      }
     }
 
-    impl.push("}")
-
-    // interface + namespace + constructors
+    // interface + namespace
     const extendsClause = `Resource.Resource<${client}, ${idsType}, ${shape ? `${dataType} | undefined` : "undefined"}>`
     emitted.push(
       doc(
@@ -1111,65 +939,17 @@ ${builders.join(",\n")}
       doc([`The types that go with \`${r.ts}\`.`, "", "@since 0.1.0", "@category models"]) +
         `\nexport declare namespace ${r.ts} {\n${ns.join("\n")}\n}`
     )
-    emitted.push(impl.join("\n"))
-    const injectedImplementation = service.injectedImplementations[r.name]
-    if (injectedImplementation !== undefined) {
-      emitted.push(`Resource.addMethods(${r.name}Impl, ${injectedImplementation})`)
-    }
-    const ctorParams = [`client: ${client}`, ...idParams].join(", ")
-    const ctorArgs = ["client", ...r.identifiers.map((i) => i.prop)].join(", ")
-    if (shape) {
-      // A loaded resource narrows the attributes the model requires (`arn: string`).
-      const narrowed = r.attributes.filter((a) => a.required)
-      emitted.push(`class ${r.name}LoadedImpl extends ${r.name}Impl<${r.ts}.Data> {
-${
-        narrowed.map((a) =>
-          `  override get ${a.prop}(): ${r.ts}.Data[${str(a.member)}] {\n    return this.resourceData.${a.member}\n  }`
-        ).join("\n")
-      }
-}`)
-      emitted.push(
-        doc([`Builds a \`${r.ts}\` without data.`, "", "@since 0.1.0", "@category constructors"]) +
-          `\nexport const make${r.name} = (${ctorParams}): ${r.ts} => new ${r.name}Impl<undefined>(${ctorArgs}, undefined)`
-      )
-      emitted.push(
-        doc([`Builds a \`${r.ts}\` with data.`, "", "@since 0.1.0", "@category constructors"]) +
-          `\nexport const make${r.name}Loaded = (${ctorParams}, data: ${r.ts}.Data): ${r.ts}.Loaded =>\n  new ${r.name}LoadedImpl(${ctorArgs}, data)`
-      )
-    } else {
-      emitted.push(
-        doc([`Builds a \`${r.ts}\`.`, "", "@since 0.1.0", "@category constructors"]) +
-          `\nexport const make${r.name} = (${ctorParams}): ${r.ts} => new ${r.name}Impl<undefined>(${ctorArgs}, undefined)`
-      )
-    }
-    if (r.sensitive.length > 0) {
-      const fields = r.sensitive.map((s) =>
-        r.required.includes(s)
-          ? `${s}: Redacted.make(data.${s})`
-          : `${s}: data.${s} === undefined ? undefined : Redacted.make(data.${s})`
-      )
-      const base = r.required.length > 0
-        ? `Resource.ModelData<Sdk.${shape.sdkName}, ${r.required.map(str).join(" | ")}>`
-        : `Sdk.${shape.sdkName}`
-      emitted.push(`const redact${r.name} = (value: Sdk.${shape.sdkName}): ${r.ts}.Data => {
-  const data: ${base} = ${
-        r.required.length > 0
-          ? `Resource.fromModel<Sdk.${shape.sdkName}, ${r.required.map(str).join(" | ")}>(value)`
-          : "value"
-      }
-  return { ...data, ${fields.join(", ")} }
-}`)
-    }
+    tables.push(table)
   }
 
   // ---- collections ------------------------------------------------------------------------------
-  function emitCollection(r, c, self, isService) {
+  function emitCollection(r, c, isService) {
     const where = `${r.name}.${c.name}`
     const o = model.op(c.def.request.operation, where)
     if (!o) return undefined
     const t = target(c.def.resource.type)
     const res = c.def.resource
-    const params = requestParams(r, c.def.request, self === "this" ? "parent" : "parent", o, where)
+    const params = requestParams(r, c.def.request, o, where)
     const pag = paginated(o.name)
     const omitFilter = [...params.omitted]
     if (pag) {
@@ -1251,16 +1031,16 @@ ${
       if (p.target.includes(".")) fail(`${where}: nested request parameter ${p.target}`)
       request[p.target] = p.source === "identifier" ? { identifier: p.name } : { constant: p.value }
     }
-    const ctor = withData ? `make${t.name}Loaded` : `make${t.name}`
     const identifierTable = t.identifiers.map((i) => {
       const source = idSources.get(i.name) ?? fail(`${where}: no source for identifier ${i.name}`)
       if ("identifier" in source) return `{ identifier: ${str(source.identifier)} }`
       return `{ member: ${source.member === undefined ? "undefined" : str(source.member)} }`
     })
     const tableName = `${isService ? "Service" : r.name}${capitalize(c.prop)}Listing`
-    // Data, read by Collection.fromListing; after every constructor, which it names.
+    // Data, read by Collection.fromListing (through Resource.define, which adds the constructor and
+    // the batch actions of the listed type).
     const table =
-      `const ${tableName}: Collection.Listing<${client}, Sdk.${o.name}CommandOutput, ${itemType}, ${errType}, ${nsOwner}.${filterName}, ${batch}> = {
+      `const ${tableName}: Collection.ListingTable<${client}, Sdk.${o.name}CommandOutput, ${errType}, ${nsOwner}.${filterName}> = {
   name: ${str(`${service.boto}.${isService ? "" : `${r.name}.`}${c.prop}`)},
   operation: ${str(o.name)},
   method: ${str(o.method)},
@@ -1270,99 +1050,44 @@ ${
   lists: ${JSON.stringify(listPath.lists)},
   resource: ${str(t.name)},
   identifiers: [${identifierTable.join(", ")}],
-  data: ${withData ? (t.sensitive.length > 0 ? `redact${t.name}` : "true") : "false"},
-  missing: ${str(itemPaths.join(", "))},
-  make: ${ctor},
-  batchActions: ${t.batchActions.length > 0 ? `batch${t.name}` : "Collection.noBatchActions"}
+  data: ${withData ? "true" : "false"},
+  missing: ${str(itemPaths.join(", "))}
 }`
     listings.push(table)
-    const impl = `  get ${c.prop}(): ${nsOwner}.${collType} {
-    return Collection.fromListing(${tableName}, ${
-      isService
-        ? "this.meta.client, {}, undefined"
-        : `this.resourceClient, this.meta.identifiers, checkIdentifiers(${str(r.name)}, this.meta.identifiers)`
-    })
-  }`
     const iface = `  /**\n   * Collection \`${c.name}\`: ${o.name}${pag ? " (paginated)" : " (one page)"}, yielding ${
       withData ? "loaded " : ""
     }\`${t.ts}\`s.\n   */\n  readonly ${c.prop}: ${nsOwner}.${collType}`
-    return { ns, iface, impl, usesParent: true }
+    return { ns, iface, tableName }
   }
 
   // ---- the service resource -------------------------------------------------------------------
   const svcIface = []
-  const svcImpl = []
   const svcNs = []
   const svcNames = new Set(["meta"])
+  const svcTable = { name: "ServiceResource", identifiers: [] }
   for (const [name, a] of Object.entries(svc.actions ?? {}).sort(([x], [y]) => byName(x, y))) {
     const o = model.op(a.request.operation, `service.${name}`)
     if (!o) continue
     counts.serviceActions++
     const prop = camel(name)
     svcNames.add(prop)
-    const params = requestParams({ identifiers: [] }, a.request, "this", o, `service.${name}`)
+    const params = requestParams({ identifiers: [] }, a.request, o, `service.${name}`)
     const q = params.inputOptional ? "?" : ""
     const res = a.resource
     const errs = [err(o.name)]
     let ret
-    let body
+    const action = { request: requestData(o, a.request) }
     if (!res) {
       ret = o.outputType
-      body = `return this.meta.client.${o.method}(input${q ? " ?? {}" : ""}, options)`
     } else {
-      const t = target(res.type)
-      const ids = new Map()
-      const checks = []
-      const pre = []
-      for (const id of res.identifiers) {
-        if (id.source === "requestParameter") {
-          if (!o.input.members.has(id.path)) fail(`service.${name}: ${o.name} has no input ${id.path}`)
-          const local = `request${id.path}`
-          pre.push(
-            `const ${local} = input.${id.path}\n    if (${local} === undefined || ${local} === "") return Effect.fail(missingParameter(${
-              str(t.name)
-            }, ${str(o.name)}, ${str(id.path)}))`
-          )
-          ids.set(id.target, local)
-          errs.push("Resource.InvalidIdentifier")
-        } else if (id.source === "response") {
-          const p = parsePath(id.path)
-          if (p.plural) fail(`service.${name}: plural`)
-          if (!o.output.members.has(p.segments[0])) fail(`service.${name}: ${o.name} output has no ${p.segments[0]}`)
-          const local = `id${checks.length}`
-          checks.push({ local, expr: `response.${p.segments.join("?.")}`, path: id.path })
-          ids.set(id.target, local)
-        } else fail(`service.${name}: unsupported source ${id.source}`)
-      }
-      let data
-      if (res.path) {
-        const p = parsePath(res.path)
-        if (!o.output.members.has(p.segments[0])) fail(`service.${name}: ${o.name} output has no ${p.segments[0]}`)
-        checks.push({ local: "data", expr: `response.${p.segments.join("?.")}`, path: res.path })
-        data = dataExpr(t, "data")
-      }
-      fillFromData(t, ids, checks, res.path)
-      if (checks.length > 0) errs.push("Resource.IncompleteResponse")
-      ret = typeOf(t, data !== undefined)
-      const built = construct(t, ids, data)
-      const then = checks.length === 0
-        ? `Effect.as(${built})`
-        : `Effect.flatMap((response) => {
-        ${checks.map((c) => `const ${c.local} = ${c.expr}`).join("\n        ")}
-        return ${checks.map((c) => `${c.local} === undefined`).join(" || ")}
-          ? Effect.fail(incomplete(${str(t.name)}, ${str(o.name)}, ${
-          checks.length === 1
-            ? str(checks[0].path)
-            : `${checks.map((c) => `${c.local} === undefined ? ${str(c.path)}`).join(" : ")} : ""`
-        }))
-          : Effect.succeed(${built})
-      })`
-      body = `${pre.join("\n    ")}
-    const client = this.meta.client
-    return client.${o.method}(input${q ? " ?? {}" : ""}, options).pipe(
-      ${then}
-    )`
+      const built = actionTarget({ name: "ServiceResource", identifiers: [] }, res, o, params, `service.${name}`)
+      action.resource = built.table
+      if (built.table.identifiers.some((x) => "request" in x)) errs.push("Resource.InvalidIdentifier")
+      if (built.fromResponse) errs.push("Resource.IncompleteResponse")
+      ret = typeOf(built.t, built.loaded)
     }
+    svcTable.actions ??= {}
+    svcTable.actions[prop] = action
     const uniq = [...new Set(errs)]
     svcIface.push(
       `  /** Action \`${name}\`: ${o.name}.${
@@ -1370,9 +1095,6 @@ ${
       } */\n  ${prop}(input${q}: Sdk.${o.name}CommandInput, options?: ClientRuntime.CallOptions): Effect.Effect<${ret}, ${
         uniq.join(" | ")
       }>`
-    )
-    svcImpl.push(
-      `  ${prop}(input${q}: Sdk.${o.name}CommandInput, options?: ClientRuntime.CallOptions) {\n    ${body}\n  }`
     )
   }
   // Every resource type is a constructor of the service resource (boto3 model.py `_get_has_definition`).
@@ -1383,98 +1105,59 @@ ${
     svcNames.add(prop)
     const args = r.identifiers.map((i) => ({
       name: i.prop,
-      type: i.sensitive ? "string | Redacted.Redacted<string>" : i.type,
-      value: i.sensitive ? `asRedacted(${i.prop})` : i.prop
+      type: i.sensitive ? "string | Redacted.Redacted<string>" : i.type
     }))
     if (hasDef && hasDef[1].resource.identifiers.length !== r.identifiers.length) {
       fail(`service.has ${prop}: identifier count`)
     }
+    svcTable.subresources ??= {}
+    svcTable.subresources[prop] = { type: r.name, identifiers: r.identifiers.map((_, index) => ({ input: index })) }
     const sig = `${prop}(${args.map((a) => `${a.name}: ${a.type}`).join(", ")})`
     svcIface.push(`  /** A \`${r.ts}\` with the given identifiers (no request). */\n  ${sig}: ${r.ts}`)
-    svcImpl.push(
-      `  ${sig}: ${r.ts} {\n    return make${r.name}(${
-        [
-          "this.meta.client",
-          ...args.map((a) => a.value)
-        ].join(", ")
-      })\n  }`
-    )
   }
   for (const [name, c] of Object.entries(svc.hasMany ?? {}).sort(([x], [y]) => byName(x, y))) {
     const prop = camel(name)
     if (svcNames.has(prop)) fail(`service: name clash ${prop}`)
-    const coll = emitCollection({ name: "service", identifiers: [] }, { name, def: c, prop }, "this", true)
+    const coll = emitCollection({ name: "service", identifiers: [] }, { name, def: c, prop }, true)
     if (!coll) continue
     counts.serviceCollections++
     svcNs.push(...coll.ns)
     svcIface.push(coll.iface)
-    svcImpl.push(coll.impl)
+    svcTable.collections ??= {}
+    svcTable.collections[prop] = { $ref: coll.tableName }
   }
 
   // ---- the file ---------------------------------------------------------------------------------
   const usesRedacted = Object.keys(service.sensitive).length > 0
-  const body = emitted.join("\n\n") + svcIface.join("\n") + svcImpl.join("\n") + listings.join("\n")
+  const interfaces = emitted.join("\n\n") + svcIface.join("\n")
   const imports = [
     // IAM: the SDK's types with policy documents decoded (scripts/codegen/validation.mjs).
-    `import type * as Sdk from ${str(service.id === "IAM" ? "./sdkTypes.generated.js" : service.sdk)}`,
+    `import type * as Sdk from ${str(service.id === "IAM" ? "./sdkTypes.js" : service.sdk)}`,
     `import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"`,
-    `import * as Collection from "@effect-boto/core/Collection"`,
-    ...(body.includes("Paginator.make(")
-      ? [`import * as Paginator from "@effect-boto/core/Paginator"`]
-      : body.includes("Paginator.")
-      ? [`import type * as Paginator from "@effect-boto/core/Paginator"`]
-      : []),
-    ...(body.includes("Paginators.") ? [`import * as Paginators from "./paginators.js"`] : []),
+    `import type * as Collection from "@effect-boto/core/Collection"`,
+    `import type * as Paginator from "@effect-boto/core/Paginator"`,
+    `import * as Paginators from "./paginators.js"`,
     `import * as Resource from "@effect-boto/core/Resource"`,
-    ...(body.includes("Waiter.") ? [`import type * as Waiter from "@effect-boto/core/Waiter"`] : []),
-    ...(body.includes("Chunk.")
-      ? [
-        `import ${
-          body.includes("Chunk.unsafe") || body.includes("Chunk.from") ? "" : "type "
-        }* as Chunk from "effect/Chunk"`
-      ]
-      : []),
-    `import * as Effect from "effect/Effect"`,
-    ...(usesRedacted ? [`import * as Redacted from "effect/Redacted"`] : []),
-    ...(body.includes("Stream.")
-      ? [`import ${/Stream\.(?!Stream\b)/.test(body) ? "" : "type "}* as Stream from "effect/Stream"`]
-      : []),
-    `import type * as ${service.clientNs} from ${str(service.clientModule)}`,
-    `import type * as ${service.errorNs} from ${str(service.errorModule)}`,
-    `import * as Support from "./resourceSupport.js"`,
+    ...(interfaces.includes("Waiter.") ? [`import type * as Waiter from "@effect-boto/core/Waiter"`] : []),
+    `import type * as Effect from "effect/Effect"`,
+    ...(usesRedacted ? [`import type * as Redacted from "effect/Redacted"`] : []),
+    ...(interfaces.includes("Stream.") ? [`import type * as Stream from "effect/Stream"`] : []),
+    `import type * as ${service.clientNs} from "../../${service.clientNs}.js"`,
+    `import type * as ${service.errorNs} from "../../${service.errorNs}.js"`,
+    `import * as Support from "../resourceSupport.js"`,
     ...service.injectedImports
-  ].map((line) => line.replace(/from "\.\.\//, "from \"../../").replace(/from "\.\//, "from \"../")).sort(byImport)
+  ].sort(byImport)
   const skippedNote = model.skipped.length === 0
     ? "// Every part of the model is generated; nothing is skipped.\n"
     : `// Skipped (the installed SDK lacks what they need):\n${model.skipped.map((x) => `//   ${x}\n`).join("")}`
   counts.skipped = model.skipped
   const head = `// This file is generated by ${generator}. Do not edit.
 // Inputs: scripts/models/boto3/${service.model}-resources-1.json and -paginators-1.json (${modelsVersion}),
-// typed against ${service.sdk} ${sdk.version}. The tables are read by @effect-boto/core (Collection.fromListing).
+// typed against ${service.sdk} ${sdk.version}. The interfaces carry the types and the docs; the
+// tables are data, read by @effect-boto/core (Resource.define, Collection.fromListing).
 ${skippedNote}
 ${imports.join("\n")}
-
-const checkIdentifiers = Support.checkIdentifiers
-
-const incomplete = (resource: string, operation: string, path: string) =>
-  new Resource.IncompleteResponse({
-    message: \`\${operation} returned no \${path}, which identifies the \${resource}\`,
-    resource,
-    operation,
-    path
-  })
-
-const missingParameter = (resource: string, operation: string, parameter: string) =>
-  new Resource.InvalidIdentifier({
-    message: \`\${operation}: \${parameter} is required to identify the resulting \${resource}\`,
-    resource,
-    identifier: parameter
-  })
-${
-    usesRedacted
-      ? "\nconst asRedacted = (value: string | Redacted.Redacted<string>): Redacted.Redacted<string> =>\n  Redacted.isRedacted(value) ? value : Redacted.make(value)\n"
-      : ""
-  }`
+`
 
   const svcDoc = doc([
     `boto3's \`boto3.resource(${str(service.boto)})\`: the service's collections, its actions, and a`,
@@ -1493,19 +1176,32 @@ ${doc(["The types that go with `ServiceResource`.", "", "@since 0.1.0", "@catego
 export declare namespace ServiceResource {
 ${svcNs.join("\n")}
 }
-
-class ServiceResourceImpl implements ServiceResource {
-  readonly meta: { readonly serviceName: ${str(service.boto)}; readonly client: ${client} }
-  constructor(client: ${client}) {
-    this.meta = { serviceName: ${str(service.boto)}, client }
-  }
-${svcImpl.join("\n")}
+`
+  // The tables as TypeScript object literals; a listing table is named, not copied.
+  const literal = (value) => JSON.stringify(value).replace(/\{"\$ref":"(\w+)"\}/g, "$1").replace(/"(\w+)":/g, "$1:")
+  const hooks = `{
+  check: Support.checkIdentifiers,
+  functions: { ${[...hookFunctions].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`).join(", ")} },
+  methods: { ${[...hookMethods].sort(([a], [b]) => byName(a, b)).map(([k, v]) => `${k}: ${v}`).join(", ")} }
+}`
+  const definition = `const tables: Resource.ServiceTable<${client}> = {
+  serviceName: ${str(service.boto)},
+  resources: [
+${tables.map((t) => `    ${literal(t)}`).join(",\n")}
+  ],
+  service: ${literal(svcTable)}
 }
 
+// The hand-written parts the tables name.
+const hooks: Resource.Hooks = ${hooks}
+
 ${doc(["Builds the service resource over a client.", "", "@since 0.1.0", "@category constructors"])}
-export const makeServiceResource = (client: ${client}): ServiceResource => new ServiceResourceImpl(client)
+export const makeServiceResource: (client: ${client}) => ServiceResource = Resource.define<${client}, ServiceResource>(
+  tables,
+  hooks
+)
 `
-  const text = `${head}\n${emitted.join("\n\n")}\n\n${serviceCode}\n\n${listings.join("\n\n")}\n`
+  const text = `${head}\n${emitted.join("\n\n")}\n\n${serviceCode}\n\n${listings.join("\n\n")}\n\n${definition}`
   return { text, counts }
 }
 

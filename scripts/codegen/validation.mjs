@@ -312,7 +312,7 @@ export async function generate() {
     if (service.id === "IAM") {
       const rendered = renderPolicies(service, version, sdkVersion, policies(model, sdk))
       for (
-        const [file, text] of [["generated/policies.ts", rendered.data], ["sdkTypes.generated.ts", rendered.types]]
+        const [file, text] of [["generated/policies.ts", rendered.data], ["generated/sdkTypes.ts", rendered.types]]
       ) {
         const target = `packages/${service.pkg}/src/internal/${file}`
         const [formatted] = await eslint.lintText(text, { filePath: path.join(root, target) })
@@ -445,7 +445,7 @@ const renderPolicies = (service, version, sdkVersion, found) => {
     `// The SDK's module, with the types that hold policy documents decoded (outputs) or taking an`,
     `// object too (inputs); the generated IAM modules import it as \`Sdk\`.`,
     `import type * as Base from "${service.sdk}"`,
-    `import type * as PolicyDocument from "../PolicyDocument.js"`,
+    `import type * as PolicyDocument from "../../PolicyDocument.js"`,
     ``,
     `export * from "${service.sdk}"`,
     ``,

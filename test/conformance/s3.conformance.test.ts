@@ -6,17 +6,18 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { s3Backends } from "../support/backends.js"
+import { unique } from "../support/unique.js"
 import { cases } from "./s3.cases.js"
 
-const unique = (name: string) => `conf-${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-
+// The live clock (`it.live`): no case sleeps, and the test services `it.effect` builds for every
+// case cost more than a case on the memory layer.
 describe("S3 conformance", () => {
   for (const backend of s3Backends()) {
     describe(backend.name, () => {
       cases.forEach((testCase, index) => {
-        it.effect(testCase.name, () =>
+        it.live(testCase.name, () =>
           Effect.gen(function*() {
-            const observed = yield* testCase.run(unique(String(index))).pipe(Effect.provide(backend.layer))
+            const observed = yield* testCase.run(unique(`conf-${index}`)).pipe(Effect.provide(backend.layer))
             const expected = backend.name === "moto" && testCase.moto !== undefined
               ? testCase.moto.observed
               : testCase.expected

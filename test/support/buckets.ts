@@ -1,9 +1,7 @@
 /** Buckets for S3 tests: a fresh, uniquely named bucket per test, on the S3Client in context. */
 import { S3Client } from "@effect-boto/s3"
 import * as Effect from "effect/Effect"
-
-export const unique = (prefix: string) =>
-  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+import { unique } from "./unique.js"
 
 export const makeBucket = (prefix: string) =>
   Effect.gen(function*() {

@@ -14,6 +14,8 @@ const motoPython = path.join(repoRoot, "scripts", "moto-python")
 export interface MotoServer {
   readonly url: string
   readonly port: number
+  /** The server's process (moto's Python), for benchmarks that read its CPU time. */
+  readonly pid: number | undefined
   readonly stop: () => Promise<void>
 }
 
@@ -76,6 +78,7 @@ export const startMoto = async (): Promise<MotoServer> => {
   return {
     url,
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()

@@ -428,6 +428,12 @@ export interface OperationContext<
   readonly operation: string
   /** The modelled exception classes the operation declares. */
   readonly errors?: Errors | undefined
+  /**
+   * The service's own client-side checks the SDK throws before sending, by error name, with the
+   * input member each one is about (S3: `{ InvalidBucketName: "Bucket" }`): such a failure is a
+   * `ParamValidationError` on that member.
+   */
+  readonly sdkInputErrors?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -506,7 +512,7 @@ export function fromSdkError(
     return transportError(error, context, "InvalidResponse", name === "Error" ? undefined : name)
   }
   if (name !== undefined && internal.timeoutNames.has(name)) return transportError(error, context, "Timeout", name)
-  const parameter = sdkParamError(error, name)
+  const parameter = sdkParamError(error, name, context.sdkInputErrors)
   if (parameter !== undefined) {
     return new ParamValidationError({
       message: `Invalid parameter ${parameter} when calling the ${context.service} ${context.operation} operation: ${
@@ -521,12 +527,19 @@ export function fromSdkError(
   return transportError(error, context, "Client", name === "Error" ? undefined : name)
 }
 
-// The SDK's own input checks before sending: an empty path label, or S3's bucket-name check.
-const sdkParamError = (error: object, name: string | undefined): string | undefined => {
+// The SDK's own input checks before sending: an empty path label, or a check of the service's
+// (named in the context).
+const sdkParamError = (
+  error: object,
+  name: string | undefined,
+  sdkInputErrors: Readonly<Record<string, string>> | undefined
+): string | undefined => {
   const message = stringField(error, "message") ?? ""
   const label = /^(?:No|Empty) value provided for input HTTP label: (\w+)/.exec(message)
   if (label !== null) return label[1]
-  return name === "InvalidBucketName" ? "Bucket" : undefined
+  return name !== undefined && sdkInputErrors !== undefined && Object.hasOwn(sdkInputErrors, name)
+    ? sdkInputErrors[name]
+    : undefined
 }
 
 // The SDK keeps the raw response on its exceptions (the hidden `$response`). Its body is the live

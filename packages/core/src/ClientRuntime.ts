@@ -7,11 +7,13 @@
  */
 import type { NodeHttpHandler } from "@smithy/node-http-handler"
 import type {
+  AbsoluteLocation,
   AwsCredentialIdentityProvider,
   Endpoint,
+  FinalizeRequestHandlerOptions,
+  FinalizeRequestMiddleware,
   HttpHandlerOptions,
   Logger,
-  MiddlewareStack,
   Provider
 } from "@smithy/types"
 import type * as Duration from "effect/Duration"
@@ -171,6 +173,8 @@ export interface Binding {
   readonly encodeInput?: ((operation: string, input: unknown) => unknown) | undefined
   /** Rewrites the output of the operations marked `decodesOutput` (IAM: policy documents decoded). */
   readonly decodeOutput?: ((operation: string, output: MetadataBearer) => MetadataBearer) | undefined
+  /** See `AwsError.OperationContext.sdkInputErrors`. */
+  readonly sdkInputErrors?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -399,20 +403,38 @@ export const sdkRegion: (
  * effect.
  *
  * Not safe to repeat: requests sent with POST whose operation is neither a read (`Get*`, `List*`,
- * `Describe*`, `Head*`, `Simulate*`, `Select*`) nor an idempotent write (`Put*`, `Attach*`, `Tag*`,
- * `Untag*`, `Update*`, `Set*`, S3 `DeleteObjects`). S3's PUT and DELETE requests are idempotent.
- * Failures before the request left (refused connection, DNS, connect timeout) and answers of the
- * service (throttling, 5xx) are retried as the SDK does.
+ * `Describe*`, `Head*`, `Simulate*`, `Select*`), an idempotent write (`Put*`, `Attach*`, `Tag*`,
+ * `Untag*`, `Update*`, `Set*`) nor one of `idempotentOperations` (the service's other POST
+ * operations that are safe to repeat, e.g. S3's `DeleteObjects`). PUT and DELETE requests are
+ * idempotent. Failures before the request left (refused connection, DNS, connect timeout) and
+ * answers of the service (throttling, 5xx) are retried as the SDK does.
  *
- * effect-boto adds this to every SDK client it builds; call it on a client you pass to
- * `layerFromSdk` to get the same behaviour.
+ * effect-boto adds this to every SDK client it builds, with the service's `idempotentOperations`
+ * (`ClientFactory.Description`); call it on a client you pass to `layerFromSdk` to get the same
+ * behaviour.
  *
  * @since 0.1.0
  * @category utils
  */
-export const guardRetries: <I extends object, O extends object>(
-  client: { readonly middlewareStack: MiddlewareStack<I, O> }
+export const guardRetries: (
+  client: { readonly middlewareStack: FinalizeStack },
+  idempotentOperations?: ReadonlyArray<string>
 ) => void = internal.guardRetries
+
+/**
+ * The part of an SDK client's middleware stack that `guardRetries` uses: adding a middleware at the
+ * `finalizeRequest` step. Every AWS SDK v3 client's `middlewareStack` has it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FinalizeStack {
+  /** Adds `middleware` at the step and priority the options give. */
+  add(
+    middleware: FinalizeRequestMiddleware<object, object>,
+    options: FinalizeRequestHandlerOptions & AbsoluteLocation & { readonly override?: boolean }
+  ): void
+}
 
 /**
  * A record of functions that can also be called by name, boto3's `get_paginator(name)` /
@@ -454,3 +476,21 @@ export const byName = <R extends { readonly [K in keyof R]: (...args: never) => 
  * @category constructors
  */
 export const defect = (defect: unknown): Error => new internalError.Defect(defect)
+
+/**
+ * Builds an error without capturing a stack trace: for an SDK client stand-in's service errors,
+ * whose frames (the stand-in's own) tell a caller nothing, while formatting them (the client copies
+ * an error's stack; under vitest or tsx through source maps) costs more than answering the request.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const withoutStack = <A>(make: () => A): A => {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return make()
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}

@@ -215,8 +215,9 @@ export type ListingMethod<Client, Page, E> = {
 }[keyof Client]
 
 /**
- * A collection as data (boto3's `hasMany`): the generator writes one per collection of the
- * resource model, and `fromListing` builds the `CollectionManager` from it.
+ * A collection as data (boto3's `hasMany`): `Resource.define` makes one from each generated
+ * `ListingTable` (adding the listed type's constructor and batch actions), and `fromListing`
+ * builds the `CollectionManager` from it.
  *
  * @since 0.2.0
  * @category models
@@ -254,6 +255,20 @@ export interface Listing<Client, Page extends object, A, E, P, X> {
   readonly make: (client: Client, ...row: ReadonlyArray<never>) => A
   /** The batch actions of the listed resource type (`noBatchActions` when it has none). */
   readonly batchActions: (client: Client, pages: Stream.Stream<Chunk.Chunk<A>, E>) => X
+}
+
+/**
+ * A listing table as the generator writes it: a `Listing` without the constructor and the batch
+ * actions of the listed type, which `Resource.define` adds (the type is named by `resource`);
+ * `data` says whether each item is the listed resource's data.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListingTable<Client, Page extends object, E, P>
+  extends Omit<Listing<Client, Page, never, E, P, never>, "data" | "make" | "batchActions">
+{
+  readonly data: boolean
 }
 
 /**

@@ -7,6 +7,10 @@ export * as AwsError from "./AwsError.js"
  */
 export * as ClientRuntime from "./ClientRuntime.js"
 /**
+ * @since 0.2.0
+ */
+export * as ClientFactory from "./ClientFactory.js"
+/**
  * @since 0.1.0
  */
 export * as Collection from "./Collection.js"

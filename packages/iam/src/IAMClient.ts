@@ -19,8 +19,10 @@
  * @since 0.1.0
  */
 import type * as Sdk from "@aws-sdk/client-iam"
+import * as ClientFactory from "@effect-boto/core/ClientFactory"
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Session from "@effect-boto/core/Session"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -29,16 +31,16 @@ import type * as Scope from "effect/Scope"
 import type * as IAMError from "./IAMError.js"
 import * as internal from "./internal/client.js"
 import type { IAMOperations } from "./internal/generated/operations.js"
+import type { IAMPaginate } from "./internal/generated/paginators.js"
+import type { IAMWaitFor } from "./internal/generated/waiters.js"
 import * as internalMemory from "./internal/memoryService.js"
-import type { IAMPaginate } from "./internal/paginators.js"
-import type { IAMWaitFor } from "./internal/waiters.js"
 
 // The generated interfaces live in internal modules; exporting them here puts them (and their
 // documentation) in the public API.
 export type { IAMOperations } from "./internal/generated/operations.js"
 export { operationNames } from "./internal/generated/operations.js"
-export type { IAMPaginate } from "./internal/paginators.js"
-export type { IAMWaitFor } from "./internal/waiters.js"
+export type { IAMPaginate } from "./internal/generated/paginators.js"
+export type { IAMWaitFor } from "./internal/generated/waiters.js"
 
 /**
  * Every IAM operation, generated from the installed SDK: `listUsers`, `createRole`, `attachRolePolicy`, …
@@ -96,6 +98,10 @@ export interface Options extends ClientRuntime.Options {
   readonly sdk?: Sdk.IAMClientConfig | undefined
 }
 
+// The one call that builds this client's constructors and layers from the description of IAM
+// (internal/client.ts): the generated operation table and IAM's hooks.
+const client = ClientFactory.make(IAMClient, internal.description)
+
 /**
  * Builds the service from the Session in context. The SDK client lives in the scope and is
  * destroyed (its sockets closed) when the scope closes. Explicit keys in the options must come in
@@ -107,7 +113,7 @@ export interface Options extends ClientRuntime.Options {
 export const make: {
   (options?: Options & ClientRuntime.WithoutKeys): Effect.Effect<Service, never, Session.Session | Scope.Scope>
   (options: Options): Effect.Effect<Service, Session.PartialCredentials, Session.Session | Scope.Scope>
-} = internal.make
+} = client.make
 
 /**
  * The IAM client built from the Session, with the session's region, endpoint and config.
@@ -115,7 +121,7 @@ export const make: {
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<IAMClient, never, Session.Session> = Layer.scoped(IAMClient, internal.make())
+export const layer: Layer.Layer<IAMClient, never, Session.Session> = client.layer
 
 /**
  * The IAM client with per-client options (region, endpoint, keys, config, SDK overrides).
@@ -123,13 +129,34 @@ export const layer: Layer.Layer<IAMClient, never, Session.Session> = Layer.scope
  * @since 0.1.0
  * @category layers
  */
-export function layerWith(
-  options: Options & ClientRuntime.WithoutKeys
-): Layer.Layer<IAMClient, never, Session.Session>
-export function layerWith(options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session>
-export function layerWith(options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session> {
-  return Layer.scoped(IAMClient, internal.make(options))
-}
+export const layerWith: {
+  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<IAMClient, never, Session.Session>
+  (options: Options): Layer.Layer<IAMClient, Session.PartialCredentials, Session.Session>
+} = client.layerWith
+
+/**
+ * The IAM client with per-client options read from `Config` (any `ConfigProvider`), as
+ * `Session.layerConfig` reads the Session's: region, endpoint, keys (`Config.redacted`), client
+ * config, log level. A missing or invalid value fails with `ClientFactory.ClientConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { IAMClient } from "@effect-boto/iam"
+ * import * as Config from "effect/Config"
+ *
+ * const IAMLive = IAMClient.layerConfig({
+ *   regionName: Config.string("IAM_REGION").pipe(Config.withDefault("us-east-1")),
+ *   endpointUrl: Config.string("IAM_ENDPOINT").pipe(Config.option, Config.map(Option.getOrUndefined))
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig: (
+  config: Config.Config.Wrap<ClientFactory.ConfigOptions>
+) => Layer.Layer<IAMClient, Session.PartialCredentials | ClientFactory.ClientConfigError, Session.Session> =
+  client.layerConfig
 
 /**
  * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
@@ -139,18 +166,10 @@ export function layerWith(options: Options): Layer.Layer<IAMClient, Session.Part
  * @since 0.1.0
  * @category layers
  */
-export function layerFromSdk(client: Sdk.IAMClient): Layer.Layer<IAMClient>
-export function layerFromSdk(
-  build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient
-): Layer.Layer<IAMClient, never, Session.Session>
-export function layerFromSdk(
-  client: Sdk.IAMClient | ((config: Sdk.IAMClientConfig) => Sdk.IAMClient)
-): Layer.Layer<IAMClient, never, Session.Session> {
-  // The layers are built here, where the tag is: the internal module needs it only as a type.
-  return typeof client === "function"
-    ? Layer.scoped(IAMClient, internal.makeWith(client))
-    : Layer.effect(IAMClient, internal.fromSdkClient(client))
-}
+export const layerFromSdk: {
+  (client: Sdk.IAMClient): Layer.Layer<IAMClient>
+  (build: (config: Sdk.IAMClientConfig) => Sdk.IAMClient): Layer.Layer<IAMClient, never, Session.Session>
+} = client.layerFromSdk
 
 /**
  * An in-memory IAM for tests: no Session, no network, a fresh empty account each time the layer is

@@ -20,25 +20,27 @@
  * @since 0.1.0
  */
 import type * as Sdk from "@aws-sdk/client-s3"
+import * as ClientFactory from "@effect-boto/core/ClientFactory"
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Session from "@effect-boto/core/Session"
+import type * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/client.js"
 import type { S3Operations } from "./internal/generated/operations.js"
+import type { S3Paginate } from "./internal/generated/paginators.js"
+import type { S3WaitFor } from "./internal/generated/waiters.js"
 import * as memory from "./internal/memory.js"
-import type { S3Paginate } from "./internal/paginators.js"
-import type { S3WaitFor } from "./internal/waiters.js"
 
 // The generated interfaces live in internal modules; exporting them here puts them (and their
 // documentation) in the public API.
 export type { S3Operations } from "./internal/generated/operations.js"
 export { operationNames } from "./internal/generated/operations.js"
-export type { S3Paginate } from "./internal/paginators.js"
-export type { S3WaitFor } from "./internal/waiters.js"
+export type { S3Paginate } from "./internal/generated/paginators.js"
+export type { S3WaitFor } from "./internal/generated/waiters.js"
 
 /**
  * Every S3 operation, generated from the installed SDK: `getObject`, `putObject`, `listBuckets`, …
@@ -96,6 +98,10 @@ export interface Options extends ClientRuntime.Options {
   readonly sdk?: Sdk.S3ClientConfig | undefined
 }
 
+// The one call that builds this client's constructors and layers from the description of S3
+// (internal/client.ts): the generated operation table and S3's hooks.
+const client = ClientFactory.make(S3Client, internal.description)
+
 /**
  * Builds the service from the Session in context. The SDK client lives in the scope and is
  * destroyed (its sockets closed) when the scope closes. Explicit keys in the options must come in
@@ -107,7 +113,7 @@ export interface Options extends ClientRuntime.Options {
 export const make: {
   (options?: Options & ClientRuntime.WithoutKeys): Effect.Effect<Service, never, Session.Session | Scope.Scope>
   (options: Options): Effect.Effect<Service, Session.PartialCredentials, Session.Session | Scope.Scope>
-} = internal.make
+} = client.make
 
 /**
  * The S3 client built from the Session, with the session's region, endpoint and config.
@@ -115,7 +121,7 @@ export const make: {
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<S3Client, never, Session.Session> = Layer.scoped(S3Client, internal.make())
+export const layer: Layer.Layer<S3Client, never, Session.Session> = client.layer
 
 /**
  * The S3 client with per-client options (region, endpoint, keys, config, SDK overrides).
@@ -123,13 +129,34 @@ export const layer: Layer.Layer<S3Client, never, Session.Session> = Layer.scoped
  * @since 0.1.0
  * @category layers
  */
-export function layerWith(
-  options: Options & ClientRuntime.WithoutKeys
-): Layer.Layer<S3Client, never, Session.Session>
-export function layerWith(options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session>
-export function layerWith(options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session> {
-  return Layer.scoped(S3Client, internal.make(options))
-}
+export const layerWith: {
+  (options: Options & ClientRuntime.WithoutKeys): Layer.Layer<S3Client, never, Session.Session>
+  (options: Options): Layer.Layer<S3Client, Session.PartialCredentials, Session.Session>
+} = client.layerWith
+
+/**
+ * The S3 client with per-client options read from `Config` (any `ConfigProvider`), as
+ * `Session.layerConfig` reads the Session's: region, endpoint, keys (`Config.redacted`), client
+ * config, log level. A missing or invalid value fails with `ClientFactory.ClientConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { S3Client } from "@effect-boto/s3"
+ * import * as Config from "effect/Config"
+ *
+ * const S3Live = S3Client.layerConfig({
+ *   regionName: Config.string("S3_REGION").pipe(Config.withDefault("us-east-1")),
+ *   endpointUrl: Config.string("S3_ENDPOINT").pipe(Config.option, Config.map(Option.getOrUndefined))
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig: (
+  config: Config.Config.Wrap<ClientFactory.ConfigOptions>
+) => Layer.Layer<S3Client, Session.PartialCredentials | ClientFactory.ClientConfigError, Session.Session> =
+  client.layerConfig
 
 /**
  * Bring your own SDK client: either an instance (it stays yours: not destroyed with the layer), or
@@ -139,18 +166,10 @@ export function layerWith(options: Options): Layer.Layer<S3Client, Session.Parti
  * @since 0.1.0
  * @category layers
  */
-export function layerFromSdk(client: Sdk.S3Client): Layer.Layer<S3Client>
-export function layerFromSdk(
-  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
-): Layer.Layer<S3Client, never, Session.Session>
-export function layerFromSdk(
-  client: Sdk.S3Client | ((config: Sdk.S3ClientConfig) => Sdk.S3Client)
-): Layer.Layer<S3Client, never, Session.Session> {
-  // The layers are built here, where the tag is: the internal module needs it only as a type.
-  return typeof client === "function"
-    ? Layer.scoped(S3Client, internal.makeWith(client))
-    : Layer.effect(S3Client, internal.fromSdkClient(client))
-}
+export const layerFromSdk: {
+  (client: Sdk.S3Client): Layer.Layer<S3Client>
+  (build: (config: Sdk.S3ClientConfig) => Sdk.S3Client): Layer.Layer<S3Client, never, Session.Session>
+} = client.layerFromSdk
 
 /**
  * What an in-memory S3 starts with: its region (default `us-east-1`) and buckets by name, each with
@@ -189,7 +208,8 @@ export const makeMemorySdk: (state?: MemoryState) => Sdk.S3Client = memory.makeM
  * @category constructors
  */
 export const makeMemory = (state?: MemoryState): Effect.Effect<Service> =>
-  internal.fromSdkClient(memory.makeMemorySdk(state))
+  // Each run (each build of a layer made from it) starts from `state` again.
+  Effect.suspend(() => client.fromSdkClient(memory.makeMemorySdk(state)))
 
 /**
  * The S3 client over an in-memory S3 with the given buckets and objects; no Session needed.

@@ -7,7 +7,6 @@ import type {
   FinalizeRequestMiddleware,
   HttpHandlerOptions,
   Logger,
-  MiddlewareStack,
   Provider
 } from "@smithy/types"
 import * as Cause from "effect/Cause"
@@ -67,42 +66,51 @@ const credentialsProvider = (
 // SDK logs routed into Effect's logger, redacted
 // ---------------------------------------------------------------------------------------------
 
-// Members that hold secrets in AWS shapes and HTTP headers (lower case). The SDK masks the members
-// its models mark sensitive, but not all of them (STS's `SessionToken` is logged as is).
-const secretMembers: ReadonlySet<string> = new Set([
+// Members that hold secrets across AWS services' shapes and HTTP headers (lower case): credentials
+// (the SDK does not mask STS's `SessionToken`), passwords, private keys and the signature. A
+// service adds its own (`ClientFactory.Description.secretMembers`).
+const commonSecretMembers = [
   "secretaccesskey",
   "sessiontoken",
   "password",
   "newpassword",
   "oldpassword",
-  "servicepassword",
   "privatekey",
-  "base32stringseed",
-  "qrcodepng",
-  "authenticationcode1",
-  "authenticationcode2",
   "authorization",
-  "x-amz-security-token",
-  "x-amz-server-side-encryption-customer-key",
-  "x-amz-copy-source-server-side-encryption-customer-key",
-  "ssecustomerkey",
-  "copysourcessecustomerkey",
-  // S3's SignatureDoesNotMatch body repeats the canonical request, signed secret headers included.
-  "canonicalrequest",
-  "canonicalrequestbytes",
-  "stringtosign",
-  "stringtosignbytes",
-  "signatureprovided"
-])
+  "x-amz-security-token"
+]
+const commonSecretHeaders = ["authorization", "x-amz-security-token"]
 
-// A secret header's value inside a string (a canonical request, a header dump): `name:value`.
-const secretHeaderLine =
-  /(x-amz-security-token|x-amz-(?:copy-source-)?server-side-encryption-customer-key(?:-md5)?|authorization)([ \t]*[:=][ \t]*)[^\r\n&]*/gi
+/** What a client's routed SDK logs are scrubbed of. @internal */
+export interface Redaction {
+  /** Member and header names (lower case) whose values are secrets. */
+  readonly members: ReadonlySet<string>
+  /** A secret header's value inside a string (a canonical request, a header dump): `name:value`. */
+  readonly headerLine: RegExp
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/** @internal */
+export const makeRedaction = (
+  secretMembers: ReadonlyArray<string> = [],
+  secretHeaders: ReadonlyArray<string> = []
+): Redaction => {
+  // Longest first, so that a header is not cut at a shorter name that begins it.
+  const headers = [...new Set([...commonSecretHeaders, ...secretHeaders].map((h) => h.toLowerCase()))]
+    .sort((a, b) => b.length - a.length)
+  return {
+    members: new Set([...commonSecretMembers, ...secretMembers].map((m) => m.toLowerCase())),
+    headerLine: new RegExp(`(${headers.map(escapeRegExp).join("|")})([ \t]*[:=][ \t]*)[^\r\n&]*`, "gi")
+  }
+}
+
+const defaultRedaction = makeRedaction()
 
 // The string values held under secret member names anywhere in `value` (an SSE-C key in the
 // input, the header the SDK derived from it), with their base64 forms: they are scrubbed wherever
 // else they appear in the same log entry.
-const secretValues = (value: unknown): Array<string> => {
+const secretValues = (value: unknown, secretMembers: ReadonlySet<string>): Array<string> => {
   const found: Array<string> = []
   const seen = new WeakSet<object>()
   const visit = (u: unknown, depth: number): void => {
@@ -122,11 +130,16 @@ const secretValues = (value: unknown): Array<string> => {
 const REDACTED = "<redacted>"
 
 /** @internal */
-export const redactForLog = (value: unknown, secrets: ReadonlyArray<string>): unknown => {
+export const redactForLog = (
+  value: unknown,
+  secrets: ReadonlyArray<string>,
+  redaction: Redaction = defaultRedaction
+): unknown => {
+  const secretMembers = redaction.members
   const seen = new WeakMap<object, unknown>()
-  const known = [...secrets, ...secretValues(value)]
+  const known = [...secrets, ...secretValues(value, secretMembers)]
   const scrub = (text: string): string => {
-    let out = text.replace(secretHeaderLine, `$1$2${REDACTED}`)
+    let out = text.replace(redaction.headerLine, `$1$2${REDACTED}`)
     for (const secret of known) if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED)
     return out
   }
@@ -174,12 +187,13 @@ const effectLogger = (
   runtime: Runtime.Runtime<never>,
   serviceId: string,
   minimum: LogLevel.LogLevel,
-  secrets: () => ReadonlyArray<string>
+  secrets: () => ReadonlyArray<string>,
+  redaction: Redaction
 ): Logger => {
   const runSync = Runtime.runSync(runtime)
   const forward = (level: LogLevel.LogLevel) => (...content: Array<unknown>): void => {
     if (LogLevel.lessThan(level, minimum)) return
-    const redacted = redactForLog(content, secrets())
+    const redacted = redactForLog(content, secrets(), redaction)
     const messages = Array.isArray(redacted) ? redacted : [redacted]
     runSync(Effect.logWithLevel(level, ...messages).pipe(Effect.annotateLogs("aws.service", serviceId)))
   }
@@ -229,22 +243,23 @@ const insecureWarning = (
   }
 }
 
-const defined = <A>(a: A | undefined, b: A | undefined): A | undefined => (b !== undefined ? b : a)
+const isRecord = (u: unknown): u is object =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && !Duration.isDuration(u)
 
-const mergeConfig = (base: Session.ClientConfig, over: Session.ClientConfig | undefined): Session.ClientConfig => {
-  if (over === undefined) return base
-  const s3 = base.s3 !== undefined || over.s3 !== undefined
-    ? { addressingStyle: defined(base.s3?.addressingStyle, over.s3?.addressingStyle) }
-    : undefined
-  return {
-    maxAttempts: defined(base.maxAttempts, over.maxAttempts),
-    retryMode: defined(base.retryMode, over.retryMode),
-    connectTimeout: defined(base.connectTimeout, over.connectTimeout),
-    readTimeout: defined(base.readTimeout, over.readTimeout),
-    maxPoolConnections: defined(base.maxPoolConnections, over.maxPoolConnections),
-    s3
+// The client's config over the session's, field by field; a service's settings (a nested object,
+// such as `s3`) field by field too. A field the client leaves undefined keeps the session's.
+const mergeFields = <A extends object>(base: A, over: object): A => {
+  const merged = Object.assign({}, base)
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue
+    const current: unknown = Reflect.get(merged, key)
+    Reflect.set(merged, key, isRecord(current) && isRecord(value) ? mergeFields(current, value) : value)
   }
+  return merged
 }
+
+const mergeConfig = (base: Session.ClientConfig, over: Session.ClientConfig | undefined): Session.ClientConfig =>
+  over === undefined ? base : mergeFields(base, over)
 
 const millis = (input: Duration.DurationInput): number => Duration.toMillis(Duration.decode(input))
 
@@ -292,16 +307,19 @@ const explicitCredentials = (
 /** @internal */
 export function resolve(
   serviceId: string,
-  options?: ClientRuntime.Options & ClientRuntime.WithoutKeys
+  options?: ClientRuntime.Options & ClientRuntime.WithoutKeys,
+  redaction?: Redaction
 ): Effect.Effect<ClientRuntime.Resolved, never, Session.Session>
 /** @internal */
 export function resolve(
   serviceId: string,
-  options: ClientRuntime.Options
+  options: ClientRuntime.Options,
+  redaction?: Redaction
 ): Effect.Effect<ClientRuntime.Resolved, Session.PartialCredentials, Session.Session>
 export function resolve(
   serviceId: string,
-  options: ClientRuntime.Options = {}
+  options: ClientRuntime.Options = {},
+  redaction: Redaction = defaultRedaction
 ): Effect.Effect<ClientRuntime.Resolved, Session.PartialCredentials, Session.Session> {
   return Effect.gen(function*() {
     const session = yield* Session.Session
@@ -326,7 +344,7 @@ export function resolve(
     }
     const logger = options.logger ??
       (options.logLevel !== undefined
-        ? effectLogger(runtime, serviceId, LogLevel.fromLiteral(options.logLevel), () => secrets)
+        ? effectLogger(runtime, serviceId, LogLevel.fromLiteral(options.logLevel), () => secrets, redaction)
         : noopLogger)
     const sdkConfig: ClientRuntime.SdkConfig = {
       region: regionName,
@@ -436,7 +454,12 @@ export const makeOperation = <
 ): ClientRuntime.Operation<I, O, InstanceType<Errors[number]>> => {
   type Modelled = InstanceType<Errors[number]>
   type E = AwsError.OperationError<Modelled>
-  const context: AwsError.OperationContext<Errors> = { service: binding.service, operation, errors }
+  const context: AwsError.OperationContext<Errors> = {
+    service: binding.service,
+    operation,
+    errors,
+    sdkInputErrors: binding.sdkInputErrors
+  }
   const spanName = `${binding.service}.${operation}`
   const attributes: Record<string, string> = {
     "rpc.system": "aws-api",
@@ -597,11 +620,13 @@ export const makeOperation = <
 
 const readPrefixes = ["Get", "List", "Describe", "Head", "Simulate", "Select"]
 const idempotentWritePrefixes = ["Put", "Attach", "Tag", "Untag", "Update", "Set"]
-const idempotentPosts: ReadonlySet<string> = new Set(["DeleteObjects"])
-
 /** @internal */
-export const isSafeToRepeat = (method: string, operation: string): boolean =>
-  method.toUpperCase() !== "POST" || idempotentPosts.has(operation) ||
+export const isSafeToRepeat = (
+  method: string,
+  operation: string,
+  idempotentOperations: ReadonlyArray<string> = []
+): boolean =>
+  method.toUpperCase() !== "POST" || idempotentOperations.includes(operation) ||
   readPrefixes.some((p) => operation.startsWith(p)) || idempotentWritePrefixes.some((p) => operation.startsWith(p))
 
 // Failures that happen before a byte of the request left: the service cannot have seen it.
@@ -632,16 +657,17 @@ const mayHaveBeenApplied = (error: unknown): boolean => {
 }
 
 /** @internal */
-export const guardRetries = <I extends object, O extends object>(
-  client: { readonly middlewareStack: MiddlewareStack<I, O> }
+export const guardRetries = (
+  client: { readonly middlewareStack: ClientRuntime.FinalizeStack },
+  idempotentOperations: ReadonlyArray<string> = []
 ): void => {
-  const middleware: FinalizeRequestMiddleware<I, O> = (next, context) => {
+  const middleware: FinalizeRequestMiddleware<object, object> = (next, context) => {
     const operation = typeof context.commandName === "string" ? context.commandName.replace(/Command$/, "") : ""
     return async (args) => {
       const method = Predicate.hasProperty(args.request, "method") && typeof args.request.method === "string"
         ? args.request.method
         : "POST"
-      if (isSafeToRepeat(method, operation)) return next(args)
+      if (isSafeToRepeat(method, operation, idempotentOperations)) return next(args)
       try {
         return await next(args)
       } catch (error) {

@@ -6,8 +6,8 @@ import type * as Collection from "../Collection.js"
 // `make` from the public module, not ./paginator.js: a program that enters internal/paginator.js
 // first evaluates Paginator.ts (which it imports) before it, and `Paginator.make` is left undefined.
 import { make as makePaginator, type PaginationError } from "../Paginator.js"
-import { IncompleteResponse } from "../Resource.js"
 import { makeManager } from "./collection.js"
+import { IncompleteResponse } from "./resourceErrors.js"
 
 /** @internal */
 export const noBatchActions = (): {} => ({})

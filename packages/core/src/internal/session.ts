@@ -100,8 +100,12 @@ const secretEnvNames: ReadonlySet<string> = new Set([
  */
 const snapshotEnv = (source: NodeJS.ProcessEnv): { readonly env: SessionFiles.Env; readonly secrets: EnvSecrets } => {
   const env: Record<string, string> = {}
-  for (const [name, value] of Object.entries(source)) {
-    if (name.startsWith("AWS_") && !secretEnvNames.has(name) && value !== undefined) env[name] = value
+  // Names first: reading a value of `process.env` is a call into the runtime, so only the AWS ones
+  // are read (a Session per account is built hundreds of times; see bench/many-clients.ts).
+  for (const name of Object.keys(source)) {
+    if (!name.startsWith("AWS_") || secretEnvNames.has(name)) continue
+    const value = source[name]
+    if (value !== undefined) env[name] = value
   }
   const secret = (name: string): Option.Option<Redacted.Redacted<string>> =>
     Option.map(Option.fromNullable(nonEmpty(source[name])), (value) => Redacted.make(value))

@@ -69,6 +69,8 @@ interface Source {
   readonly selected: boolean
   /** Made once, on the first resolution, when the SDK's providers are loaded. */
   readonly provider: (sdk: typeof SdkProviders) => Provider
+  /** Keys known when the Session is built (explicit or from the environment). */
+  readonly fixed?: Credentials.Credentials
 }
 
 /** A source that has nothing: the SDK's `chain` tries the next one. */
@@ -205,7 +207,8 @@ export const makeChain = (input: ChainInput): Chain => {
       name: "explicit",
       description: "the keys given to the Session",
       selected: true,
-      provider: () => () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
+      provider: () => () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials)),
+      fixed: credentials
     })
   } else {
     // Environment variables, read from the snapshot taken when the Session was built (the same
@@ -226,7 +229,8 @@ export const makeChain = (input: ChainInput): Chain => {
         name: "env",
         description: "environment variables",
         selected: true,
-        provider: () => () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials))
+        provider: () => () => Promise.resolve(InternalCredentials.toSdkIdentity(credentials)),
+        fixed: credentials
       })
     }
 
@@ -326,6 +330,13 @@ export const makeChain = (input: ChainInput): Chain => {
   }
 
   const tried = sources.map((source) => source.description)
+  // Keys given to the Session (or found in the environment) are selected: the chain would stop at
+  // them every time. They are answered as they are, without loading the SDK's providers (cold
+  // start) or a promise per call (a program with a Session per account; bench/many-clients.ts).
+  const fixed = sources[0]?.fixed
+  if (fixed !== undefined) {
+    return { tried, getCredentials: Effect.withSpan(Effect.succeed(fixed), "Session.getCredentials") }
+  }
   const windowMillis = Duration.toMillis(refreshWindow)
   let memoized: Provider | undefined
   const resolver = Effect.map(loadSdk, (sdk) =>

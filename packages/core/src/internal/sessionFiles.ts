@@ -10,6 +10,7 @@
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader"
 import type { ParsedIniData } from "@smithy/types"
 import * as Effect from "effect/Effect"
+import * as NodeFsSync from "node:fs"
 import * as NodeFs from "node:fs/promises"
 import * as NodePath from "node:path"
 import { ConfigFileError } from "./sessionTags.js"
@@ -186,10 +187,56 @@ const configProfileName = (section: string): string | undefined => {
   return match === null ? undefined : match[1]
 }
 
-/** Reads, checks and parses both shared files. @internal */
-export const load = Effect.fnUntraced(function*(env: Env) {
-  const configPath = configFilePath(env)
-  const credentialsPath = credentialsFilePath(env)
+/**
+ * What a file looks like on disk, without reading it: "missing", or its identity, size and times
+ * (nanoseconds). `undefined` when even that cannot be learnt (no permission on a folder): then the
+ * files are read again, which reports the error.
+ */
+const fingerprint = (path: string): string | undefined => {
+  try {
+    const stat = NodeFsSync.statSync(path, { bigint: true, throwIfNoEntry: false })
+    return stat === undefined
+      ? "missing"
+      : `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`
+  } catch {
+    return undefined
+  }
+}
+
+interface Loaded {
+  readonly fingerprint: string
+  readonly files: SharedFiles
+}
+
+// The last load of each pair of paths. A program that builds a Session per account (hundreds of
+// them) would otherwise open and parse the same two files for each one, and keep a copy per
+// Session; a file that changed (or appeared, or went) since is read again. The check is a
+// synchronous stat: two system calls, where an asynchronous open costs a round trip through the
+// thread pool (see bench/many-clients.ts).
+const loaded = new Map<string, Loaded>()
+
+/** Reads, checks and parses both shared files, or reuses the last reading if neither changed. @internal */
+export const load = (env: Env): Effect.Effect<SharedFiles, ConfigFileError> =>
+  Effect.suspend(() => {
+    const configPath = configFilePath(env)
+    const credentialsPath = credentialsFilePath(env)
+    const key = `${configPath}\u0000${credentialsPath}`
+    const configPrint = fingerprint(configPath)
+    const credentialsPrint = fingerprint(credentialsPath)
+    const print = configPrint === undefined || credentialsPrint === undefined
+      ? undefined
+      : `${configPrint}\u0000${credentialsPrint}`
+    const previous = loaded.get(key)
+    if (print !== undefined && previous !== undefined && previous.fingerprint === print) {
+      return Effect.succeed(previous.files)
+    }
+    return Effect.tap(read(configPath, credentialsPath), (files) => {
+      if (print === undefined) loaded.delete(key)
+      else loaded.set(key, { fingerprint: print, files })
+    })
+  })
+
+const read = Effect.fnUntraced(function*(configPath: string, credentialsPath: string) {
   const [configText, credentialsText] = yield* Effect.all([
     readText(configPath, "config"),
     readText(credentialsPath, "credentials")

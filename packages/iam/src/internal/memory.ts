@@ -5,6 +5,7 @@
  * against the network. Where moto and AWS differ, this follows AWS.
  */
 import * as Sdk from "@aws-sdk/client-iam"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type { MiddlewareStack } from "@smithy/types"
 import { randomBytes, randomUUID, X509Certificate } from "node:crypto"
 
@@ -33,7 +34,7 @@ const metadata = (httpStatusCode: number) => ({
 })
 
 const exception = (Class: ExceptionClass, code: string, status: number) => (message: string): never => {
-  const error = new Class({ $metadata: metadata(status), message })
+  const error = ClientRuntime.withoutStack(() => new Class({ $metadata: metadata(status), message }))
   // The query protocol's deserializer keeps the wire code on the exception; the runtime reads it.
   throw Object.assign(error, { Code: code, Type: "Sender", Error: { Type: "Sender", Code: code, Message: message } })
 }
@@ -41,12 +42,14 @@ const exception = (Class: ExceptionClass, code: string, status: number) => (mess
 const validationError = (member: string): never => {
   const message =
     `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`
-  const error = new Sdk.IAMServiceException({
-    name: "ValidationError",
-    $fault: "client",
-    $metadata: metadata(400),
-    message
-  })
+  const error = ClientRuntime.withoutStack(() =>
+    new Sdk.IAMServiceException({
+      name: "ValidationError",
+      $fault: "client",
+      $metadata: metadata(400),
+      message
+    })
+  )
   throw Object.assign(error, {
     Code: "ValidationError",
     Error: { Type: "Sender", Code: "ValidationError", Message: message }

@@ -1,9 +1,10 @@
 import * as Sdk from "@aws-sdk/client-iam"
+import * as ClientFactory from "@effect-boto/core/ClientFactory"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as IAMClient from "../IAMClient.js"
-import { fromSdk } from "./client.js"
-import { type IAMOperations, operationNames } from "./generated/operations.js"
+import { description } from "./client.js"
+import { operationNames } from "./generated/operations.js"
 import { makeSend } from "./memory.js"
 
 const regionName = "us-east-1"
@@ -11,17 +12,25 @@ const regionName = "us-east-1"
 const commandName = (operation: string): string => operation.charAt(0).toUpperCase() + operation.slice(1)
 
 // An operation the store does not implement dies naming it: a test that needs it should know at once
-// rather than handle a made-up service error.
-const dieUnimplemented = (implemented: ReadonlySet<string>) => (operations: IAMOperations): IAMOperations => {
-  for (const operation of operationNames) {
-    const name = commandName(operation)
-    if (implemented.has(name)) continue
-    Object.defineProperty(operations, operation, {
-      value: () => Effect.dieMessage(`IAMClient.layerMemory does not implement ${name}`),
-      enumerable: true
-    })
+// rather than handle a made-up service error. Those operations sit on one object, made once, put
+// between each store's client and the prototype of its operations: a test builds a store per case,
+// and defining a hundred properties on each cost more than the rest of the store.
+let unimplementedOperations: object | undefined
+
+const dieUnimplemented = (implemented: ReadonlySet<string>) => (operations: object): void => {
+  if (unimplementedOperations === undefined) {
+    const dying: object = Object.create(Object.getPrototypeOf(operations))
+    for (const operation of operationNames) {
+      const name = commandName(operation)
+      if (implemented.has(name)) continue
+      Object.defineProperty(dying, operation, {
+        value: () => Effect.dieMessage(`IAMClient.layerMemory does not implement ${name}`),
+        enumerable: true
+      })
+    }
+    unimplementedOperations = dying
   }
-  return operations
+  Object.setPrototypeOf(operations, unimplementedOperations)
 }
 
 // Building an SDK client costs more than the rest of a memory layer together, and a memory layer is
@@ -40,7 +49,7 @@ export const makeEmpty = (): IAMClient.Service => {
   const sdk = new Proxy(sharedSdk, {
     get: (target, property, receiver) => (property === "send" ? send : Reflect.get(target, property, receiver))
   })
-  return fromSdk(sdk, regionName, Option.none(), dieUnimplemented(implemented))
+  return ClientFactory.fromSdk(description, sdk, regionName, Option.none(), dieUnimplemented(implemented))
 }
 
 const each = <A, E>(

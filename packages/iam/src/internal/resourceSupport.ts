@@ -1,6 +1,6 @@
 /**
- * The hand-written parts of IAM's resource layer that the generated code
- * (internal/generated/resources.ts) calls.
+ * The hand-written parts of IAM's resource layer that the generated tables
+ * (internal/generated/resources.ts) name.
  */
 import * as Resource from "@effect-boto/core/Resource"
 

@@ -191,6 +191,17 @@ class Body extends BodyBase<AwsError.AwsTransportError> {
     })
   }
 
+  // Bytes read ahead are handed over as they are: the stream's counting and stall timeout cost
+  // more than half a millisecond per read, and have nothing to wait for.
+  override get bytes(): Effect.Effect<Uint8Array, AwsError.AwsTransportError> {
+    return Effect.suspend(() => {
+      const source = this.#source
+      if (source._tag !== "Bytes") return super.bytes
+      this.claim()
+      return Effect.succeed(source.bytes)
+    })
+  }
+
   /** Reads the whole body into `onChunk`, Node's Readable directly (internal readers). */
   consume(onChunk: (chunk: Uint8Array) => void): Effect.Effect<void, AwsError.AwsTransportError> {
     return Effect.suspend(() => {

@@ -1,18 +1,16 @@
 import * as Sdk from "@aws-sdk/client-s3"
-import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
-import type * as Session from "@effect-boto/core/Session"
-import * as Effect from "effect/Effect"
+import * as ClientFactory from "@effect-boto/core/ClientFactory"
+import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
-import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
 import * as Body from "./body.js"
-import { operations as table } from "./generated/operations.js"
+import { operations, type S3Operations } from "./generated/operations.js"
+import { makePaginate } from "./generated/paginators.js"
 import { rules } from "./generated/validation.js"
+import { makeWaitFor } from "./generated/waiters.js"
 import { decodeListings } from "./listEncoding.js"
-import { makePaginate } from "./paginators.js"
-import { makeWaitFor } from "./waiters.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
   if (!Predicate.isObject(input)) return
@@ -52,30 +50,6 @@ const validate = (_operation: string, input: unknown): ClientRuntime.ParamProble
   return undefined
 }
 
-/** @internal */
-export const fromSdk = (
-  client: Sdk.S3Client,
-  regionName: string | undefined,
-  endpointUrl: Option.Option<string>,
-  bodies: Body.Settings = { readTimeout: undefined }
-): S3Client.Service => {
-  const operations = ClientRuntime.makeOperations(table, client, {
-    service: "S3",
-    regionName,
-    annotate,
-    validate,
-    rules,
-    streaming: (spec, operation) => Body.streaming(spec, bodies, operation)
-  })
-  return Object.assign(operations, {
-    paginate: ClientRuntime.byName(makePaginate(operations)),
-    waitFor: ClientRuntime.byName(makeWaitFor(operations)),
-    sdk: client,
-    regionName,
-    endpointUrl
-  })
-}
-
 // boto3's addressing_style: "auto" uses path style when an endpoint is given (S3-compatible
 // servers such as moto rarely resolve virtual-host names), virtual-host style otherwise.
 const forcePathStyle = (resolved: ClientRuntime.Resolved): boolean | undefined => {
@@ -89,49 +63,46 @@ const forcePathStyle = (resolved: ClientRuntime.Resolved): boolean | undefined =
   }
 }
 
-const acquire = (
-  resolved: ClientRuntime.Resolved,
-  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client,
-  overrides: Sdk.S3ClientConfig | undefined
-): Effect.Effect<S3Client.Service, never, Scope.Scope> => {
-  const pathStyle = forcePathStyle(resolved)
-  const config: Sdk.S3ClientConfig = {
-    ...resolved.sdkConfig,
-    ...(pathStyle !== undefined ? { forcePathStyle: pathStyle } : {}),
-    ...overrides
+/**
+ * S3, described for `ClientFactory.make`.
+ *
+ * @internal
+ */
+export const description: ClientFactory.Description<S3Operations, S3Client.Service, Sdk.S3Client, Sdk.S3ClientConfig> =
+  {
+    serviceId: "S3",
+    makeSdkClient: (config) => new Sdk.S3Client(config),
+    operations,
+    rules,
+    complete: ClientFactory.withPaginatorsAndWaiters(makePaginate, makeWaitFor),
+    sdkConfig: (resolved) => {
+      const pathStyle = forcePathStyle(resolved)
+      return pathStyle !== undefined ? { ...resolved.sdkConfig, forcePathStyle: pathStyle } : resolved.sdkConfig
+    },
+    middleware: decodeListings,
+    secretMembers: [
+      "SSECustomerKey",
+      "CopySourceSSECustomerKey",
+      "x-amz-server-side-encryption-customer-key",
+      "x-amz-copy-source-server-side-encryption-customer-key",
+      // The body of SignatureDoesNotMatch repeats the canonical request, signed secret headers included.
+      "CanonicalRequest",
+      "CanonicalRequestBytes",
+      "StringToSign",
+      "StringToSignBytes",
+      "SignatureProvided"
+    ],
+    secretHeaders: [
+      "x-amz-server-side-encryption-customer-key",
+      "x-amz-server-side-encryption-customer-key-md5",
+      "x-amz-copy-source-server-side-encryption-customer-key",
+      "x-amz-copy-source-server-side-encryption-customer-key-md5"
+    ],
+    // Deleting keys again deletes nothing more.
+    idempotentOperations: ["DeleteObjects"],
+    // The SDK's own bucket-name check before sending.
+    sdkInputErrors: { InvalidBucketName: "Bucket" },
+    annotate,
+    validate,
+    streaming: (spec, operation, config) => Body.streaming(spec, { readTimeout: config.readTimeout }, operation)
   }
-  return Effect.map(
-    ClientRuntime.acquireSdkClient(resolved, () => build(config), (client) => {
-      ClientRuntime.guardRetries(client)
-      decodeListings(client)
-    }, overrides?.region !== undefined),
-    ({ client, regionName }) =>
-      fromSdk(client, regionName, resolved.endpointUrl, { readTimeout: resolved.config.readTimeout })
-  )
-}
-
-const construct = (config: Sdk.S3ClientConfig): Sdk.S3Client => new Sdk.S3Client(config)
-
-/** @internal */
-export function make(
-  options?: S3Client.Options & ClientRuntime.WithoutKeys
-): Effect.Effect<S3Client.Service, never, Session.Session | Scope.Scope>
-/** @internal */
-export function make(
-  options: S3Client.Options
-): Effect.Effect<S3Client.Service, Session.PartialCredentials, Session.Session | Scope.Scope>
-export function make(
-  options: S3Client.Options = {}
-): Effect.Effect<S3Client.Service, Session.PartialCredentials, Session.Session | Scope.Scope> {
-  return Effect.flatMap(ClientRuntime.resolve("S3", options), (resolved) => acquire(resolved, construct, options.sdk))
-}
-
-/** @internal */
-export const makeWith = (
-  build: (config: Sdk.S3ClientConfig) => Sdk.S3Client
-): Effect.Effect<S3Client.Service, never, Session.Session | Scope.Scope> =>
-  Effect.flatMap(ClientRuntime.resolve("S3"), (resolved) => acquire(resolved, build, undefined))
-
-/** @internal */
-export const fromSdkClient = (client: Sdk.S3Client): Effect.Effect<S3Client.Service> =>
-  Effect.map(ClientRuntime.sdkRegion(client), (regionName) => fromSdk(client, regionName, Option.none()))

@@ -1,7 +1,7 @@
 /**
- * The hand-written parts of S3's resource layer that the generated code (internal/generated/resources.ts)
- * calls: identifier checks, boto3's injected loads (boto3/s3/inject.py) and the DeleteObjects
- * batch action.
+ * The hand-written parts of S3's resource layer that the generated tables
+ * (internal/generated/resources.ts) name: identifier checks, boto3's injected loads
+ * (boto3/s3/inject.py) and the DeleteObjects batch action.
  */
 import type * as Sdk from "@aws-sdk/client-s3"
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
@@ -160,6 +160,17 @@ const describe = (u: unknown): string =>
 const maxKeys = 1000
 
 /**
+ * What the resource model's batch parameters give for a group of items (`Bucket` from the first,
+ * `Delete.Objects[*]` one per item): built by `Resource.define` from the generated table.
+ *
+ * @internal
+ */
+export interface BatchDeleteRequest {
+  readonly Bucket: string
+  readonly Delete: { readonly Objects: ReadonlyArray<Sdk.ObjectIdentifier> }
+}
+
+/**
  * boto3's batch `Delete` (action.py `BatchAction`): one DeleteObjects per page of the collection,
  * stopping at the first empty page; with `concurrency` > 1, several pages' requests in flight.
  *
@@ -168,21 +179,18 @@ const maxKeys = 1000
 export const batchDeleteObjects = <A, E>(
   client: S3Client.Service,
   pages: Stream.Stream<Chunk.Chunk<A>, E>,
-  bucketOf: (item: A) => string,
-  keyOf: (item: A) => Sdk.ObjectIdentifier,
+  requestOf: (batch: Chunk.Chunk<A>) => BatchDeleteRequest,
   input: BatchDeleteInput | undefined,
   options: BatchDeleteOptions | undefined
 ): Effect.Effect<BatchDeleteResult, BatchDeleteFailed<E | S3Error.DeleteObjectsError> | PartialBatchFailure> => {
   const callOptions: ClientRuntime.CallOptions = { timeout: options?.timeout }
-  const send = (batch: Chunk.Chunk<A>) =>
-    client.deleteObjects(
-      {
-        ...input,
-        Bucket: bucketOf(Chunk.unsafeHead(batch)),
-        Delete: { ...input?.Delete, Objects: Chunk.toArray(Chunk.map(batch, keyOf)) }
-      },
+  const send = (batch: Chunk.Chunk<A>) => {
+    const request = requestOf(batch)
+    return client.deleteObjects(
+      { ...input, Bucket: request.Bucket, Delete: { ...input?.Delete, Objects: [...request.Delete.Objects] } },
       callOptions
     )
+  }
   // Accumulates in arrays private to one run, so running the action twice starts afresh.
   return Effect.suspend(() => {
     const deleted: Array<Sdk.DeletedObject> = []

@@ -1,8 +1,8 @@
 /**
  * boto3's injected transfer methods of the S3 resources (boto3/s3/inject.py: `upload_file`,
  * `download_file`, `upload_fileobj`, `download_fileobj`, `copy` on `Bucket` and `Object`): the
- * generated resources call these with their own client and fill `Bucket` / `Key` from their
- * identifiers. Each runs `S3Transfer`'s function with the resource's client provided, so a resource
+ * resources (built by `Resource.define` from the generated tables) call these with their own
+ * client and fill `Bucket` / `Key` from their identifiers. Each runs `S3Transfer`'s function with the resource's client provided, so a resource
  * never uses the `S3Client` of the context it runs in.
  */
 import type * as Resource from "@effect-boto/core/Resource"
@@ -199,8 +199,8 @@ const guard = <A, E, R>(
 }
 
 /**
- * The transfer methods of `Bucket` (installed on its prototype by the generated resources; the
- * signatures and docs are in the generated `Bucket` interface). Each supplies `Bucket`.
+ * The transfer methods of `Bucket` (installed on its prototype by `Resource.define`, named by the
+ * generated table; the signatures and docs are in the generated `Bucket` interface). Each supplies `Bucket`.
  *
  * @internal
  */
@@ -223,8 +223,8 @@ export const bucketMethods = {
 }
 
 /**
- * The transfer methods of `Object` and `ObjectSummary` (installed on their prototypes by the
- * generated resources). Each supplies `Bucket` and `Key`.
+ * The transfer methods of `Object` and `ObjectSummary` (installed on their prototypes by
+ * `Resource.define`, named by the generated tables). Each supplies `Bucket` and `Key`.
  *
  * @internal
  */

@@ -4,7 +4,7 @@
 import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as Effect from "effect/Effect"
 import * as IAMError from "../../IAMError.js"
-import * as Sdk from "../sdkTypes.generated.js"
+import * as Sdk from "./sdkTypes.js"
 
 /**
  * Every operation of the IAM SDK client (180 commands), camelCase, as an Effect.

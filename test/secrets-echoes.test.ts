@@ -1,5 +1,5 @@
 /**
- * Issue 11, secrets: what S3 and STS echo back, endpoint URLs with credentials, and the plain
+ * Secrets never show in what S3 and STS echo back, in endpoint URLs with credentials, nor in the plain
  * copies a Session could keep. The servers that echo signed headers are local stubs (moto does
  * not return S3's signing diagnostics, and never refuses AssumeRole).
  */
@@ -59,9 +59,9 @@ const captureLogs = () => {
   return { lines, layer: Logger.replace(Logger.defaultLogger, logger) }
 }
 
-describe("issue 11: secrets", () => {
+describe("secrets never show: server echoes, endpoint URLs, the heap", () => {
   it.scoped(
-    "point 1: SignatureDoesNotMatch (stub server echoing the canonical request) keeps neither the token nor the SSE-C key, in the error or the Debug logs",
+    "SignatureDoesNotMatch (stub server echoing the canonical request) keeps neither the token nor the SSE-C key, in the error or the Debug logs",
     () =>
       Effect.gen(function*() {
         yield* isolatedAwsEnv()
@@ -125,7 +125,7 @@ describe("issue 11: secrets", () => {
   )
 
   it.scoped(
-    "point 3: a refused AssumeRole (stub STS) keeps neither the source session token nor the signature, even in a deep hidden inspect",
+    "a refused AssumeRole (stub STS) keeps neither the source session token nor the signature, even in a deep hidden inspect",
     () =>
       Effect.gen(function*() {
         const stub = yield* stubServer(() =>
@@ -167,7 +167,7 @@ describe("issue 11: secrets", () => {
       })
   )
 
-  it.scoped("point 5: an endpointUrl with a user name and password is refused, and never printed", () =>
+  it.scoped("an endpointUrl with a user name and password is refused, and never printed", () =>
     Effect.gen(function*() {
       yield* isolatedAwsEnv()
       const error = yield* Effect.flip(Session.make({ endpointUrl: "http://alice:pa55word-in-url@127.0.0.1:9" }))
@@ -200,7 +200,7 @@ describe("issue 11: secrets", () => {
     }))
 
   it.scoped(
-    "point 6: a Session holds no plain copy of explicit or environment secrets, nor of process.env (heap snapshot)",
+    "a Session holds no plain copy of explicit or environment secrets, nor of process.env (heap snapshot)",
     () =>
       Effect.gen(function*() {
         const unrelated = `EFFECT_BOTO_UNRELATED_${Date.now()}`

@@ -1,5 +1,5 @@
 /**
- * Issue 11: credential_process with a real child process (errors, time limit, interruption),
+ * Credential sources: credential_process with a real child process (errors, time limit, interruption),
  * plain-http endpoints, and large shared files.
  */
 import { Session } from "@effect-boto/core"
@@ -52,8 +52,8 @@ const hangingProcess = (dir: string) =>
     return { command, pid }
   })
 
-describe("issue 11: credential_process (real child processes)", () => {
-  it.scoped("point 4: a failing program is named with its exit status only: no arguments, no stderr", () =>
+describe("credential_process (real child processes)", () => {
+  it.scoped("a failing program is named with its exit status only: no arguments, no stderr", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()
       const command = yield* nodeScript(
@@ -77,7 +77,7 @@ describe("issue 11: credential_process (real child processes)", () => {
       }
     }))
 
-  it.scoped("point 4: the program's answer, with the profile's aws_account_id when it gives none (as the SDK)", () =>
+  it.scoped("the program's answer, with the profile's aws_account_id when it gives none (as the SDK)", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()
       const command = yield* nodeScript(
@@ -94,7 +94,7 @@ describe("issue 11: credential_process (real child processes)", () => {
       assert.isTrue(Option.isSome(credentials.sessionToken))
     }))
 
-  it.scopedLive("point 4: a program that does not answer in credentialProcessTimeout is ended", () =>
+  it.scopedLive("a program that does not answer in credentialProcessTimeout is ended", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()
       const { command, pid } = yield* hangingProcess(env.dir)
@@ -108,7 +108,7 @@ describe("issue 11: credential_process (real child processes)", () => {
       yield* eventually(() => !isAlive(started!), "the timed-out program ended")
     }))
 
-  it.scopedLive("point 4: interrupting the only fiber waiting for credentials ends the program", () =>
+  it.scopedLive("interrupting the only fiber waiting for credentials ends the program", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()
       const { command, pid } = yield* hangingProcess(env.dir)
@@ -123,8 +123,8 @@ describe("issue 11: credential_process (real child processes)", () => {
     }))
 })
 
-describe("issue 11: plain http", () => {
-  it.scoped("point 7: credentials signed for a non-loopback http endpoint log one warning; loopback none", () =>
+describe("plain http: credentials sent in the clear are warned about", () => {
+  it.scoped("credentials signed for a non-loopback http endpoint log one warning; loopback none", () =>
     Effect.gen(function*() {
       yield* isolatedAwsEnv()
       const lines: Array<string> = []
@@ -189,8 +189,8 @@ const refusingServer = Effect.acquireRelease(
     })
 )
 
-describe("issue 11: STS over plain http", () => {
-  it.scoped("point 7: the chain's STS calls to a non-loopback http endpoint log one warning (local server on a non-loopback address)", () =>
+describe("STS over plain http", () => {
+  it.scoped("the chain's STS calls to a non-loopback http endpoint log one warning (local server on a non-loopback address)", () =>
     Effect.gen(function*() {
       const sts = yield* refusingServer
       const env = yield* isolatedAwsEnv({ AWS_ENDPOINT_URL_STS: sts.url, AWS_MAX_ATTEMPTS: "1" })
@@ -215,8 +215,8 @@ describe("issue 11: STS over plain http", () => {
     }))
 })
 
-describe("issue 11: shared files", () => {
-  it.scoped("point 9: a config file over the size limit fails with ConfigFileError", () =>
+describe("shared files: size limit and many profiles", () => {
+  it.scoped("a config file over the size limit fails with ConfigFileError", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()
       const line = "# padding padding padding padding padding padding padding padding padding padding\n"
@@ -230,7 +230,7 @@ describe("issue 11: shared files", () => {
       assert.match(error.message, /too large/)
     }))
 
-  it.scoped("point 9: 100,000 profiles (under the limit) are listed once each", () =>
+  it.scoped("100,000 profiles (under the limit) are listed once each", () =>
     Effect.gen(function*() {
       const env = yield* isolatedAwsEnv()
       const count = 100_000

@@ -3,7 +3,7 @@
 // The SDK's module, with the types that hold policy documents decoded (outputs) or taking an
 // object too (inputs); the generated IAM modules import it as `Sdk`.
 import type * as Base from "@aws-sdk/client-iam"
-import type * as PolicyDocument from "../PolicyDocument.js"
+import type * as PolicyDocument from "../../PolicyDocument.js"
 
 export * from "@aws-sdk/client-iam"
 
