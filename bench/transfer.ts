@@ -16,12 +16,13 @@
  *     `S3Transfer.upload` and through `@aws-sdk/lib-storage` `Upload` (Body: a Node Readable), same
  *     SDK client configuration, part size and concurrency. Target: throughput ratio ≥ 1.0; peak
  *     RSS of both reported.
- * (b) Download `--size` MiB through `S3Transfer.download` (ranged GETs in parallel, consumed with
- *     `Stream.runDrain`) against one GetObject whose body is piped to a discarding Writable.
+ * (b) Download `--size` MiB through `S3Transfer.download` (adaptive: one streamed GET, ranged GETs
+ *     in parallel for the rest when that GET is slow; consumed with `Stream.runDrain`) against one
+ *     GetObject whose body is piped to a discarding Writable.
  *     Target: ratio ≥ 0.95.
  *     (b') For reference, the same with a threshold above the size: one GET, streamed.
- * (c) On the rate-capped endpoint, `--capped-size` MiB: `S3Transfer.download` (ranged, parallel)
- *     against one GetObject. Target: ≥ 2× faster.
+ * (c) On the rate-capped endpoint, `--capped-size` MiB: `S3Transfer.download` (adaptive: it finds
+ *     the first GET slow and goes to parallel ranges) against one GetObject. Target: ≥ 2× faster.
  *
  * Run: `npx tsx bench/transfer.ts` (after `npm run build`). Options: `--size MiB` (512),
  * `--capped-size MiB` (size / 8), `--part MiB` (8), `--concurrency N` (10), `--rate MiB/s` (20),

@@ -33,6 +33,17 @@ export type Fault =
   | { readonly _tag: "Delay"; readonly millis: number }
   /** Never answers; the socket stays open until the client closes it. */
   | { readonly _tag: "Stall" }
+  /** Forwards to moto and sends the answer's body at `bytesPerSecond` (a slow connection). */
+  | { readonly _tag: "Throttle"; readonly bytesPerSecond: number }
+  /** Forwards to moto and answers what `rewrite` makes of moto's answer (headers, corrupted bytes). */
+  | { readonly _tag: "Rewrite"; readonly rewrite: (answer: Answer) => Answer }
+
+/** An answer of moto, as the proxy read it. */
+export interface Answer {
+  readonly status: number
+  readonly headers: http.IncomingHttpHeaders
+  readonly body: Buffer
+}
 
 export interface SeenRequest {
   readonly method: string
@@ -263,6 +274,24 @@ const start = async (targetUrl: string, keepRecords: boolean) => {
         const cut = upstream.body.subarray(0, fault.bytes ?? Math.floor(upstream.body.length / 2))
         res.writeHead(upstream.status, framedHeaders(req.method, upstream.headers, cut.length))
         res.end(cut)
+        return
+      }
+      case "Throttle": {
+        const upstream = await forward(target, agent, req, body)
+        res.writeHead(upstream.status, framedHeaders(req.method, upstream.headers, upstream.body.length))
+        const slice = 64 * 1024
+        const pause = (slice / fault.bytesPerSecond) * 1_000
+        for (let offset = 0; offset < upstream.body.length && !res.destroyed; offset += slice) {
+          res.write(upstream.body.subarray(offset, offset + slice))
+          await new Promise((resolve) => setTimeout(resolve, pause))
+        }
+        res.end()
+        return
+      }
+      case "Rewrite": {
+        const answer = fault.rewrite(await forward(target, agent, req, body))
+        res.writeHead(answer.status, framedHeaders(req.method, answer.headers, answer.body.length))
+        res.end(answer.body)
         return
       }
       case "Delay":

@@ -22,17 +22,29 @@
  *   length. If anything fails or the fiber is interrupted, the multipart upload is aborted after
  *   the parts in flight stopped: no parts are left behind (and billed).
  * - **Downloads** (`download` to a `Stream<Uint8Array>`, `downloadFile` to a path): HeadObject gives
- *   the size and ETag; under the threshold one GetObject streams the object, above it ranged GETs
- *   of `multipartChunksize` bytes run `maxConcurrency` at a time (the stream emits them in order;
- *   the file gets each range written at its offset). Every GET carries `IfMatch: <ETag>`, so an
+ *   the size and ETag; under the threshold one GetObject streams the object. Above it, `download`
+ *   starts with one streamed GET of the whole object and measures it: when it delivers less than
+ *   64 MiB/s while the download waits on it (checked from 4 MiB on, every 2 MiB), ranged GETs of `multipartChunksize` bytes take over the rest,
+ *   `maxConcurrency` at a time, and the stream emits them in order after the first GET's share;
+ *   `downloadFile` fetches ranges in parallel from the start, each written at its offset. Every GET carries `IfMatch: <ETag>`, so an
  *   object replaced during the download fails it instead of mixing two versions. A GET whose
  *   request or body fails transiently is resumed where it stopped, up to `numDownloadAttempts`
  *   attempts. A file is written to a temporary name next to it and renamed at the end; on failure
  *   or interruption the temporary file is removed.
  * - **Copies** (`copy`): CopyObject under `multipartCopyThreshold` (5 GiB by default, CopyObject's
  *   limit), else a multipart upload of UploadPartCopy ranges in parallel, aborted on failure.
- * - **Progress**: `onProgress` is called with `{ bytes, transferredBytes, totalBytes }` after each
- *   part / range / body chunk; the `bytes` of all calls add up to the object's size.
+ * - **Progress**: `onProgress` is called with `{ bytes, transferredBytes, totalBytes }` at least
+ *   every 1 MiB where the bytes go through this process (a part as the socket takes it, a range as
+ *   it arrives; a copy, done by S3, once per part); the `bytes` of all calls add up to the
+ *   object's size.
+ * - **Checksums**: uploads carry a checksum of the whole object: CRC32 unless `extraArgs` names
+ *   another algorithm (and unless the SDK client is configured with `requestChecksumCalculation:
+ *   "WHEN_REQUIRED"`); a multipart upload with a CRC uses S3's `FULL_OBJECT` checksum type and sends
+ *   the CRC of all its bytes, and their size, with CompleteMultipartUpload, which S3 checks.
+ *   Downloads ask HeadObject for the object's checksum (`ChecksumMode: "ENABLED"`) and, when it is
+ *   a whole-object one (`FULL_OBJECT`; not a `COMPOSITE` checksum of parts), check the bytes
+ *   received against it: a mismatch fails with `S3DownloadFailed` whose `cause` is an
+ *   `AwsTransportError` of reason `InvalidResponse` (a stream fails at its end; a file is removed).
  * - **Errors**: `S3UploadFailed`, `S3DownloadFailed`, `S3CopyFailed` wrap the failed operation's
  *   typed error (`cause`); `InvalidTransferInput` reports a bad configuration before any request;
  *   file errors are `@effect/platform`'s `PlatformError`; a body stream's own error comes out as is.
@@ -330,6 +342,17 @@ export const upload: <E = never, R = never>(
 export interface UploadFileOptions extends UploadTarget {
   /** The file to upload. */
   readonly path: string
+  /**
+   * Resume an interrupted upload of this file (default `false`). A multipart upload then looks for
+   * the latest multipart upload of the key (ListMultipartUploads, ListParts) and keeps each part
+   * whose size and checksum (the upload's checksum when S3 lists one, else the part's ETag, an MD5)
+   * match the bytes of the file at that place; the others are sent again. On failure or
+   * interruption the multipart upload is NOT aborted, so that the next run resumes it (its parts
+   * are billed until then: an `AbortIncompleteMultipartUpload` lifecycle rule cleans up uploads
+   * never resumed). Without `resume`, a failed upload is aborted and nothing is left behind. When
+   * the uploads cannot be listed (no permission), the upload starts afresh.
+   */
+  readonly resume?: boolean | undefined
 }
 
 /**
@@ -384,10 +407,11 @@ export interface DownloadOptions {
 
 /**
  * boto3's `download_fileobj`, as a stream of the object's bytes in order. Nothing is requested
- * until the stream runs. Above the threshold, up to `maxConcurrency` ranges are fetched ahead of
- * the consumer and held in memory (at most `maxConcurrency + 1` ranges), and no further range is
- * fetched until the consumer takes the next one (back-pressure). Ending the stream early cancels
- * the GETs in flight.
+ * until the stream runs. One GET streams the object (no copies, one request) as long as it
+ * delivers at least 64 MiB/s; a slower connection gets, above the threshold, ranged GETs for the
+ * rest: up to `maxConcurrency` ranges are fetched ahead of the consumer and held in memory (at
+ * most `maxConcurrency + 1` ranges), and no further range is fetched until the consumer takes the
+ * next one (back-pressure). Ending the stream early cancels the GETs in flight.
  *
  * @since 0.1.0
  * @category combinators
@@ -405,6 +429,16 @@ export const download: (
 export interface DownloadFileOptions extends DownloadOptions {
   /** Where to write the object; its folder must exist. An existing file is replaced at the end. */
   readonly path: string
+  /**
+   * Resume an interrupted download (default `false`; ranged downloads, i.e. objects of
+   * `multipartThreshold` bytes or more). The bytes then go to `<path>.partial`, and
+   * `<path>.partial.json` records the object's ETag, size and range size and the ranges written;
+   * on failure or interruption both stay, and the next call with `resume` fetches only the ranges
+   * missing when the object's ETag (and size and range size) is unchanged. A partial file of
+   * another version is removed first, so at most one exists per path. Bytes found wrong (a
+   * checksum mismatch) are removed too. Without `resume`, a failed download leaves nothing behind.
+   */
+  readonly resume?: boolean | undefined
 }
 
 /**

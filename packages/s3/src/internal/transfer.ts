@@ -1,8 +1,10 @@
 import type * as Sdk from "@aws-sdk/client-s3"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as S3Client from "../S3Client.js"
@@ -179,6 +181,10 @@ export interface Reporter {
   /** Sets the total once it is known (a stream of unknown length, at its end). */
   readonly setTotal: (total: number) => void
   readonly transferred: () => number
+  /** Whether anyone listens (else counting is all there is to do). */
+  readonly listened: boolean
+  /** Counts bytes without telling anyone: for a reporter nobody listens to. */
+  readonly count: (bytes: number) => void
 }
 
 /** @internal */
@@ -206,7 +212,64 @@ export const makeReporter = (
       setTotal: (value) => {
         total = value
       },
-      transferred: () => transferred
+      transferred: () => transferred,
+      listened: onProgress !== undefined,
+      count: (bytes) => {
+        transferred += bytes
+      }
+    }
+  })
+
+/**
+ * How often progress is reported at least: bytes counted outside Effect (a socket taking a part,
+ * a range arriving) are reported once this many have accumulated.
+ *
+ * @internal
+ */
+export const progressStep = MiB
+
+/** @internal */
+export interface Ticker {
+  /** Counts bytes, from anywhere (a socket callback); reported once `progressStep` accumulated. */
+  readonly tick: (bytes: number) => void
+  /** Reports what is counted but not yet reported, and waits until every report was delivered. */
+  readonly flush: Effect.Effect<void>
+}
+
+/**
+ * Bridges byte counts made outside Effect to the reporter: counts go through a queue to a fiber of
+ * the scope that delivers them in order, one report per `progressStep` (the rest at a flush).
+ *
+ * @internal
+ */
+export const makeTicker = (reporter: Reporter): Effect.Effect<Ticker, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    if (!reporter.listened) {
+      return { tick: reporter.count, flush: Effect.void }
+    }
+    const queue = yield* Queue.unbounded<number | Deferred.Deferred<void>>()
+    yield* Effect.forkScoped(Effect.forever(Effect.flatMap(
+      Queue.take(queue),
+      (item) => typeof item === "number" ? reporter.report(item) : Deferred.succeed(item, undefined)
+    )))
+    let pending = 0
+    return {
+      tick: (bytes) => {
+        pending += bytes
+        // Reports of exactly one step: never more than `progressStep` between two reports.
+        while (pending >= progressStep) {
+          queue.unsafeOffer(progressStep)
+          pending -= progressStep
+        }
+      },
+      flush: Effect.suspend(() => {
+        if (pending > 0) queue.unsafeOffer(pending)
+        pending = 0
+        return Effect.flatMap(
+          Deferred.make<void>(),
+          (delivered) => Effect.zipRight(Queue.offer(queue, delivered), Deferred.await(delivered))
+        )
+      })
     }
   })
 

@@ -2,10 +2,15 @@ import * as AwsError from "@effect-boto/core/AwsError"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
@@ -16,7 +21,9 @@ import { concatBytes as concat } from "./bodyReader.js"
 import * as Lazy from "./lazy.js"
 import * as TemporaryFile from "./temporaryFile.js"
 import * as internal from "./transfer.js"
+import * as Checksum from "./transferChecksum.js"
 import { S3DownloadFailed } from "./transferErrors.js"
+import * as Resume from "./transferResume.js"
 
 interface Context {
   readonly s3: S3Client.Service
@@ -31,6 +38,8 @@ interface Head {
   readonly size: number
   readonly eTag: string | undefined
   readonly versionId: string | undefined
+  /** The whole object's checksum, when S3 keeps one the bytes can be checked against. */
+  readonly checksum: Checksum.ObjectChecksum | undefined
 }
 
 const failed = (
@@ -54,9 +63,14 @@ const headObject = (
   s3: S3Client.Service,
   options: S3Transfer.DownloadOptions
 ): Effect.Effect<Head, S3DownloadFailed> =>
-  s3.headObject({ ...options.extraArgs, Bucket: options.Bucket, Key: options.Key }).pipe(
+  s3.headObject({ ...options.extraArgs, ChecksumMode: "ENABLED", Bucket: options.Bucket, Key: options.Key }).pipe(
     Effect.mapError((cause) => failed(options, 0, cause)),
-    Effect.map((output) => ({ size: output.ContentLength ?? 0, eTag: output.ETag, versionId: output.VersionId }))
+    Effect.map((output) => ({
+      size: output.ContentLength ?? 0,
+      eTag: output.ETag,
+      versionId: output.VersionId,
+      checksum: Checksum.fullObjectChecksum(output)
+    }))
   )
 
 const invalidResponse = (message: string) =>
@@ -76,6 +90,47 @@ const backoff = (attempt: number) => Effect.sleep(Duration.millis(Math.min(50 * 
 
 const shortBody = (received: number, expected: number) =>
   internal.bodyError("GetObject", new Error(`the body ended after ${received} of ${expected} bytes`))
+
+/**
+ * Checks the bytes given to `update` (in order) against the object's checksum; a mismatch fails
+ * the download with `AwsTransportError` of reason `InvalidResponse` (not retried: the same bytes
+ * would come again).
+ */
+const makeVerifier = (
+  target: { readonly Bucket: string; readonly Key: string },
+  checksum: Checksum.ObjectChecksum
+) =>
+  Effect.map(Checksum.makeHasher(checksum.algorithm), (hasher) => ({
+    update: hasher.update,
+    verify: Effect.flatMap(hasher.digest, (received): Effect.Effect<void, S3DownloadFailed> =>
+      received === checksum.value ? Effect.void : Effect.fail(
+        failed(
+          target,
+          1,
+          invalidResponse(
+            `checksum mismatch: the ${checksum.algorithm} of the bytes received is ${received}, ` +
+              `S3 has ${checksum.value} for the object`
+          )
+        )
+      ))
+  }))
+
+/** The stream, failing at its end when its bytes do not match the object's checksum. */
+const verifiedStream = (
+  stream: Stream.Stream<Uint8Array, S3DownloadFailed>,
+  target: { readonly Bucket: string; readonly Key: string },
+  checksum: Checksum.ObjectChecksum | undefined
+): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+  checksum === undefined ?
+    stream :
+    Stream.unwrap(Effect.map(makeVerifier(target, checksum), (verifier) =>
+      Stream.concat(
+        Stream.mapChunks(stream, (chunk) => {
+          for (const bytes of chunk) verifier.update(bytes)
+          return chunk
+        }),
+        Stream.drain(Stream.fromEffect(verifier.verify))
+      )))
 
 /** One GET of bytes `from..end`, checked to answer that many bytes. */
 const request = (ctx: Context, from: number, end: number, ranged: boolean) =>
@@ -107,12 +162,14 @@ const readRange = (
   ctx: Context,
   start: number,
   end: number,
-  onChunk: (chunk: Uint8Array) => void
+  onChunk: (chunk: Uint8Array) => void,
+  onBytes?: (bytes: number) => void
 ): Effect.Effect<void, S3DownloadFailed> => {
   let received = 0
   const count = (chunk: Uint8Array) => {
     received += chunk.length
     onChunk(chunk)
+    onBytes?.(chunk.length)
   }
   const attempt = (n: number): Effect.Effect<void, S3DownloadFailed> =>
     Effect.suspend(() => {
@@ -174,8 +231,8 @@ interface Range {
   readonly end: number
 }
 
-const rangeAt = (index: number, partSize: number, size: number): Range => {
-  const start = index * partSize
+const rangeAt = (index: number, partSize: number, size: number, from = 0): Range => {
+  const start = from + index * partSize
   return { start, end: Math.min(size, start + partSize) - 1 }
 }
 
@@ -189,22 +246,26 @@ const rangeAt = (index: number, partSize: number, size: number): Range => {
  * fresh block per range) kept megabytes of external memory alive across young-generation
  * collections, which V8 answers with a mark-compact every few tens of milliseconds; the two copies
  * cost less than that.
+ *
+ * Bytes `from..size - 1`; `fill` starts the first GETs before anything is pulled (the adaptive
+ * download starts them while its first GET still runs).
  */
-const rangedStream = (
+const makeRangedPull = (
   ctx: Context,
+  from: number,
   size: number,
   partSize: number,
   concurrency: number
-): Stream.Stream<Uint8Array, S3DownloadFailed> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+) =>
+  Effect.gen(function*() {
     const scope = yield* Effect.scope
-    const count = Math.ceil(size / partSize)
+    const count = Math.ceil((size - from) / partSize)
     const free: Array<Uint8Array> = []
     const window: Array<Fiber.RuntimeFiber<readonly [Uint8Array, Uint8Array], S3DownloadFailed>> = []
     let next = 0
     const fill = Effect.gen(function*() {
       while (window.length < concurrency && next < count) {
-        const range = rangeAt(next, partSize, size)
+        const range = rangeAt(next, partSize, size, from)
         next += 1
         const whole = free.pop() ?? allocate(partSize)
         const target = receiver(whole.subarray(0, range.end - range.start + 1))
@@ -250,6 +311,97 @@ const rangedStream = (
         return first
       })
     })
+    return { fill, pull }
+  })
+
+/**
+ * How the adaptive download judges its first GET: once it delivered `firstProbeBytes`, then every
+ * `probeBytes`, the average rate since its first byte (an average over megabytes: a pause of the
+ * process does not count for much); under `slowBytesPerSecond` the rest of the object goes to
+ * parallel ranges. A loopback or fast connection (and a consumer keeping up with it) stays on the
+ * one GET, which costs no copies and one request; a connection capped well below what the
+ * machine can take gains from more of them.
+ */
+const firstProbeBytes = 4 * internal.MiB
+const probeBytes = 2 * internal.MiB
+const slowBytesPerSecond = 64 * internal.MiB
+
+/**
+ * One streamed GET of the whole object, whose bytes go to the consumer as they come; when it
+ * delivers less than `slowBytesPerSecond`, ranged GETs start for the rest (after one more
+ * `partSize` of the first GET, which is then closed), `concurrency` at a time, and follow it.
+ */
+const adaptiveStream = (
+  ctx: Context,
+  size: number,
+  partSize: number,
+  concurrency: number
+): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    let emitted = 0
+    // Where the first GET stops: the end, until ranges take over the rest.
+    let limit = size
+    let firstByteAt: number | undefined
+    let nextProbe = firstProbeBytes
+    let ranged: { readonly pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> } | undefined
+    const judge = Effect.suspend(() => {
+      if (ranged !== undefined || emitted < nextProbe || firstByteAt === undefined) return Effect.void
+      nextProbe += probeBytes
+      const millis = performance.now() - firstByteAt
+      // Slow, and because of the connection: most of the time went into waiting for its bytes (a
+      // busy process or a slow consumer would not gain from more connections).
+      if (millis <= 0 || (emitted * 1_000) / millis >= slowBytesPerSecond || waited < millis / 2) return Effect.void
+      const cut = Math.min(size, emitted + partSize)
+      if (cut >= size) return Effect.void
+      limit = cut
+      return Effect.flatMap(
+        Scope.extend(makeRangedPull(ctx, cut, size, partSize, concurrency), scope),
+        (pull) => {
+          ranged = pull
+          return pull.fill
+        }
+      )
+    })
+    // Chunk by chunk (each chunk one element), so that `takeUntil` ends after the chunk that
+    // reached the limit, not in the middle of it.
+    // The first GET is pulled by hand, timing how long each pull waits for bytes; it has its own
+    // scope, closed (its body with it) once it delivered its share.
+    const firstScope = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+    const pullFirst = yield* Scope.extend(Stream.toPull(getRange(ctx, 0, size - 1, false)), firstScope)
+    let waited = 0
+    let firstOpen = true
+    // One pull for both: the first GET's chunks up to `limit`, then the ranges'.
+    const pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<S3DownloadFailed>> = Effect.suspend(() => {
+      if (emitted < limit) {
+        const started = performance.now()
+        return Effect.flatMap(pullFirst, (chunk) => {
+          const now = performance.now()
+          if (firstByteAt === undefined) firstByteAt = now
+          else waited += now - started
+          let kept = chunk
+          let length = 0
+          for (const bytes of chunk) length += bytes.length
+          if (emitted + length > limit) {
+            const pieces: Array<Uint8Array> = []
+            let room = limit - emitted
+            for (const bytes of chunk) {
+              if (room <= 0) break
+              pieces.push(bytes.length <= room ? bytes : bytes.subarray(0, room))
+              room -= bytes.length
+            }
+            kept = Chunk.unsafeFromArray(pieces)
+            length = limit - emitted
+          }
+          emitted += length
+          return Effect.as(judge, kept)
+        })
+      }
+      // The first GET delivered its share: its body is closed.
+      const close = firstOpen ? Scope.close(firstScope, Exit.void) : Effect.void
+      firstOpen = false
+      return Effect.zipRight(close, ranged === undefined ? Effect.fail(Option.none()) : ranged.pull)
+    })
     return Stream.repeatEffectChunkOption(pull)
   }))
 
@@ -288,8 +440,8 @@ export const download = (
       : yield* internal.makeReporter(options.onProgress, head.size)
     const bytes = head.size < config.multipartThreshold
       ? getRange(ctx, 0, head.size - 1, false)
-      : rangedStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
-    return reportChunks(bytes, reporter)
+      : adaptiveStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
+    return reportChunks(verifiedStream(bytes, options, head.checksum), reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
 
 // The size of the pieces a ranged download stream emits, and how many one pull hands out.
@@ -344,40 +496,99 @@ export const downloadFile = (
     const count = ranged ? Math.ceil(head.size / partSize) : 0
     const mode = yield* TemporaryFile.finalMode(fs, options.path)
 
-    const write = (file: FileSystem.File) =>
+    const write = (file: FileSystem.File, resumed?: Resume.Resumed) =>
       Effect.gen(function*() {
+        const verifier = head.checksum === undefined ? undefined : yield* makeVerifier(options, head.checksum)
+        // Ranges of the partial file an earlier run wrote are not fetched again; the checksum then
+        // reads the whole file back at the end.
+        const done = resumed?.done ?? new Set<number>()
+        const inOrderVerifier = done.size === 0 ? verifier : undefined
         if (!ranged) {
-          return yield* internal.withBudget(
+          yield* internal.withBudget(
             Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
               let length = 0
               for (const bytes of chunk) length += bytes.length
-              return Effect.zipRight(file.writeAll(concat(chunk, length)), reporter.report(length))
+              const whole = concat(chunk, length)
+              verifier?.update(whole)
+              return Effect.zipRight(file.writeAll(whole), reporter.report(length))
             })
           )
+          if (verifier !== undefined) yield* verifier.verify
+          return
         }
+        // Ranges finish in any order; the checksum takes them in order: a range waits (without
+        // its budget permit, with its buffer) until the one before it was added.
+        const turns = inOrderVerifier === undefined
+          ? []
+          : Array.from({ length: count }, () => Deferred.unsafeMake<void>(FiberId.none))
+        const inOrder = (index: number, bytes: Uint8Array): Effect.Effect<void> =>
+          inOrderVerifier === undefined ? Effect.void : Effect.zipRight(
+            index === 0 ? Effect.void : Deferred.await(turns[index - 1]!),
+            Effect.suspend(() => {
+              inOrderVerifier.update(bytes)
+              return Deferred.succeed(turns[index]!, undefined)
+            })
+          )
+        // Bytes are reported as they arrive (every `progressStep`), not per range.
+        const ticker = yield* internal.makeTicker(reporter)
         // A file handle has one position: seek and write go together under one lock.
         const lock = yield* Effect.makeSemaphore(1)
         // Range buffers are reused once written: at most `maxConcurrency` of them exist.
         const free: Array<Uint8Array> = []
+        let skipped = 0
+        for (const index of done) {
+          const range = rangeAt(index, partSize, head.size)
+          skipped += range.end - range.start + 1
+        }
+        if (skipped > 0) yield* reporter.report(skipped)
         yield* Effect.forEach(
-          Array.from({ length: count }, (_, index) => rangeAt(index, partSize, head.size)),
-          (range) =>
-            // The range's buffer too is taken under the budget's permit.
-            internal.withBudget(Effect.suspend(() => {
-              const whole = free.pop() ?? allocate(partSize)
+          Array.from({ length: count }, (_, index) => index).filter((index) => !done.has(index)),
+          (index) => {
+            const range = rangeAt(index, partSize, head.size)
+            let whole: Uint8Array | undefined
+            // The range's buffer too is taken under the budget's permit; it is given back once the
+            // checksum has its bytes.
+            const fetch = Effect.suspend(() => {
+              whole = free.pop() ?? allocate(partSize)
               const target = receiver(whole.subarray(0, range.end - range.start + 1))
-              return readRange(ctx, range.start, range.end, target.onChunk).pipe(
+              return readRange(ctx, range.start, range.end, target.onChunk, ticker.tick).pipe(
                 Effect.zipRight(
                   lock.withPermits(1)(Effect.zipRight(file.seek(range.start, "start"), file.writeAll(target.bytes)))
                 ),
-                Effect.zipRight(Effect.sync(() => free.push(whole))),
-                Effect.zipRight(reporter.report(range.end - range.start + 1))
+                Effect.as(target.bytes)
               )
-            })),
+            })
+            return internal.withBudget(fetch).pipe(
+              Effect.flatMap((bytes) => inOrder(index, bytes)),
+              Effect.zipRight(resumed === undefined ? Effect.void : resumed.markDone(index)),
+              Effect.ensuring(Effect.sync(() => {
+                if (whole !== undefined) free.push(whole)
+              }))
+            )
+          },
           { concurrency: config.maxConcurrency, discard: true }
         )
-      })
+        if (verifier !== undefined && inOrderVerifier === undefined && resumed !== undefined) {
+          yield* Stream.runForEach(fs.stream(resumed.path), (bytes) => Effect.sync(() => verifier.update(bytes)))
+        }
+        if (verifier !== undefined) yield* verifier.verify
+        yield* ticker.flush
+      }).pipe(Effect.scoped)
 
-    yield* TemporaryFile.writeThenRename(fs, options.path, mode, write)
+    if (options.resume === true && ranged && head.eTag !== undefined) {
+      yield* Resume.writeResumable(
+        fs,
+        options.path,
+        mode,
+        { eTag: head.eTag, size: head.size, partSize },
+        write,
+        // Bytes that do not match (the checksum, a range's length) are not worth keeping.
+        (error) =>
+          error._tag === "S3DownloadFailed" && error.cause._tag === "AwsTransportError" &&
+          error.cause.reason === "InvalidResponse"
+      )
+    } else {
+      yield* TemporaryFile.writeThenRename(fs, options.path, mode, (file) => write(file))
+    }
     return { ETag: head.eTag, VersionId: head.versionId, size: head.size, parts: count }
   }).pipe(Effect.withSpan("S3Transfer.downloadFile", spanAttributes(options)))

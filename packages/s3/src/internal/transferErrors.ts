@@ -43,9 +43,10 @@ export class S3UploadFailed extends Data.TaggedError("S3UploadFailed")<{
 }> {}
 
 /**
- * A download failed: HeadObject failed, a GET failed with a non-transient error, or every one of
- * `numDownloadAttempts` attempts failed (boto3's `RetriesExceededError`); `cause` is the last typed
- * error.
+ * A download failed: HeadObject failed, a GET failed with a non-transient error, every one of
+ * `numDownloadAttempts` attempts failed (boto3's `RetriesExceededError`), or the bytes received do
+ * not match the object's whole-object checksum (`cause`: `AwsTransportError` of reason
+ * `InvalidResponse`, message `checksum mismatch: …`); `cause` is the last typed error.
  *
  * @since 0.1.0
  * @category errors

@@ -4,13 +4,17 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
 import type * as S3Transfer from "../S3Transfer.js"
 import * as Lazy from "./lazy.js"
 import * as internal from "./transfer.js"
+import * as Checksum from "./transferChecksum.js"
 import { InvalidTransferInput, S3UploadFailed } from "./transferErrors.js"
+import * as Resume from "./transferResume.js"
+import { sendWatched } from "./transferSend.js"
 
 const createArgs = [
   "ACL",
@@ -80,22 +84,28 @@ const putObject = (
   target: Target,
   data: Uint8Array,
   reporter: internal.Reporter
-): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> =>
-  s3.putObject({
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> => {
+  const send = s3.putObject({
     ...target.extraArgs,
     Bucket: target.Bucket,
     Key: target.Key,
     Body: data,
     ContentLength: data.length
-  }).pipe(
+  })
+  reporter.setTotal(data.length)
+  // A body of one progress step is reported when sent; a larger one as the socket takes it.
+  const sent = data.length <= internal.progressStep || !reporter.listened
+    ? Effect.tap(send, () => reporter.report(data.length))
+    : Effect.scoped(Effect.flatMap(
+      internal.makeTicker(reporter),
+      (ticker) => Effect.tap(sendWatched(s3, data, ticker.tick, send), () => ticker.flush)
+    ))
+  return sent.pipe(
     internal.withBudget,
     Effect.mapError(failed(target, undefined)),
-    Effect.tap(() => {
-      reporter.setTotal(data.length)
-      return reporter.report(data.length)
-    }),
     Effect.map((output) => ({ ETag: output.ETag, VersionId: output.VersionId, size: data.length, parts: 0 }))
   )
+}
 
 interface Part {
   readonly partNumber: number
@@ -116,9 +126,16 @@ const uploadParts = <E, R>(
   partSize: number,
   concurrency: number,
   checksumAlgorithm: Sdk.ChecksumAlgorithm | undefined,
+  hasher: Checksum.Hasher | undefined,
+  resumable: Resume.Resumable | undefined,
   reporter: internal.Reporter
-): Effect.Effect<ReadonlyArray<Sdk.CompletedPart>, S3UploadFailed | InvalidTransferInput | E, R> =>
+): Effect.Effect<
+  { readonly parts: ReadonlyArray<Sdk.CompletedPart>; readonly size: number },
+  S3UploadFailed | InvalidTransferInput | E,
+  R | Scope.Scope
+> =>
   Effect.gen(function*() {
+    const ticker = yield* internal.makeTicker(reporter)
     const buffers = yield* Effect.makeSemaphore(concurrency + 1)
     const queue = yield* Queue.bounded<Part | undefined>(1)
     const completed: Array<Sdk.CompletedPart> = []
@@ -152,7 +169,22 @@ const uploadParts = <E, R>(
           })
         }
         size += data.length
-        yield* Queue.offer(queue, { partNumber, data })
+        hasher?.update(data)
+        const listed = resumable?.parts.get(partNumber)
+        if (listed !== undefined && (yield* Resume.partHolds(listed, data, checksumAlgorithm))) {
+          // Already uploaded by an interrupted run: kept as it is.
+          completed.push({
+            ETag: listed.ETag,
+            PartNumber: partNumber,
+            ...(checksumAlgorithm !== undefined ? internal.partChecksums(listed) : {})
+          })
+          ticker.tick(data.length)
+          reader.release(data)
+          yield* internal.releaseBudget
+          yield* buffers.release(1)
+        } else {
+          yield* Queue.offer(queue, { partNumber, data })
+        }
         if (data.length < partSize) break
       }
       reporter.setTotal(size)
@@ -167,12 +199,16 @@ const uploadParts = <E, R>(
           yield* Queue.offer(queue, undefined)
           return
         }
-        const output = yield* s3.uploadPart({
+        const send = s3.uploadPart({
           ...baseInput,
           PartNumber: part.partNumber,
           Body: part.data,
           ContentLength: part.data.length
-        }).pipe(Effect.mapError(failed(target, uploadId)))
+        })
+        // Sent piece by piece only when someone watches the progress.
+        const output = yield* (reporter.listened
+          ? sendWatched(s3, part.data, ticker.tick, send)
+          : Effect.tap(send, () => ticker.tick(part.data.length))).pipe(Effect.mapError(failed(target, uploadId)))
         completed.push({
           ETag: output.ETag,
           PartNumber: part.partNumber,
@@ -181,13 +217,13 @@ const uploadParts = <E, R>(
         reader.release(part.data)
         yield* internal.releaseBudget
         yield* buffers.release(1)
-        yield* reporter.report(part.data.length)
       }
     })
 
     const workers = Array.from({ length: concurrency }, () => worker)
     yield* Effect.all([producer, ...workers], { concurrency: "unbounded", discard: true })
-    return completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0))
+    yield* ticker.flush
+    return { parts: completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0)), size }
   })
 
 const multipart = <E, R>(
@@ -196,21 +232,33 @@ const multipart = <E, R>(
   reader: internal.ByteReader<E, R>,
   config: S3Transfer.TransferConfig,
   partSize: number,
-  reporter: internal.Reporter
-): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R> =>
+  reporter: internal.Reporter,
+  resume: boolean
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R | Scope.Scope> =>
   Effect.gen(function*() {
     const checksumAlgorithm = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
+    // A CRC is kept as the checksum of the whole object (S3's FULL_OBJECT type), computed here over
+    // the bytes as they are read, and checked by S3 at completion; SHA checksums can only be
+    // composite (a checksum of the parts' checksums).
+    const fullObject = Checksum.isFullObjectAlgorithm(checksumAlgorithm) ? checksumAlgorithm : undefined
+    const hasher = fullObject !== undefined ? yield* Checksum.makeHasher(fullObject) : undefined
+    const resumable = resume
+      ? yield* Resume.findResumable(s3, target, checksumAlgorithm, fullObject !== undefined ? "FULL_OBJECT" : undefined)
+      : undefined
     return yield* Effect.acquireUseRelease(
-      s3.createMultipartUpload({
-        ...internal.pick(target.extraArgs, createArgs),
-        ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
-        Bucket: target.Bucket,
-        Key: target.Key
-      }).pipe(Effect.mapError(failed(target, undefined))),
+      resumable !== undefined
+        ? Effect.succeed<{ readonly UploadId?: string | undefined }>({ UploadId: resumable.uploadId })
+        : s3.createMultipartUpload({
+          ...internal.pick(target.extraArgs, createArgs),
+          ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
+          ...(fullObject !== undefined ? { ChecksumType: "FULL_OBJECT" } : {}),
+          Bucket: target.Bucket,
+          Key: target.Key
+        }).pipe(Effect.mapError(failed(target, undefined))),
       ({ UploadId }) =>
         Effect.gen(function*() {
           const uploadId = UploadId ?? ""
-          const parts = yield* uploadParts(
+          const { parts, size } = yield* uploadParts(
             s3,
             target,
             uploadId,
@@ -218,10 +266,17 @@ const multipart = <E, R>(
             partSize,
             config.maxConcurrency,
             checksumAlgorithm,
+            hasher,
+            resumable,
             reporter
           )
           const output = yield* s3.completeMultipartUpload({
             ...internal.pick(target.extraArgs, completeArgs),
+            ...(fullObject !== undefined && hasher !== undefined
+              ? { ChecksumType: "FULL_OBJECT", [Checksum.checksumField[fullObject]]: yield* hasher.digest }
+              : {}),
+            // S3 checks that the parts add up to the size read.
+            MpuObjectSize: size,
             Bucket: target.Bucket,
             Key: target.Key,
             UploadId: uploadId,
@@ -230,14 +285,15 @@ const multipart = <E, R>(
           return {
             ETag: output.ETag,
             VersionId: output.VersionId,
-            size: reporter.transferred(),
+            size,
             parts: parts.length
           }
         }),
       // Runs on failure and on interruption, after every part in flight stopped. Its own failure
-      // is not reported over the upload's: the caller learns why the upload failed.
+      // is not reported over the upload's: the caller learns why the upload failed. With `resume`
+      // the upload is left for the next run to resume.
       ({ UploadId }, exit) =>
-        Exit.isSuccess(exit) ? Effect.void : s3.abortMultipartUpload({
+        Exit.isSuccess(exit) || resume ? Effect.void : s3.abortMultipartUpload({
           ...internal.pick(target.extraArgs, ["ExpectedBucketOwner", "RequestPayer"] as const),
           Bucket: target.Bucket,
           Key: target.Key,
@@ -257,7 +313,8 @@ const uploadStream = <E, R>(
   body: Stream.Stream<Uint8Array, E, R>,
   knownSize: number | undefined,
   config: S3Transfer.TransferConfig,
-  onProgress: S3Transfer.OnProgress | undefined
+  onProgress: S3Transfer.OnProgress | undefined,
+  resume = false
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, S3Client.S3Client | R> =>
   Effect.scoped(Effect.gen(function*() {
     const s3 = yield* S3ClientTag
@@ -277,7 +334,7 @@ const uploadStream = <E, R>(
     if (head.length < config.multipartThreshold) return yield* putObject(s3, target, head, reporter)
     reader.unread(head)
     const partSize = internal.adjustChunksize(config.multipartChunksize, knownSize)
-    return yield* multipart(s3, target, reader, config, partSize, reporter)
+    return yield* multipart(s3, target, reader, config, partSize, reporter, resume)
   }))
 
 const span = (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
@@ -345,6 +402,7 @@ export const uploadFile = (
       fs.stream(options.path, { chunkSize: Size(chunkSize) }),
       size,
       config,
-      options.onProgress
+      options.onProgress,
+      options.resume === true
     )
   }).pipe(span("S3Transfer.uploadFile", options))

@@ -1,0 +1,116 @@
+import type * as Sdk from "@aws-sdk/client-s3"
+import * as Effect from "effect/Effect"
+import { createHash } from "node:crypto"
+import * as zlib from "node:zlib"
+
+/**
+ * Whole-object checksums, computed over the bytes in order: what an upload sends with
+ * CompleteMultipartUpload (S3's `FULL_OBJECT` checksum type) and what a download checks the bytes
+ * it received against.
+ *
+ * CRC32 is zlib's (native); CRC32C and CRC64NVME are the SDK's own implementations
+ * (`@aws-sdk/checksums`, pure JavaScript unless the CRT is installed), loaded only when used.
+ */
+
+/** The algorithms S3 can keep as a full-object checksum of a multipart upload. @internal */
+export type FullObjectAlgorithm = "CRC32" | "CRC32C" | "CRC64NVME"
+
+/** @internal */
+export const isFullObjectAlgorithm = (algorithm: string | undefined): algorithm is FullObjectAlgorithm =>
+  algorithm === "CRC32" || algorithm === "CRC32C" || algorithm === "CRC64NVME"
+
+/** @internal */
+export interface Hasher {
+  readonly update: (bytes: Uint8Array) => void
+  /** The checksum, base64 as S3 writes it. */
+  readonly digest: Effect.Effect<string>
+}
+
+interface SdkChecksum {
+  update(bytes: Uint8Array): void
+  digest(): Promise<Uint8Array>
+}
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64")
+
+const fromSdk = (checksum: SdkChecksum): Hasher => ({
+  update: (bytes) => checksum.update(bytes),
+  digest: Effect.map(Effect.promise(() => checksum.digest()), base64)
+})
+
+/** The algorithms whose whole-object checksum this module computes. @internal */
+export type KnownAlgorithm = FullObjectAlgorithm | "SHA1" | "SHA256"
+
+/** @internal */
+export const isKnownAlgorithm = (algorithm: string | undefined): algorithm is KnownAlgorithm =>
+  isFullObjectAlgorithm(algorithm) || algorithm === "SHA1" || algorithm === "SHA256"
+
+/** @internal */
+export const makeHasher = (algorithm: KnownAlgorithm): Effect.Effect<Hasher> => {
+  switch (algorithm) {
+    case "CRC32": {
+      let crc = 0
+      return Effect.succeed({
+        update: (bytes) => {
+          crc = zlib.crc32(bytes, crc)
+        },
+        digest: Effect.sync(() => {
+          const out = Buffer.alloc(4)
+          out.writeUInt32BE(crc >>> 0)
+          return out.toString("base64")
+        })
+      })
+    }
+    case "SHA1":
+    case "SHA256": {
+      const hash = createHash(algorithm === "SHA1" ? "sha1" : "sha256")
+      return Effect.succeed({
+        update: (bytes) => {
+          hash.update(bytes)
+        },
+        digest: Effect.sync(() => hash.digest("base64"))
+      })
+    }
+    case "CRC32C":
+      return Effect.map(
+        Effect.promise(() => import("@aws-sdk/checksums/crc")),
+        (crc) => fromSdk(new crc.Crc32c())
+      )
+    case "CRC64NVME":
+      return Effect.map(
+        Effect.promise(() => import("@aws-sdk/checksums/crc")),
+        (crc) => fromSdk(new crc.Crc64Nvme())
+      )
+  }
+}
+
+/** The checksum fields of HeadObject / CompleteMultipartUpload, by algorithm. @internal */
+export const checksumField = {
+  CRC32: "ChecksumCRC32",
+  CRC32C: "ChecksumCRC32C",
+  CRC64NVME: "ChecksumCRC64NVME",
+  SHA1: "ChecksumSHA1",
+  SHA256: "ChecksumSHA256"
+} as const satisfies Record<KnownAlgorithm, keyof Sdk.HeadObjectCommandOutput>
+
+/** A full-object checksum S3 keeps for an object. @internal */
+export interface ObjectChecksum {
+  readonly algorithm: KnownAlgorithm
+  readonly value: string
+}
+
+/**
+ * The checksum of the whole object a HeadObject (with `ChecksumMode: ENABLED`) reported, if it
+ * is one the bytes can be checked against: `FULL_OBJECT` (a `COMPOSITE` checksum of a multipart
+ * upload, `…-N`, is a checksum of the parts' checksums).
+ *
+ * @internal
+ */
+export const fullObjectChecksum = (head: Sdk.HeadObjectCommandOutput): ObjectChecksum | undefined => {
+  if (head.ChecksumType === "COMPOSITE") return undefined
+  for (const algorithm of ["CRC64NVME", "CRC32", "CRC32C", "SHA256", "SHA1"] as const) {
+    const value = head[checksumField[algorithm]]
+    if (value !== undefined && !value.includes("-")) return { algorithm, value }
+  }
+  return undefined
+}
