@@ -8,6 +8,7 @@
  * test: a ListObjects answer without NextMarker (moto always sends one), ListMultipartUploads
  * pages (moto ignores MaxUploads) and a service that hands back the same token twice.
  */
+import type { _Object, CommonPrefix, ListObjectsV2CommandOutput } from "@aws-sdk/client-s3"
 import { Paginator } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
@@ -18,6 +19,10 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as http from "node:http"
+import { paginators as iamPaginators } from "../packages/iam/src/internal/generated/paginators.js"
+import { waiters as iamWaiters } from "../packages/iam/src/internal/generated/waiters.js"
+import { paginators as s3Paginators } from "../packages/s3/src/internal/generated/paginators.js"
+import { waiters as s3Waiters } from "../packages/s3/src/internal/generated/waiters.js"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
@@ -503,5 +508,97 @@ describe("Paginator", () => {
       // Both pages were delivered (like botocore) and the paginator stopped instead of looping.
       assert.deepStrictEqual(delivered, ["first", "second"])
       assert.strictEqual(stub.seen.length, 2)
+    }))
+})
+
+// Where a value holds a function, by path (`listBuckets.items`), for the tables' "data only" check.
+const functionsIn = (value: unknown, path: string): Array<string> => {
+  if (typeof value === "function") return [path]
+  if (typeof value !== "object" || value === null) return []
+  return Object.entries(value).flatMap(([key, member]) => functionsIn(member, path === "" ? key : `${path}.${key}`))
+}
+
+describe("paginate and waitFor from the generated tables", () => {
+  beforeAll(resetMotoServer)
+
+  it.scoped("the tables are data naming each client method; the clients answer to every name", () =>
+    Effect.gen(function*() {
+      const tables = { s3Paginators, s3Waiters, iamPaginators, iamWaiters }
+      assert.deepStrictEqual(functionsIn(tables, ""), [])
+      assert.strictEqual(Object.keys(s3Paginators).length, 8)
+      assert.isAtLeast(Object.keys(iamPaginators).length, 30)
+      // A paginator is named after the operation method it pages with.
+      for (const [name, row] of [...Object.entries(s3Paginators), ...Object.entries(iamPaginators)]) {
+        assert.strictEqual(row.method, name)
+      }
+      assert.strictEqual(s3Waiters.bucketExists.method, "headBucket")
+      assert.strictEqual(iamWaiters.userExists.method, "getUser")
+      const session = motoSession()
+      const s3 = yield* S3Client.make().pipe(Effect.provide(session))
+      const iam = yield* IAMClient.make().pipe(Effect.provide(session))
+      const clients = [
+        { client: s3, paginators: s3Paginators, waiters: s3Waiters },
+        { client: iam, paginators: iamPaginators, waiters: iamWaiters }
+      ]
+      for (const { client, paginators, waiters } of clients) {
+        for (const [name, row] of [...Object.entries(paginators), ...Object.entries(waiters)]) {
+          assert.strictEqual(typeof Reflect.get(client, row.method), "function", row.method)
+          const target = name in paginators ? client.paginate : client.waitFor
+          assert.strictEqual(typeof Reflect.get(target, name), "function", name)
+        }
+      }
+    }))
+
+  it.scoped("a spec's items are its first result key's, unless its own `items` reads them", () =>
+    Effect.gen(function*() {
+      const s3 = yield* S3Client.make().pipe(Effect.provide(motoSession()))
+      const bucket = unique("items")
+      yield* s3.createBucket({ Bucket: bucket })
+      yield* putObjects(s3, bucket, ["a/1", "b/1", "c", "d"])
+      const spec: Paginator.Spec<ListObjectsV2CommandOutput, _Object> = {
+        operation: "ListObjectsV2",
+        inputTokens: ["ContinuationToken"],
+        outputTokens: ["NextContinuationToken"],
+        limitKey: "MaxKeys",
+        resultKeys: ["Contents", "CommonPrefixes"]
+      }
+      const input = { Bucket: bucket, Delimiter: "/" }
+      const objects = yield* collect(Paginator.make(spec, s3.listObjectsV2, input, { pageSize: 1 }).items())
+      assert.deepStrictEqual(objects.map((object) => object.Key), ["c", "d"])
+      const prefixesSpec: Paginator.Spec<ListObjectsV2CommandOutput, CommonPrefix> = {
+        ...spec,
+        items: (page) => page.CommonPrefixes
+      }
+      const prefixes = yield* collect(Paginator.make(prefixesSpec, s3.listObjectsV2, input, { pageSize: 1 }).items())
+      assert.deepStrictEqual(prefixes.map((prefix) => prefix.Prefix), ["a/", "b/"])
+    }))
+
+  it.scoped("every client shares the methods, binds one on its first use, and answers by name only to the table", () =>
+    Effect.gen(function*() {
+      const session = motoSession()
+      const first = yield* S3Client.make().pipe(Effect.provide(session))
+      const second = yield* S3Client.make().pipe(Effect.provide(session))
+      assert.strictEqual(Object.getPrototypeOf(first.paginate), Object.getPrototypeOf(second.paginate))
+      assert.strictEqual(Object.getPrototypeOf(first.waitFor), Object.getPrototypeOf(second.waitFor))
+      // Nothing per client before a method is used.
+      assert.isFalse(Object.hasOwn(first.paginate, "listObjectsV2"))
+      assert.isFalse(Object.hasOwn(first.waitFor, "bucketExists"))
+      const bucket = unique("shared")
+      yield* first.createBucket({ Bucket: bucket })
+      yield* putObjects(first, bucket, keysOf(3))
+      // Read off the object, the method stays bound to its client.
+      const { listObjectsV2 } = first.paginate
+      const { bucketExists } = first.waitFor
+      yield* bucketExists({ Bucket: bucket })
+      const items = yield* collect(listObjectsV2({ Bucket: bucket }, { pageSize: 2 }).items())
+      assert.deepStrictEqual(items.map((object) => object.Key), keysOf(3))
+      assert.isTrue(Object.hasOwn(first.paginate, "listObjectsV2"))
+      assert.isFalse(Object.hasOwn(second.paginate, "listObjectsV2"))
+      const byName = yield* collect(second.paginate("listObjectsV2", { Bucket: bucket }).items())
+      assert.deepStrictEqual(byName.map((object) => object.Key), keysOf(3))
+      // Only the table's names: not what every object or function inherits.
+      const call = (name: string): unknown => Reflect.apply(second.paginate, undefined, [name, {}])
+      assert.throws(() => call("toString"), TypeError)
+      assert.throws(() => call("bind"), TypeError)
     }))
 })

@@ -1,9 +1,12 @@
-// Generates, from botocore's paginators-1.json and waiters-2.json for S3 and IAM:
-//   packages/<pkg>/src/internal/generated/paginators.ts   one Paginator.Spec per paginated operation,
-//                                                         the `<Svc>Paginate` interface (client.paginate.*)
-//                                                         and `makePaginate`, which builds it over the operations
-//   packages/<pkg>/src/internal/generated/waiters.ts      one Waiter.Spec per waiter, the `<Svc>WaitFor`
-//                                                         interface (client.waitFor.*) and `makeWaitFor`
+// Generates, from botocore's paginators-1.json and waiters-2.json for S3 and IAM, data and types only
+// (no function bodies; `Paginator.fromTable` and `Waiter.fromTable` in core interpret the tables):
+//   packages/<pkg>/src/internal/generated/paginators.ts   one `Paginator.TypedSpec` per paginated operation
+//                                                         (its client method and botocore's model), the
+//                                                         `<Svc>Paginate` interface (client.paginate.*) and
+//                                                         `paginators`, the table by method name
+//   packages/<pkg>/src/internal/generated/waiters.ts      one `Waiter.TypedSpec` per waiter (its client method
+//                                                         and botocore's model), the `<Svc>WaitFor` interface
+//                                                         (client.waitFor.*) and `waiters`, the table by name
 // The models are read from $BOTO3_MODELS_DIR, else the vendored scripts/models/boto3, as
 // <service>-paginators-1.json and <service>-waiters-2.json (an optional
 // <service>-paginators-1.sdk-extras.json overrides the built-in non_aggregate_keys below).
@@ -124,17 +127,6 @@ const skippedNote = (skipped, service, sdkVersion) =>
     : `// Skipped (the model has them, ${service.sdk} ${sdkVersion} has no such operation):\n` +
       skipped.map((s) => `//   ${s}\n`).join("")
 
-// An object-literal member `name: (input, options) => fn(args…)` laid out the way dprint (the lint
-// formatter, line width 120) lays it out, so generated files pass the lint unchanged.
-const member = (name, fn, args, last) => {
-  const comma = last ? "" : ","
-  const oneLine = `  ${name}: (input, options) => ${fn}(${args.join(", ")})${comma}`
-  if (oneLine.length <= 120) return oneLine
-  const twoLines = `    ${fn}(${args.join(", ")})${comma}`
-  if (twoLines.length <= 120) return `  ${name}: (input, options) =>\n${twoLines}`
-  return `  ${name}: (input, options) =>\n    ${fn}(\n${args.map((a) => `      ${a}`).join(",\n")}\n    )${comma}`
-}
-
 const list = (values) => `[${values.map((v) => JSON.stringify(v)).join(", ")}]`
 
 const paginatorsModule = (service, model, extras, ops) => {
@@ -167,31 +159,22 @@ const paginatorsModule = (service, model, extras, ops) => {
   }
   const Svc = service.id
   const out = [header(service, ops.version, "paginators-1.json"), skippedNote(skipped, service, ops.version)]
-  out.push(`${sdkImport(service, "first")}import * as Paginator from "@effect-boto/core/Paginator"
+  out.push(`${sdkImport(service, "first")}import type * as Paginator from "@effect-boto/core/Paginator"
 import type * as ${Svc}Error from "../../${Svc}Error.js"
 import type { ${Svc}Operations } from "./operations.js"
-${sdkImport(service, "last")}
-// Checks the model's member names against the SDK's input and output types at compile time.
-const spec = <Input, Output, Item>(
-  spec: Paginator.Spec<Output, Item> & {
-    readonly inputTokens: ReadonlyArray<keyof Input>
-    readonly limitKey?: keyof Input
-    readonly resultKeys: readonly [keyof Output, ...Array<keyof Output>]
-    readonly nonAggregateKeys?: ReadonlyArray<keyof Output>
-  }
-): Paginator.Spec<Output, Item> => spec
-`)
+${sdkImport(service, "last")}`)
   for (const p of ok) {
     const fields = [
       `  service: "${Svc}"`,
       `  operation: "${p.name}"`,
+      `  method: "${p.method}"`,
+      ...(p.optional ? [`  optionalInput: true`] : []),
       `  inputTokens: ${list(p.inputTokens)}`,
       `  outputTokens: ${list(p.outputTokens)}`,
       ...(p.moreResults === undefined ? [] : [`  moreResults: ${JSON.stringify(p.moreResults)}`]),
       ...(p.limitKey === undefined ? [] : [`  limitKey: ${JSON.stringify(p.limitKey)}`]),
       `  resultKeys: ${list(p.resultKeys)}`,
-      ...(p.nonAggregateKeys.length === 0 ? [] : [`  nonAggregateKeys: ${list(p.nonAggregateKeys)}`]),
-      `  items: (page) => page.${p.resultKeys[0]}`
+      ...(p.nonAggregateKeys.length === 0 ? [] : [`  nonAggregateKeys: ${list(p.nonAggregateKeys)}`])
     ]
     out.push(`/**
  * botocore's paginator model of ${p.name}.
@@ -199,13 +182,14 @@ const spec = <Input, Output, Item>(
  * @since 0.1.0
  * @category models
  */
-export const ${p.name} = spec<
+export const ${p.name}: Paginator.TypedSpec<
+  ${Svc}Operations,
   Sdk.${p.name}CommandInput,
   Sdk.${p.name}CommandOutput,
-  NonNullable<Sdk.${p.name}CommandOutput["${p.resultKeys[0]}"]>[number]
->({
+  "${p.resultKeys[0]}"
+> = {
 ${fields.join(",\n")}
-})
+}
 `)
   }
   out.push(`/**
@@ -237,33 +221,15 @@ export interface ${Svc}Paginate {`)
     }).join("\n") + "\n}\n"
   )
   out.push(`/**
- * The operations a paginator needs.
+ * The paginators of \`client.paginate\` by method name: the table \`Paginator.fromTable\` builds it from.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export type PaginatedOperations = Pick<
-  ${Svc}Operations,
-${ok.map((p) => `  | "${p.method}"`).join("\n")}
->
-
-/**
- * Builds \`client.paginate\` over the client's operations.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makePaginate = (operations: PaginatedOperations): ${Svc}Paginate => ({`)
-  out.push(
-    ok.map((p, i) =>
-      member(p.method, "Paginator.make", [
-        p.name,
-        `(request) => operations.${p.method}(request)`,
-        p.optional ? "input ?? {}" : "input",
-        "options"
-      ], i === ok.length - 1)
-    ).join("\n") + "\n})\n"
-  )
+export const paginators: Paginator.Table<${Svc}Paginate> = {
+${ok.map((p) => `  ${p.method}: ${p.name}`).join(",\n")}
+}
+`)
   return { content: out.join("\n"), count: ok.length, skipped }
 }
 
@@ -293,9 +259,8 @@ const waitersModule = (service, model, ops) => {
     ok.push({ name, method: name.charAt(0).toLowerCase() + name.slice(1), op, ...entry })
   }
   const Svc = service.id
-  const operations = [...new Set(ok.map((w) => w.op.method))].sort(byName)
   const out = [header(service, ops.version, "waiters-2.json"), skippedNote(skipped, service, ops.version)]
-  out.push(`${sdkImport(service, "first")}import * as Waiter from "@effect-boto/core/Waiter"
+  out.push(`${sdkImport(service, "first")}import type * as Waiter from "@effect-boto/core/Waiter"
 import type * as Effect from "effect/Effect"
 import type { ${Svc}Operations } from "./operations.js"
 ${sdkImport(service, "last")}`)
@@ -315,11 +280,12 @@ ${sdkImport(service, "last")}`)
  * @since 0.1.0
  * @category models
  */
-export const ${w.name}: Waiter.Spec = {
+export const ${w.name}: Waiter.TypedSpec<${Svc}Operations> = {
   name: "${w.name}",
   service: "${Svc}",
   operation: "${w.operation}",
-  delay: ${w.delay},
+  method: "${w.op.method}",
+${w.op.optional ? "  optionalInput: true,\n" : ""}  delay: ${w.delay},
   maxAttempts: ${w.maxAttempts},
   acceptors: [
 ${acceptors.join(",\n")}
@@ -349,30 +315,15 @@ export interface ${Svc}WaitFor {`)
     }).join("\n") + "\n}\n"
   )
   out.push(`/**
- * The operations the waiters poll.
+ * The waiters of \`client.waitFor\` by name: the table \`Waiter.fromTable\` builds it from.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export type WaiterOperations = Pick<${Svc}Operations, ${operations.map((m) => `"${m}"`).join(" | ")}>
-
-/**
- * Builds \`client.waitFor\` over the client's operations.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeWaitFor = (operations: WaiterOperations): ${Svc}WaitFor => ({`)
-  out.push(
-    ok.map((w, i) =>
-      member(w.method, "Waiter.make", [
-        w.name,
-        `(request) => operations.${w.op.method}(request)`,
-        w.op.optional ? "input ?? {}" : "input",
-        "options"
-      ], i === ok.length - 1)
-    ).join("\n") + "\n})\n"
-  )
+export const waiters: Waiter.Table<${Svc}WaitFor> = {
+${ok.map((w) => `  ${w.method}: ${w.name}`).join(",\n")}
+}
+`)
   return { content: out.join("\n"), count: ok.length, skipped }
 }
 

@@ -29,10 +29,12 @@ import type * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import type * as Tracer from "effect/Tracer"
-import * as ClientRuntime from "./ClientRuntime.js"
+import type * as ClientRuntime from "./ClientRuntime.js"
 import * as internal from "./internal/clientFactory.js"
 import { ClientConfigError } from "./internal/clientFactory.js"
+import * as Paginator from "./Paginator.js"
 import type * as Session from "./Session.js"
+import * as Waiter from "./Waiter.js"
 
 // Defined in the internal module (which the implementation imports without importing this one back).
 export { ClientConfigError }
@@ -233,7 +235,8 @@ export const fromSdk: <Service, Ops extends object, Client extends SdkClient, Sd
 
 /**
  * A description's `complete` for a service with paginators and waiters: the operations with
- * `paginate` and `waitFor` (each callable by name too, see `ClientRuntime.ByName`) and the facts.
+ * `paginate` and `waitFor` built from the service's generated tables (`Paginator.fromTable`,
+ * `Waiter.fromTable`; each callable by name too, see `ClientRuntime.ByName`) and the facts.
  *
  * @typeParam Paginate - the service's paginators by method name, e.g. `S3Paginate`
  * @typeParam WaitFor - the service's waiters by name, e.g. `S3WaitFor`
@@ -241,15 +244,13 @@ export const fromSdk: <Service, Ops extends object, Client extends SdkClient, Sd
  * @category constructors
  */
 export const withPaginatorsAndWaiters = <
-  PaginatedOps,
   Paginate extends { readonly [K in keyof Paginate]: (...args: never) => unknown },
-  WaiterOps,
   WaitFor extends { readonly [K in keyof WaitFor]: (...args: never) => unknown }
 >(
-  makePaginate: (operations: PaginatedOps) => Paginate,
-  makeWaitFor: (operations: WaiterOps) => WaitFor
+  paginators: Paginator.Table<Paginate>,
+  waiters: Waiter.Table<WaitFor>
 ) =>
-<Ops extends PaginatedOps & WaiterOps & object, Client>(
+<Ops extends object, Client>(
   operations: Ops,
   facts: Facts<Client>
 ): Ops & {
@@ -257,6 +258,6 @@ export const withPaginatorsAndWaiters = <
   readonly waitFor: ClientRuntime.ByName<WaitFor>
 } & Facts<Client> =>
   Object.assign(operations, {
-    paginate: ClientRuntime.byName(makePaginate(operations)),
-    waitFor: ClientRuntime.byName(makeWaitFor(operations))
+    paginate: Paginator.fromTable(paginators, operations),
+    waitFor: Waiter.fromTable(waiters, operations)
   }, facts)

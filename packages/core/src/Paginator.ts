@@ -30,6 +30,8 @@
 import type * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import type * as Stream from "effect/Stream"
+import type * as ClientRuntime from "./ClientRuntime.js"
+import * as clientTables from "./internal/clientTables.js"
 import { PaginationError } from "./internal/paginationError.js"
 import * as internal from "./internal/paginator.js"
 
@@ -37,8 +39,9 @@ import * as internal from "./internal/paginator.js"
 export { PaginationError }
 
 /**
- * One paginated operation, as botocore's `paginators-1.json` describes it (names in camelCase),
- * plus a typed reader for the first result key's items.
+ * One paginated operation, as botocore's `paginators-1.json` describes it (names in camelCase).
+ * The items (what `items()` streams and `maxItems` counts) are those of the first result key,
+ * unless `items` reads them otherwise.
  *
  * Token and `moreResults` expressions use the JMESPath subset the models use: `Field`,
  * `A.B`, `Contents[-1].Key`, `a || b`. Result keys and non-aggregate keys are plain dotted paths.
@@ -63,9 +66,61 @@ export interface Spec<in Page, out Item> {
   readonly resultKeys: readonly [string, ...Array<string>]
   /** Page members that are not concatenated by `fullResult()` but taken from the first page. */
   readonly nonAggregateKeys?: ReadonlyArray<string> | undefined
-  /** Reads the items of the first result key from a page (typed; generated for every operation). */
-  readonly items: (page: Page) => ReadonlyArray<Item> | undefined
+  /**
+   * Reads the items `items()` streams from a page; without it (every generated spec), they are the
+   * first result key's.
+   */
+  readonly items?: ((page: Page) => ReadonlyArray<Item> | undefined) | undefined
 }
+
+/**
+ * A paginator of a client: its `Spec` and the client method that requests a page. A service's
+ * generated paginator table (`client.paginate`) holds one per paginated operation.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ClientSpec<in Page, out Item> extends Spec<Page, Item> {
+  /** The client's operation method, e.g. `"listObjectsV2"`. */
+  readonly method: string
+  /** Whether the operation's input may be omitted: `paginate.listBuckets()` sends `{}`. */
+  readonly optionalInput?: boolean | undefined
+}
+
+/**
+ * The items of the member `Key` of a page: `ItemOf<ListObjectsV2CommandOutput, "Contents">` is `_Object`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ItemOf<Page, Key extends keyof Page> = NonNullable<Page[Key]> extends ReadonlyArray<infer Item> ? Item
+  : never
+
+/**
+ * A `ClientSpec` whose names are checked at compile time: the method against the client's
+ * operations `Ops`, the tokens and limit key against the operation's `Input`, the result keys
+ * against its `Page`, whose first result key `ItemsKey` holds the items. What the generator
+ * declares each paginator as.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type TypedSpec<Ops, Input, Page, ItemsKey extends keyof Page> = ClientSpec<Page, ItemOf<Page, ItemsKey>> & {
+  readonly method: keyof Ops & string
+  readonly inputTokens: ReadonlyArray<keyof Input & string>
+  readonly limitKey?: keyof Input & string
+  readonly resultKeys: readonly [ItemsKey & string, ...Array<keyof Page & string>]
+  readonly nonAggregateKeys?: ReadonlyArray<keyof Page & string>
+}
+
+/**
+ * A service's paginators by their name in `client.paginate` (the operation's method name): the
+ * generated table read by `fromTable`. `Paginate` is the typed interface it implements, e.g. `S3Paginate`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Table<Paginate> = { readonly [K in keyof Paginate]: ClientSpec<never, unknown> }
 
 /**
  * boto3's `PaginationConfig`: `{ PageSize, MaxItems, StartingToken }`.
@@ -162,6 +217,20 @@ export const make: <Input extends object, Page extends object, Item, E, R>(
   input: Input,
   options?: Options | undefined
 ) => Paginator<Page, Item, E | PaginationError, R> = internal.make
+
+/**
+ * Builds a client's `paginate` from its paginator table: `paginate.listObjectsV2(input, options)`,
+ * or by name, `paginate("listObjectsV2", input, options)`, is `make(spec, request => operations.listObjectsV2(request), input, options)`.
+ * Its methods are shared by every client of the service and bound to a client on its first use of
+ * each; a page is requested through the client's own operation method, read when the page is.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromTable: <Paginate extends { readonly [K in keyof Paginate]: (...args: never) => unknown }>(
+  table: Table<Paginate>,
+  operations: object
+) => ClientRuntime.ByName<Paginate> = clientTables.paginate
 
 /**
  * Encodes input tokens (and optionally how many items of the page they fetch were already

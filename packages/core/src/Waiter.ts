@@ -19,6 +19,8 @@
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
+import type * as ClientRuntime from "./ClientRuntime.js"
+import * as clientTables from "./internal/clientTables.js"
 import * as internal from "./internal/waiter.js"
 import { WaiterError } from "./internal/waiterError.js"
 
@@ -60,6 +62,40 @@ export interface Spec {
 }
 
 /**
+ * A waiter of a client: its `Spec` and the client method it polls. A service's generated waiter
+ * table (`client.waitFor`) holds one per waiter.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ClientSpec extends Spec {
+  /** The client's operation method, e.g. `"headBucket"`. */
+  readonly method: string
+  /** Whether the operation's input may be omitted: `waitFor.userExists()` polls with `{}`. */
+  readonly optionalInput?: boolean | undefined
+}
+
+/**
+ * A `ClientSpec` whose method is checked at compile time against the client's operations `Ops`:
+ * what the generator declares each waiter as.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TypedSpec<Ops> extends ClientSpec {
+  readonly method: keyof Ops & string
+}
+
+/**
+ * A service's waiters by their name in `client.waitFor` (e.g. `bucketExists`): the generated table
+ * read by `fromTable`. `WaitFor` is the typed interface it implements, e.g. `S3WaitFor`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Table<WaitFor> = { readonly [K in keyof WaitFor]: ClientSpec }
+
+/**
  * boto3's `WaiterConfig`: `{ Delay, MaxAttempts }`. `delay` is an Effect `DurationInput`: write
  * `"2 seconds"` or `Duration.seconds(2)` (a bare number means milliseconds, Effect's convention).
  *
@@ -97,6 +133,20 @@ export const make: <Input, A, E, R>(
   input: Input,
   options?: Options | undefined
 ) => Effect.Effect<void, WaiterError, R> = internal.make
+
+/**
+ * Builds a client's `waitFor` from its waiter table: `waitFor.bucketExists(input, options)`, or by
+ * name, `waitFor("bucketExists", input, options)`, is `make(spec, (request) => operations.headBucket(request), input, options)`.
+ * Its methods are shared by every client of the service and bound to a client on its first use of
+ * each; every poll goes through the client's own operation method.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromTable: <WaitFor extends { readonly [K in keyof WaitFor]: (...args: never) => unknown }>(
+  table: Table<WaitFor>,
+  operations: object
+) => ClientRuntime.ByName<WaitFor> = clientTables.waitFor
 
 /**
  * Whether `acceptor` matches one poll's outcome: `Either.right(response)` or `Either.left(error)`.

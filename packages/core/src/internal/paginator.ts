@@ -73,7 +73,18 @@ interface Compiled {
   readonly nonAggregateKeys: ReadonlyArray<ReadonlyArray<string>>
 }
 
+// Specs are module constants (generated tables); each is compiled once.
+const compiledSpecs = new WeakMap<object, Compiled | string>()
+
 const compileSpec = <Page, Item>(spec: Spec<Page, Item>): Compiled | string => {
+  const existing = compiledSpecs.get(spec)
+  if (existing !== undefined) return existing
+  const compiled = compileSpecOnce(spec)
+  compiledSpecs.set(spec, compiled)
+  return compiled
+}
+
+const compileSpecOnce = <Page, Item>(spec: Spec<Page, Item>): Compiled | string => {
   const expression = (source: string): JmesPath.Expression | string => JmesPath.compile(source)
   const plainPath = (source: string): ReadonlyArray<string> | string => {
     const compiled = expression(source)
@@ -400,9 +411,19 @@ export const make = <Input extends object, Page extends object, Item, E, R>(
     paginate(spec, call, input, options, (page, resumeToken): PageWithToken<Page> => ({ page, resumeToken }))
   )
   const pages = traced(paginate(spec, call, input, options, (page) => page))
+  const read = spec.items
+  const itemsOf = read !== undefined
+    ? (page: Page): ReadonlyArray<Item> => read(page) ?? []
+    : (page: Page): ReadonlyArray<Item> => {
+      // Pages only flow from a spec that compiled. The first result key holds the spec's `Item`s
+      // (`Paginator.TypedSpec` derives `Item` from it).
+      const compiled = compileSpec(spec)
+      const items = typeof compiled === "string" ? undefined : JmesPath.getPath(page, compiled.resultKeys[0]!)
+      return Array.isArray(items) ? items : []
+    }
   return Object.assign(pages, {
     items: (): Stream.Stream<Item, E | PaginationError, R> =>
-      Stream.mapConcatChunk(pages, (page) => Chunk.unsafeFromArray(spec.items(page) ?? [])),
+      Stream.mapConcatChunk(pages, (page) => Chunk.unsafeFromArray(itemsOf(page))),
     fullResult: (): Effect.Effect<FullResult<Page>, E | PaginationError, R> => fullResult(spec, steps),
     pagesWithToken: (): Stream.Stream<PageWithToken<Page>, E | PaginationError, R> => steps
   })

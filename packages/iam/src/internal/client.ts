@@ -2,9 +2,9 @@ import * as Sdk from "@aws-sdk/client-iam"
 import * as ClientFactory from "@effect-boto/core/ClientFactory"
 import type * as IAMClient from "../IAMClient.js"
 import { type IAMOperations, operations } from "./generated/operations.js"
-import { makePaginate } from "./generated/paginators.js"
+import { paginators } from "./generated/paginators.js"
 import { rules } from "./generated/validation.js"
-import { makeWaitFor } from "./generated/waiters.js"
+import { waiters } from "./generated/waiters.js"
 import * as Policies from "./policyDocument.js"
 
 /**
@@ -22,7 +22,7 @@ export const description: ClientFactory.Description<
   makeSdkClient: (config) => new Sdk.IAMClient(config),
   operations,
   rules,
-  complete: ClientFactory.withPaginatorsAndWaiters(makePaginate, makeWaitFor),
+  complete: ClientFactory.withPaginatorsAndWaiters(paginators, waiters),
   sdkConfig: (resolved) => resolved.sdkConfig,
   // Service-specific credentials, virtual MFA seeds and MFA codes (passwords and private keys are
   // secret for every client).

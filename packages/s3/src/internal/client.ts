@@ -7,9 +7,9 @@ import type * as Tracer from "effect/Tracer"
 import type * as S3Client from "../S3Client.js"
 import * as Body from "./body.js"
 import { operations, type S3Operations } from "./generated/operations.js"
-import { makePaginate } from "./generated/paginators.js"
+import { paginators } from "./generated/paginators.js"
 import { rules } from "./generated/validation.js"
-import { makeWaitFor } from "./generated/waiters.js"
+import { waiters } from "./generated/waiters.js"
 import { decodeListings } from "./listEncoding.js"
 
 const annotate = (span: Tracer.Span, input: unknown): void => {
@@ -74,7 +74,7 @@ export const description: ClientFactory.Description<S3Operations, S3Client.Servi
     makeSdkClient: (config) => new Sdk.S3Client(config),
     operations,
     rules,
-    complete: ClientFactory.withPaginatorsAndWaiters(makePaginate, makeWaitFor),
+    complete: ClientFactory.withPaginatorsAndWaiters(paginators, waiters),
     sdkConfig: (resolved) => {
       const pathStyle = forcePathStyle(resolved)
       return pathStyle !== undefined ? { ...resolved.sdkConfig, forcePathStyle: pathStyle } : resolved.sdkConfig

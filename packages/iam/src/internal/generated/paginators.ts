@@ -4,20 +4,10 @@
 
 // Every entry of the model is generated; none is skipped.
 
-import * as Paginator from "@effect-boto/core/Paginator"
+import type * as Paginator from "@effect-boto/core/Paginator"
 import type * as IAMError from "../../IAMError.js"
 import type { IAMOperations } from "./operations.js"
 import type * as Sdk from "./sdkTypes.js"
-
-// Checks the model's member names against the SDK's input and output types at compile time.
-const spec = <Input, Output, Item>(
-  spec: Paginator.Spec<Output, Item> & {
-    readonly inputTokens: ReadonlyArray<keyof Input>
-    readonly limitKey?: keyof Input
-    readonly resultKeys: readonly [keyof Output, ...Array<keyof Output>]
-    readonly nonAggregateKeys?: ReadonlyArray<keyof Output>
-  }
-): Paginator.Spec<Output, Item> => spec
 
 /**
  * botocore's paginator model of GetAccountAuthorizationDetails.
@@ -25,20 +15,22 @@ const spec = <Input, Output, Item>(
  * @since 0.1.0
  * @category models
  */
-export const GetAccountAuthorizationDetails = spec<
+export const GetAccountAuthorizationDetails: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.GetAccountAuthorizationDetailsCommandInput,
   Sdk.GetAccountAuthorizationDetailsCommandOutput,
-  NonNullable<Sdk.GetAccountAuthorizationDetailsCommandOutput["UserDetailList"]>[number]
->({
+  "UserDetailList"
+> = {
   service: "IAM",
   operation: "GetAccountAuthorizationDetails",
+  method: "getAccountAuthorizationDetails",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"],
-  items: (page) => page.UserDetailList
-})
+  resultKeys: ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"]
+}
 
 /**
  * botocore's paginator model of GetGroup.
@@ -46,21 +38,22 @@ export const GetAccountAuthorizationDetails = spec<
  * @since 0.1.0
  * @category models
  */
-export const GetGroup = spec<
+export const GetGroup: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.GetGroupCommandInput,
   Sdk.GetGroupCommandOutput,
-  NonNullable<Sdk.GetGroupCommandOutput["Users"]>[number]
->({
+  "Users"
+> = {
   service: "IAM",
   operation: "GetGroup",
+  method: "getGroup",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
   resultKeys: ["Users"],
-  nonAggregateKeys: ["Group"],
-  items: (page) => page.Users
-})
+  nonAggregateKeys: ["Group"]
+}
 
 /**
  * botocore's paginator model of ListAccessKeys.
@@ -68,20 +61,22 @@ export const GetGroup = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListAccessKeys = spec<
+export const ListAccessKeys: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListAccessKeysCommandInput,
   Sdk.ListAccessKeysCommandOutput,
-  NonNullable<Sdk.ListAccessKeysCommandOutput["AccessKeyMetadata"]>[number]
->({
+  "AccessKeyMetadata"
+> = {
   service: "IAM",
   operation: "ListAccessKeys",
+  method: "listAccessKeys",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["AccessKeyMetadata"],
-  items: (page) => page.AccessKeyMetadata
-})
+  resultKeys: ["AccessKeyMetadata"]
+}
 
 /**
  * botocore's paginator model of ListAccountAliases.
@@ -89,20 +84,22 @@ export const ListAccessKeys = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListAccountAliases = spec<
+export const ListAccountAliases: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListAccountAliasesCommandInput,
   Sdk.ListAccountAliasesCommandOutput,
-  NonNullable<Sdk.ListAccountAliasesCommandOutput["AccountAliases"]>[number]
->({
+  "AccountAliases"
+> = {
   service: "IAM",
   operation: "ListAccountAliases",
+  method: "listAccountAliases",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["AccountAliases"],
-  items: (page) => page.AccountAliases
-})
+  resultKeys: ["AccountAliases"]
+}
 
 /**
  * botocore's paginator model of ListAttachedGroupPolicies.
@@ -110,20 +107,21 @@ export const ListAccountAliases = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListAttachedGroupPolicies = spec<
+export const ListAttachedGroupPolicies: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListAttachedGroupPoliciesCommandInput,
   Sdk.ListAttachedGroupPoliciesCommandOutput,
-  NonNullable<Sdk.ListAttachedGroupPoliciesCommandOutput["AttachedPolicies"]>[number]
->({
+  "AttachedPolicies"
+> = {
   service: "IAM",
   operation: "ListAttachedGroupPolicies",
+  method: "listAttachedGroupPolicies",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["AttachedPolicies"],
-  items: (page) => page.AttachedPolicies
-})
+  resultKeys: ["AttachedPolicies"]
+}
 
 /**
  * botocore's paginator model of ListAttachedRolePolicies.
@@ -131,20 +129,21 @@ export const ListAttachedGroupPolicies = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListAttachedRolePolicies = spec<
+export const ListAttachedRolePolicies: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListAttachedRolePoliciesCommandInput,
   Sdk.ListAttachedRolePoliciesCommandOutput,
-  NonNullable<Sdk.ListAttachedRolePoliciesCommandOutput["AttachedPolicies"]>[number]
->({
+  "AttachedPolicies"
+> = {
   service: "IAM",
   operation: "ListAttachedRolePolicies",
+  method: "listAttachedRolePolicies",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["AttachedPolicies"],
-  items: (page) => page.AttachedPolicies
-})
+  resultKeys: ["AttachedPolicies"]
+}
 
 /**
  * botocore's paginator model of ListAttachedUserPolicies.
@@ -152,20 +151,21 @@ export const ListAttachedRolePolicies = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListAttachedUserPolicies = spec<
+export const ListAttachedUserPolicies: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListAttachedUserPoliciesCommandInput,
   Sdk.ListAttachedUserPoliciesCommandOutput,
-  NonNullable<Sdk.ListAttachedUserPoliciesCommandOutput["AttachedPolicies"]>[number]
->({
+  "AttachedPolicies"
+> = {
   service: "IAM",
   operation: "ListAttachedUserPolicies",
+  method: "listAttachedUserPolicies",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["AttachedPolicies"],
-  items: (page) => page.AttachedPolicies
-})
+  resultKeys: ["AttachedPolicies"]
+}
 
 /**
  * botocore's paginator model of ListEntitiesForPolicy.
@@ -173,20 +173,21 @@ export const ListAttachedUserPolicies = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListEntitiesForPolicy = spec<
+export const ListEntitiesForPolicy: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListEntitiesForPolicyCommandInput,
   Sdk.ListEntitiesForPolicyCommandOutput,
-  NonNullable<Sdk.ListEntitiesForPolicyCommandOutput["PolicyGroups"]>[number]
->({
+  "PolicyGroups"
+> = {
   service: "IAM",
   operation: "ListEntitiesForPolicy",
+  method: "listEntitiesForPolicy",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["PolicyGroups", "PolicyUsers", "PolicyRoles"],
-  items: (page) => page.PolicyGroups
-})
+  resultKeys: ["PolicyGroups", "PolicyUsers", "PolicyRoles"]
+}
 
 /**
  * botocore's paginator model of ListGroupPolicies.
@@ -194,20 +195,21 @@ export const ListEntitiesForPolicy = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListGroupPolicies = spec<
+export const ListGroupPolicies: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListGroupPoliciesCommandInput,
   Sdk.ListGroupPoliciesCommandOutput,
-  NonNullable<Sdk.ListGroupPoliciesCommandOutput["PolicyNames"]>[number]
->({
+  "PolicyNames"
+> = {
   service: "IAM",
   operation: "ListGroupPolicies",
+  method: "listGroupPolicies",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["PolicyNames"],
-  items: (page) => page.PolicyNames
-})
+  resultKeys: ["PolicyNames"]
+}
 
 /**
  * botocore's paginator model of ListGroups.
@@ -215,20 +217,22 @@ export const ListGroupPolicies = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListGroups = spec<
+export const ListGroups: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListGroupsCommandInput,
   Sdk.ListGroupsCommandOutput,
-  NonNullable<Sdk.ListGroupsCommandOutput["Groups"]>[number]
->({
+  "Groups"
+> = {
   service: "IAM",
   operation: "ListGroups",
+  method: "listGroups",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Groups"],
-  items: (page) => page.Groups
-})
+  resultKeys: ["Groups"]
+}
 
 /**
  * botocore's paginator model of ListGroupsForUser.
@@ -236,20 +240,21 @@ export const ListGroups = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListGroupsForUser = spec<
+export const ListGroupsForUser: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListGroupsForUserCommandInput,
   Sdk.ListGroupsForUserCommandOutput,
-  NonNullable<Sdk.ListGroupsForUserCommandOutput["Groups"]>[number]
->({
+  "Groups"
+> = {
   service: "IAM",
   operation: "ListGroupsForUser",
+  method: "listGroupsForUser",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Groups"],
-  items: (page) => page.Groups
-})
+  resultKeys: ["Groups"]
+}
 
 /**
  * botocore's paginator model of ListInstanceProfileTags.
@@ -257,20 +262,21 @@ export const ListGroupsForUser = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListInstanceProfileTags = spec<
+export const ListInstanceProfileTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListInstanceProfileTagsCommandInput,
   Sdk.ListInstanceProfileTagsCommandOutput,
-  NonNullable<Sdk.ListInstanceProfileTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListInstanceProfileTags",
+  method: "listInstanceProfileTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListInstanceProfiles.
@@ -278,20 +284,22 @@ export const ListInstanceProfileTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListInstanceProfiles = spec<
+export const ListInstanceProfiles: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListInstanceProfilesCommandInput,
   Sdk.ListInstanceProfilesCommandOutput,
-  NonNullable<Sdk.ListInstanceProfilesCommandOutput["InstanceProfiles"]>[number]
->({
+  "InstanceProfiles"
+> = {
   service: "IAM",
   operation: "ListInstanceProfiles",
+  method: "listInstanceProfiles",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["InstanceProfiles"],
-  items: (page) => page.InstanceProfiles
-})
+  resultKeys: ["InstanceProfiles"]
+}
 
 /**
  * botocore's paginator model of ListInstanceProfilesForRole.
@@ -299,20 +307,21 @@ export const ListInstanceProfiles = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListInstanceProfilesForRole = spec<
+export const ListInstanceProfilesForRole: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListInstanceProfilesForRoleCommandInput,
   Sdk.ListInstanceProfilesForRoleCommandOutput,
-  NonNullable<Sdk.ListInstanceProfilesForRoleCommandOutput["InstanceProfiles"]>[number]
->({
+  "InstanceProfiles"
+> = {
   service: "IAM",
   operation: "ListInstanceProfilesForRole",
+  method: "listInstanceProfilesForRole",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["InstanceProfiles"],
-  items: (page) => page.InstanceProfiles
-})
+  resultKeys: ["InstanceProfiles"]
+}
 
 /**
  * botocore's paginator model of ListMFADeviceTags.
@@ -320,20 +329,21 @@ export const ListInstanceProfilesForRole = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListMFADeviceTags = spec<
+export const ListMFADeviceTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListMFADeviceTagsCommandInput,
   Sdk.ListMFADeviceTagsCommandOutput,
-  NonNullable<Sdk.ListMFADeviceTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListMFADeviceTags",
+  method: "listMFADeviceTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListMFADevices.
@@ -341,20 +351,22 @@ export const ListMFADeviceTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListMFADevices = spec<
+export const ListMFADevices: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListMFADevicesCommandInput,
   Sdk.ListMFADevicesCommandOutput,
-  NonNullable<Sdk.ListMFADevicesCommandOutput["MFADevices"]>[number]
->({
+  "MFADevices"
+> = {
   service: "IAM",
   operation: "ListMFADevices",
+  method: "listMFADevices",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["MFADevices"],
-  items: (page) => page.MFADevices
-})
+  resultKeys: ["MFADevices"]
+}
 
 /**
  * botocore's paginator model of ListOpenIDConnectProviderTags.
@@ -362,20 +374,21 @@ export const ListMFADevices = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListOpenIDConnectProviderTags = spec<
+export const ListOpenIDConnectProviderTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListOpenIDConnectProviderTagsCommandInput,
   Sdk.ListOpenIDConnectProviderTagsCommandOutput,
-  NonNullable<Sdk.ListOpenIDConnectProviderTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListOpenIDConnectProviderTags",
+  method: "listOpenIDConnectProviderTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListPolicies.
@@ -383,20 +396,22 @@ export const ListOpenIDConnectProviderTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListPolicies = spec<
+export const ListPolicies: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListPoliciesCommandInput,
   Sdk.ListPoliciesCommandOutput,
-  NonNullable<Sdk.ListPoliciesCommandOutput["Policies"]>[number]
->({
+  "Policies"
+> = {
   service: "IAM",
   operation: "ListPolicies",
+  method: "listPolicies",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Policies"],
-  items: (page) => page.Policies
-})
+  resultKeys: ["Policies"]
+}
 
 /**
  * botocore's paginator model of ListPolicyTags.
@@ -404,20 +419,21 @@ export const ListPolicies = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListPolicyTags = spec<
+export const ListPolicyTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListPolicyTagsCommandInput,
   Sdk.ListPolicyTagsCommandOutput,
-  NonNullable<Sdk.ListPolicyTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListPolicyTags",
+  method: "listPolicyTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListPolicyVersions.
@@ -425,20 +441,21 @@ export const ListPolicyTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListPolicyVersions = spec<
+export const ListPolicyVersions: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListPolicyVersionsCommandInput,
   Sdk.ListPolicyVersionsCommandOutput,
-  NonNullable<Sdk.ListPolicyVersionsCommandOutput["Versions"]>[number]
->({
+  "Versions"
+> = {
   service: "IAM",
   operation: "ListPolicyVersions",
+  method: "listPolicyVersions",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Versions"],
-  items: (page) => page.Versions
-})
+  resultKeys: ["Versions"]
+}
 
 /**
  * botocore's paginator model of ListRolePolicies.
@@ -446,20 +463,21 @@ export const ListPolicyVersions = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListRolePolicies = spec<
+export const ListRolePolicies: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListRolePoliciesCommandInput,
   Sdk.ListRolePoliciesCommandOutput,
-  NonNullable<Sdk.ListRolePoliciesCommandOutput["PolicyNames"]>[number]
->({
+  "PolicyNames"
+> = {
   service: "IAM",
   operation: "ListRolePolicies",
+  method: "listRolePolicies",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["PolicyNames"],
-  items: (page) => page.PolicyNames
-})
+  resultKeys: ["PolicyNames"]
+}
 
 /**
  * botocore's paginator model of ListRoleTags.
@@ -467,20 +485,21 @@ export const ListRolePolicies = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListRoleTags = spec<
+export const ListRoleTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListRoleTagsCommandInput,
   Sdk.ListRoleTagsCommandOutput,
-  NonNullable<Sdk.ListRoleTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListRoleTags",
+  method: "listRoleTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListRoles.
@@ -488,20 +507,22 @@ export const ListRoleTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListRoles = spec<
+export const ListRoles: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListRolesCommandInput,
   Sdk.ListRolesCommandOutput,
-  NonNullable<Sdk.ListRolesCommandOutput["Roles"]>[number]
->({
+  "Roles"
+> = {
   service: "IAM",
   operation: "ListRoles",
+  method: "listRoles",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Roles"],
-  items: (page) => page.Roles
-})
+  resultKeys: ["Roles"]
+}
 
 /**
  * botocore's paginator model of ListSAMLProviderTags.
@@ -509,20 +530,21 @@ export const ListRoles = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListSAMLProviderTags = spec<
+export const ListSAMLProviderTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListSAMLProviderTagsCommandInput,
   Sdk.ListSAMLProviderTagsCommandOutput,
-  NonNullable<Sdk.ListSAMLProviderTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListSAMLProviderTags",
+  method: "listSAMLProviderTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListSSHPublicKeys.
@@ -530,20 +552,22 @@ export const ListSAMLProviderTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListSSHPublicKeys = spec<
+export const ListSSHPublicKeys: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListSSHPublicKeysCommandInput,
   Sdk.ListSSHPublicKeysCommandOutput,
-  NonNullable<Sdk.ListSSHPublicKeysCommandOutput["SSHPublicKeys"]>[number]
->({
+  "SSHPublicKeys"
+> = {
   service: "IAM",
   operation: "ListSSHPublicKeys",
+  method: "listSSHPublicKeys",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["SSHPublicKeys"],
-  items: (page) => page.SSHPublicKeys
-})
+  resultKeys: ["SSHPublicKeys"]
+}
 
 /**
  * botocore's paginator model of ListServerCertificateTags.
@@ -551,20 +575,21 @@ export const ListSSHPublicKeys = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListServerCertificateTags = spec<
+export const ListServerCertificateTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListServerCertificateTagsCommandInput,
   Sdk.ListServerCertificateTagsCommandOutput,
-  NonNullable<Sdk.ListServerCertificateTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListServerCertificateTags",
+  method: "listServerCertificateTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListServerCertificates.
@@ -572,20 +597,22 @@ export const ListServerCertificateTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListServerCertificates = spec<
+export const ListServerCertificates: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListServerCertificatesCommandInput,
   Sdk.ListServerCertificatesCommandOutput,
-  NonNullable<Sdk.ListServerCertificatesCommandOutput["ServerCertificateMetadataList"]>[number]
->({
+  "ServerCertificateMetadataList"
+> = {
   service: "IAM",
   operation: "ListServerCertificates",
+  method: "listServerCertificates",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["ServerCertificateMetadataList"],
-  items: (page) => page.ServerCertificateMetadataList
-})
+  resultKeys: ["ServerCertificateMetadataList"]
+}
 
 /**
  * botocore's paginator model of ListSigningCertificates.
@@ -593,20 +620,22 @@ export const ListServerCertificates = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListSigningCertificates = spec<
+export const ListSigningCertificates: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListSigningCertificatesCommandInput,
   Sdk.ListSigningCertificatesCommandOutput,
-  NonNullable<Sdk.ListSigningCertificatesCommandOutput["Certificates"]>[number]
->({
+  "Certificates"
+> = {
   service: "IAM",
   operation: "ListSigningCertificates",
+  method: "listSigningCertificates",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Certificates"],
-  items: (page) => page.Certificates
-})
+  resultKeys: ["Certificates"]
+}
 
 /**
  * botocore's paginator model of ListUserPolicies.
@@ -614,20 +643,21 @@ export const ListSigningCertificates = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListUserPolicies = spec<
+export const ListUserPolicies: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListUserPoliciesCommandInput,
   Sdk.ListUserPoliciesCommandOutput,
-  NonNullable<Sdk.ListUserPoliciesCommandOutput["PolicyNames"]>[number]
->({
+  "PolicyNames"
+> = {
   service: "IAM",
   operation: "ListUserPolicies",
+  method: "listUserPolicies",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["PolicyNames"],
-  items: (page) => page.PolicyNames
-})
+  resultKeys: ["PolicyNames"]
+}
 
 /**
  * botocore's paginator model of ListUserTags.
@@ -635,20 +665,21 @@ export const ListUserPolicies = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListUserTags = spec<
+export const ListUserTags: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListUserTagsCommandInput,
   Sdk.ListUserTagsCommandOutput,
-  NonNullable<Sdk.ListUserTagsCommandOutput["Tags"]>[number]
->({
+  "Tags"
+> = {
   service: "IAM",
   operation: "ListUserTags",
+  method: "listUserTags",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Tags"],
-  items: (page) => page.Tags
-})
+  resultKeys: ["Tags"]
+}
 
 /**
  * botocore's paginator model of ListUsers.
@@ -656,20 +687,22 @@ export const ListUserTags = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListUsers = spec<
+export const ListUsers: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListUsersCommandInput,
   Sdk.ListUsersCommandOutput,
-  NonNullable<Sdk.ListUsersCommandOutput["Users"]>[number]
->({
+  "Users"
+> = {
   service: "IAM",
   operation: "ListUsers",
+  method: "listUsers",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["Users"],
-  items: (page) => page.Users
-})
+  resultKeys: ["Users"]
+}
 
 /**
  * botocore's paginator model of ListVirtualMFADevices.
@@ -677,20 +710,22 @@ export const ListUsers = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListVirtualMFADevices = spec<
+export const ListVirtualMFADevices: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.ListVirtualMFADevicesCommandInput,
   Sdk.ListVirtualMFADevicesCommandOutput,
-  NonNullable<Sdk.ListVirtualMFADevicesCommandOutput["VirtualMFADevices"]>[number]
->({
+  "VirtualMFADevices"
+> = {
   service: "IAM",
   operation: "ListVirtualMFADevices",
+  method: "listVirtualMFADevices",
+  optionalInput: true,
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["VirtualMFADevices"],
-  items: (page) => page.VirtualMFADevices
-})
+  resultKeys: ["VirtualMFADevices"]
+}
 
 /**
  * botocore's paginator model of SimulateCustomPolicy.
@@ -698,20 +733,21 @@ export const ListVirtualMFADevices = spec<
  * @since 0.1.0
  * @category models
  */
-export const SimulateCustomPolicy = spec<
+export const SimulateCustomPolicy: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.SimulateCustomPolicyCommandInput,
   Sdk.SimulateCustomPolicyCommandOutput,
-  NonNullable<Sdk.SimulateCustomPolicyCommandOutput["EvaluationResults"]>[number]
->({
+  "EvaluationResults"
+> = {
   service: "IAM",
   operation: "SimulateCustomPolicy",
+  method: "simulateCustomPolicy",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["EvaluationResults"],
-  items: (page) => page.EvaluationResults
-})
+  resultKeys: ["EvaluationResults"]
+}
 
 /**
  * botocore's paginator model of SimulatePrincipalPolicy.
@@ -719,20 +755,21 @@ export const SimulateCustomPolicy = spec<
  * @since 0.1.0
  * @category models
  */
-export const SimulatePrincipalPolicy = spec<
+export const SimulatePrincipalPolicy: Paginator.TypedSpec<
+  IAMOperations,
   Sdk.SimulatePrincipalPolicyCommandInput,
   Sdk.SimulatePrincipalPolicyCommandOutput,
-  NonNullable<Sdk.SimulatePrincipalPolicyCommandOutput["EvaluationResults"]>[number]
->({
+  "EvaluationResults"
+> = {
   service: "IAM",
   operation: "SimulatePrincipalPolicy",
+  method: "simulatePrincipalPolicy",
   inputTokens: ["Marker"],
   outputTokens: ["Marker"],
   moreResults: "IsTruncated",
   limitKey: "MaxItems",
-  resultKeys: ["EvaluationResults"],
-  items: (page) => page.EvaluationResults
-})
+  resultKeys: ["EvaluationResults"]
+}
 
 /**
  * `client.paginate`: one paginator per paginated operation of botocore's IAM model (34).
@@ -1188,156 +1225,44 @@ export interface IAMPaginate {
 }
 
 /**
- * The operations a paginator needs.
+ * The paginators of `client.paginate` by method name: the table `Paginator.fromTable` builds it from.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export type PaginatedOperations = Pick<
-  IAMOperations,
-  | "getAccountAuthorizationDetails"
-  | "getGroup"
-  | "listAccessKeys"
-  | "listAccountAliases"
-  | "listAttachedGroupPolicies"
-  | "listAttachedRolePolicies"
-  | "listAttachedUserPolicies"
-  | "listEntitiesForPolicy"
-  | "listGroupPolicies"
-  | "listGroups"
-  | "listGroupsForUser"
-  | "listInstanceProfileTags"
-  | "listInstanceProfiles"
-  | "listInstanceProfilesForRole"
-  | "listMFADeviceTags"
-  | "listMFADevices"
-  | "listOpenIDConnectProviderTags"
-  | "listPolicies"
-  | "listPolicyTags"
-  | "listPolicyVersions"
-  | "listRolePolicies"
-  | "listRoleTags"
-  | "listRoles"
-  | "listSAMLProviderTags"
-  | "listSSHPublicKeys"
-  | "listServerCertificateTags"
-  | "listServerCertificates"
-  | "listSigningCertificates"
-  | "listUserPolicies"
-  | "listUserTags"
-  | "listUsers"
-  | "listVirtualMFADevices"
-  | "simulateCustomPolicy"
-  | "simulatePrincipalPolicy"
->
-
-/**
- * Builds `client.paginate` over the client's operations.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makePaginate = (operations: PaginatedOperations): IAMPaginate => ({
-  getAccountAuthorizationDetails: (input, options) =>
-    Paginator.make(
-      GetAccountAuthorizationDetails,
-      (request) => operations.getAccountAuthorizationDetails(request),
-      input ?? {},
-      options
-    ),
-  getGroup: (input, options) => Paginator.make(GetGroup, (request) => operations.getGroup(request), input, options),
-  listAccessKeys: (input, options) =>
-    Paginator.make(ListAccessKeys, (request) => operations.listAccessKeys(request), input ?? {}, options),
-  listAccountAliases: (input, options) =>
-    Paginator.make(ListAccountAliases, (request) => operations.listAccountAliases(request), input ?? {}, options),
-  listAttachedGroupPolicies: (input, options) =>
-    Paginator.make(
-      ListAttachedGroupPolicies,
-      (request) => operations.listAttachedGroupPolicies(request),
-      input,
-      options
-    ),
-  listAttachedRolePolicies: (input, options) =>
-    Paginator.make(ListAttachedRolePolicies, (request) => operations.listAttachedRolePolicies(request), input, options),
-  listAttachedUserPolicies: (input, options) =>
-    Paginator.make(ListAttachedUserPolicies, (request) => operations.listAttachedUserPolicies(request), input, options),
-  listEntitiesForPolicy: (input, options) =>
-    Paginator.make(ListEntitiesForPolicy, (request) => operations.listEntitiesForPolicy(request), input, options),
-  listGroupPolicies: (input, options) =>
-    Paginator.make(ListGroupPolicies, (request) => operations.listGroupPolicies(request), input, options),
-  listGroups: (input, options) =>
-    Paginator.make(ListGroups, (request) => operations.listGroups(request), input ?? {}, options),
-  listGroupsForUser: (input, options) =>
-    Paginator.make(ListGroupsForUser, (request) => operations.listGroupsForUser(request), input, options),
-  listInstanceProfileTags: (input, options) =>
-    Paginator.make(ListInstanceProfileTags, (request) => operations.listInstanceProfileTags(request), input, options),
-  listInstanceProfiles: (input, options) =>
-    Paginator.make(ListInstanceProfiles, (request) => operations.listInstanceProfiles(request), input ?? {}, options),
-  listInstanceProfilesForRole: (input, options) =>
-    Paginator.make(
-      ListInstanceProfilesForRole,
-      (request) => operations.listInstanceProfilesForRole(request),
-      input,
-      options
-    ),
-  listMFADeviceTags: (input, options) =>
-    Paginator.make(ListMFADeviceTags, (request) => operations.listMFADeviceTags(request), input, options),
-  listMFADevices: (input, options) =>
-    Paginator.make(ListMFADevices, (request) => operations.listMFADevices(request), input ?? {}, options),
-  listOpenIDConnectProviderTags: (input, options) =>
-    Paginator.make(
-      ListOpenIDConnectProviderTags,
-      (request) => operations.listOpenIDConnectProviderTags(request),
-      input,
-      options
-    ),
-  listPolicies: (input, options) =>
-    Paginator.make(ListPolicies, (request) => operations.listPolicies(request), input ?? {}, options),
-  listPolicyTags: (input, options) =>
-    Paginator.make(ListPolicyTags, (request) => operations.listPolicyTags(request), input, options),
-  listPolicyVersions: (input, options) =>
-    Paginator.make(ListPolicyVersions, (request) => operations.listPolicyVersions(request), input, options),
-  listRolePolicies: (input, options) =>
-    Paginator.make(ListRolePolicies, (request) => operations.listRolePolicies(request), input, options),
-  listRoleTags: (input, options) =>
-    Paginator.make(ListRoleTags, (request) => operations.listRoleTags(request), input, options),
-  listRoles: (input, options) =>
-    Paginator.make(ListRoles, (request) => operations.listRoles(request), input ?? {}, options),
-  listSAMLProviderTags: (input, options) =>
-    Paginator.make(ListSAMLProviderTags, (request) => operations.listSAMLProviderTags(request), input, options),
-  listSSHPublicKeys: (input, options) =>
-    Paginator.make(ListSSHPublicKeys, (request) => operations.listSSHPublicKeys(request), input ?? {}, options),
-  listServerCertificateTags: (input, options) =>
-    Paginator.make(
-      ListServerCertificateTags,
-      (request) => operations.listServerCertificateTags(request),
-      input,
-      options
-    ),
-  listServerCertificates: (input, options) =>
-    Paginator.make(
-      ListServerCertificates,
-      (request) => operations.listServerCertificates(request),
-      input ?? {},
-      options
-    ),
-  listSigningCertificates: (input, options) =>
-    Paginator.make(
-      ListSigningCertificates,
-      (request) => operations.listSigningCertificates(request),
-      input ?? {},
-      options
-    ),
-  listUserPolicies: (input, options) =>
-    Paginator.make(ListUserPolicies, (request) => operations.listUserPolicies(request), input, options),
-  listUserTags: (input, options) =>
-    Paginator.make(ListUserTags, (request) => operations.listUserTags(request), input, options),
-  listUsers: (input, options) =>
-    Paginator.make(ListUsers, (request) => operations.listUsers(request), input ?? {}, options),
-  listVirtualMFADevices: (input, options) =>
-    Paginator.make(ListVirtualMFADevices, (request) => operations.listVirtualMFADevices(request), input ?? {}, options),
-  simulateCustomPolicy: (input, options) =>
-    Paginator.make(SimulateCustomPolicy, (request) => operations.simulateCustomPolicy(request), input, options),
-  simulatePrincipalPolicy: (input, options) =>
-    Paginator.make(SimulatePrincipalPolicy, (request) => operations.simulatePrincipalPolicy(request), input, options)
-})
+export const paginators: Paginator.Table<IAMPaginate> = {
+  getAccountAuthorizationDetails: GetAccountAuthorizationDetails,
+  getGroup: GetGroup,
+  listAccessKeys: ListAccessKeys,
+  listAccountAliases: ListAccountAliases,
+  listAttachedGroupPolicies: ListAttachedGroupPolicies,
+  listAttachedRolePolicies: ListAttachedRolePolicies,
+  listAttachedUserPolicies: ListAttachedUserPolicies,
+  listEntitiesForPolicy: ListEntitiesForPolicy,
+  listGroupPolicies: ListGroupPolicies,
+  listGroups: ListGroups,
+  listGroupsForUser: ListGroupsForUser,
+  listInstanceProfileTags: ListInstanceProfileTags,
+  listInstanceProfiles: ListInstanceProfiles,
+  listInstanceProfilesForRole: ListInstanceProfilesForRole,
+  listMFADeviceTags: ListMFADeviceTags,
+  listMFADevices: ListMFADevices,
+  listOpenIDConnectProviderTags: ListOpenIDConnectProviderTags,
+  listPolicies: ListPolicies,
+  listPolicyTags: ListPolicyTags,
+  listPolicyVersions: ListPolicyVersions,
+  listRolePolicies: ListRolePolicies,
+  listRoleTags: ListRoleTags,
+  listRoles: ListRoles,
+  listSAMLProviderTags: ListSAMLProviderTags,
+  listSSHPublicKeys: ListSSHPublicKeys,
+  listServerCertificateTags: ListServerCertificateTags,
+  listServerCertificates: ListServerCertificates,
+  listSigningCertificates: ListSigningCertificates,
+  listUserPolicies: ListUserPolicies,
+  listUserTags: ListUserTags,
+  listUsers: ListUsers,
+  listVirtualMFADevices: ListVirtualMFADevices,
+  simulateCustomPolicy: SimulateCustomPolicy,
+  simulatePrincipalPolicy: SimulatePrincipalPolicy
+}

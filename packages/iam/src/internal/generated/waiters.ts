@@ -4,7 +4,7 @@
 
 // Every entry of the model is generated; none is skipped.
 
-import * as Waiter from "@effect-boto/core/Waiter"
+import type * as Waiter from "@effect-boto/core/Waiter"
 import type * as Effect from "effect/Effect"
 import type { IAMOperations } from "./operations.js"
 import type * as Sdk from "./sdkTypes.js"
@@ -15,10 +15,11 @@ import type * as Sdk from "./sdkTypes.js"
  * @since 0.1.0
  * @category models
  */
-export const InstanceProfileExists: Waiter.Spec = {
+export const InstanceProfileExists: Waiter.TypedSpec<IAMOperations> = {
   name: "InstanceProfileExists",
   service: "IAM",
   operation: "GetInstanceProfile",
+  method: "getInstanceProfile",
   delay: 1,
   maxAttempts: 40,
   acceptors: [
@@ -33,10 +34,11 @@ export const InstanceProfileExists: Waiter.Spec = {
  * @since 0.1.0
  * @category models
  */
-export const PolicyExists: Waiter.Spec = {
+export const PolicyExists: Waiter.TypedSpec<IAMOperations> = {
   name: "PolicyExists",
   service: "IAM",
   operation: "GetPolicy",
+  method: "getPolicy",
   delay: 1,
   maxAttempts: 20,
   acceptors: [
@@ -51,10 +53,11 @@ export const PolicyExists: Waiter.Spec = {
  * @since 0.1.0
  * @category models
  */
-export const RoleExists: Waiter.Spec = {
+export const RoleExists: Waiter.TypedSpec<IAMOperations> = {
   name: "RoleExists",
   service: "IAM",
   operation: "GetRole",
+  method: "getRole",
   delay: 1,
   maxAttempts: 20,
   acceptors: [
@@ -69,10 +72,12 @@ export const RoleExists: Waiter.Spec = {
  * @since 0.1.0
  * @category models
  */
-export const UserExists: Waiter.Spec = {
+export const UserExists: Waiter.TypedSpec<IAMOperations> = {
   name: "UserExists",
   service: "IAM",
   operation: "GetUser",
+  method: "getUser",
+  optionalInput: true,
   delay: 1,
   maxAttempts: 20,
   acceptors: [
@@ -124,25 +129,14 @@ export interface IAMWaitFor {
 }
 
 /**
- * The operations the waiters poll.
+ * The waiters of `client.waitFor` by name: the table `Waiter.fromTable` builds it from.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export type WaiterOperations = Pick<IAMOperations, "getInstanceProfile" | "getPolicy" | "getRole" | "getUser">
-
-/**
- * Builds `client.waitFor` over the client's operations.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeWaitFor = (operations: WaiterOperations): IAMWaitFor => ({
-  instanceProfileExists: (input, options) =>
-    Waiter.make(InstanceProfileExists, (request) => operations.getInstanceProfile(request), input, options),
-  policyExists: (input, options) =>
-    Waiter.make(PolicyExists, (request) => operations.getPolicy(request), input, options),
-  roleExists: (input, options) => Waiter.make(RoleExists, (request) => operations.getRole(request), input, options),
-  userExists: (input, options) =>
-    Waiter.make(UserExists, (request) => operations.getUser(request), input ?? {}, options)
-})
+export const waiters: Waiter.Table<IAMWaitFor> = {
+  instanceProfileExists: InstanceProfileExists,
+  policyExists: PolicyExists,
+  roleExists: RoleExists,
+  userExists: UserExists
+}

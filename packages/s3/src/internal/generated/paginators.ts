@@ -5,19 +5,9 @@
 // Every entry of the model is generated; none is skipped.
 
 import type * as Sdk from "@aws-sdk/client-s3"
-import * as Paginator from "@effect-boto/core/Paginator"
+import type * as Paginator from "@effect-boto/core/Paginator"
 import type * as S3Error from "../../S3Error.js"
 import type { S3Operations } from "./operations.js"
-
-// Checks the model's member names against the SDK's input and output types at compile time.
-const spec = <Input, Output, Item>(
-  spec: Paginator.Spec<Output, Item> & {
-    readonly inputTokens: ReadonlyArray<keyof Input>
-    readonly limitKey?: keyof Input
-    readonly resultKeys: readonly [keyof Output, ...Array<keyof Output>]
-    readonly nonAggregateKeys?: ReadonlyArray<keyof Output>
-  }
-): Paginator.Spec<Output, Item> => spec
 
 /**
  * botocore's paginator model of ListBuckets.
@@ -25,20 +15,22 @@ const spec = <Input, Output, Item>(
  * @since 0.1.0
  * @category models
  */
-export const ListBuckets = spec<
+export const ListBuckets: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListBucketsCommandInput,
   Sdk.ListBucketsCommandOutput,
-  NonNullable<Sdk.ListBucketsCommandOutput["Buckets"]>[number]
->({
+  "Buckets"
+> = {
   service: "S3",
   operation: "ListBuckets",
+  method: "listBuckets",
+  optionalInput: true,
   inputTokens: ["ContinuationToken"],
   outputTokens: ["ContinuationToken"],
   limitKey: "MaxBuckets",
   resultKeys: ["Buckets"],
-  nonAggregateKeys: ["Owner", "Prefix"],
-  items: (page) => page.Buckets
-})
+  nonAggregateKeys: ["Owner", "Prefix"]
+}
 
 /**
  * botocore's paginator model of ListDirectoryBuckets.
@@ -46,19 +38,21 @@ export const ListBuckets = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListDirectoryBuckets = spec<
+export const ListDirectoryBuckets: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListDirectoryBucketsCommandInput,
   Sdk.ListDirectoryBucketsCommandOutput,
-  NonNullable<Sdk.ListDirectoryBucketsCommandOutput["Buckets"]>[number]
->({
+  "Buckets"
+> = {
   service: "S3",
   operation: "ListDirectoryBuckets",
+  method: "listDirectoryBuckets",
+  optionalInput: true,
   inputTokens: ["ContinuationToken"],
   outputTokens: ["ContinuationToken"],
   limitKey: "MaxDirectoryBuckets",
-  resultKeys: ["Buckets"],
-  items: (page) => page.Buckets
-})
+  resultKeys: ["Buckets"]
+}
 
 /**
  * botocore's paginator model of ListMultipartUploads.
@@ -66,21 +60,22 @@ export const ListDirectoryBuckets = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListMultipartUploads = spec<
+export const ListMultipartUploads: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListMultipartUploadsCommandInput,
   Sdk.ListMultipartUploadsCommandOutput,
-  NonNullable<Sdk.ListMultipartUploadsCommandOutput["Uploads"]>[number]
->({
+  "Uploads"
+> = {
   service: "S3",
   operation: "ListMultipartUploads",
+  method: "listMultipartUploads",
   inputTokens: ["KeyMarker", "UploadIdMarker"],
   outputTokens: ["NextKeyMarker", "NextUploadIdMarker"],
   moreResults: "IsTruncated",
   limitKey: "MaxUploads",
   resultKeys: ["Uploads", "CommonPrefixes"],
-  nonAggregateKeys: ["RequestCharged", "Prefix"],
-  items: (page) => page.Uploads
-})
+  nonAggregateKeys: ["RequestCharged", "Prefix"]
+}
 
 /**
  * botocore's paginator model of ListObjectAnnotations.
@@ -88,19 +83,20 @@ export const ListMultipartUploads = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListObjectAnnotations = spec<
+export const ListObjectAnnotations: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListObjectAnnotationsCommandInput,
   Sdk.ListObjectAnnotationsCommandOutput,
-  NonNullable<Sdk.ListObjectAnnotationsCommandOutput["Annotations"]>[number]
->({
+  "Annotations"
+> = {
   service: "S3",
   operation: "ListObjectAnnotations",
+  method: "listObjectAnnotations",
   inputTokens: ["ContinuationToken"],
   outputTokens: ["NextContinuationToken"],
   limitKey: "MaxAnnotationResults",
-  resultKeys: ["Annotations"],
-  items: (page) => page.Annotations
-})
+  resultKeys: ["Annotations"]
+}
 
 /**
  * botocore's paginator model of ListObjectVersions.
@@ -108,21 +104,22 @@ export const ListObjectAnnotations = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListObjectVersions = spec<
+export const ListObjectVersions: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListObjectVersionsCommandInput,
   Sdk.ListObjectVersionsCommandOutput,
-  NonNullable<Sdk.ListObjectVersionsCommandOutput["Versions"]>[number]
->({
+  "Versions"
+> = {
   service: "S3",
   operation: "ListObjectVersions",
+  method: "listObjectVersions",
   inputTokens: ["KeyMarker", "VersionIdMarker"],
   outputTokens: ["NextKeyMarker", "NextVersionIdMarker"],
   moreResults: "IsTruncated",
   limitKey: "MaxKeys",
   resultKeys: ["Versions", "DeleteMarkers", "CommonPrefixes"],
-  nonAggregateKeys: ["RequestCharged", "Prefix"],
-  items: (page) => page.Versions
-})
+  nonAggregateKeys: ["RequestCharged", "Prefix"]
+}
 
 /**
  * botocore's paginator model of ListObjects.
@@ -130,21 +127,22 @@ export const ListObjectVersions = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListObjects = spec<
+export const ListObjects: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListObjectsCommandInput,
   Sdk.ListObjectsCommandOutput,
-  NonNullable<Sdk.ListObjectsCommandOutput["Contents"]>[number]
->({
+  "Contents"
+> = {
   service: "S3",
   operation: "ListObjects",
+  method: "listObjects",
   inputTokens: ["Marker"],
   outputTokens: ["NextMarker || Contents[-1].Key"],
   moreResults: "IsTruncated",
   limitKey: "MaxKeys",
   resultKeys: ["Contents", "CommonPrefixes"],
-  nonAggregateKeys: ["RequestCharged", "Prefix"],
-  items: (page) => page.Contents
-})
+  nonAggregateKeys: ["RequestCharged", "Prefix"]
+}
 
 /**
  * botocore's paginator model of ListObjectsV2.
@@ -152,21 +150,22 @@ export const ListObjects = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListObjectsV2 = spec<
+export const ListObjectsV2: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListObjectsV2CommandInput,
   Sdk.ListObjectsV2CommandOutput,
-  NonNullable<Sdk.ListObjectsV2CommandOutput["Contents"]>[number]
->({
+  "Contents"
+> = {
   service: "S3",
   operation: "ListObjectsV2",
+  method: "listObjectsV2",
   inputTokens: ["ContinuationToken"],
   outputTokens: ["NextContinuationToken"],
   moreResults: "IsTruncated",
   limitKey: "MaxKeys",
   resultKeys: ["Contents", "CommonPrefixes"],
-  nonAggregateKeys: ["RequestCharged", "Prefix"],
-  items: (page) => page.Contents
-})
+  nonAggregateKeys: ["RequestCharged", "Prefix"]
+}
 
 /**
  * botocore's paginator model of ListParts.
@@ -174,21 +173,22 @@ export const ListObjectsV2 = spec<
  * @since 0.1.0
  * @category models
  */
-export const ListParts = spec<
+export const ListParts: Paginator.TypedSpec<
+  S3Operations,
   Sdk.ListPartsCommandInput,
   Sdk.ListPartsCommandOutput,
-  NonNullable<Sdk.ListPartsCommandOutput["Parts"]>[number]
->({
+  "Parts"
+> = {
   service: "S3",
   operation: "ListParts",
+  method: "listParts",
   inputTokens: ["PartNumberMarker"],
   outputTokens: ["NextPartNumberMarker"],
   moreResults: "IsTruncated",
   limitKey: "MaxParts",
   resultKeys: ["Parts"],
-  nonAggregateKeys: ["ChecksumAlgorithm", "Initiator", "Owner", "StorageClass", "ChecksumType"],
-  items: (page) => page.Parts
-})
+  nonAggregateKeys: ["ChecksumAlgorithm", "Initiator", "Owner", "StorageClass", "ChecksumType"]
+}
 
 /**
  * `client.paginate`: one paginator per paginated operation of botocore's S3 model (8).
@@ -306,43 +306,18 @@ export interface S3Paginate {
 }
 
 /**
- * The operations a paginator needs.
+ * The paginators of `client.paginate` by method name: the table `Paginator.fromTable` builds it from.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export type PaginatedOperations = Pick<
-  S3Operations,
-  | "listBuckets"
-  | "listDirectoryBuckets"
-  | "listMultipartUploads"
-  | "listObjectAnnotations"
-  | "listObjectVersions"
-  | "listObjects"
-  | "listObjectsV2"
-  | "listParts"
->
-
-/**
- * Builds `client.paginate` over the client's operations.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makePaginate = (operations: PaginatedOperations): S3Paginate => ({
-  listBuckets: (input, options) =>
-    Paginator.make(ListBuckets, (request) => operations.listBuckets(request), input ?? {}, options),
-  listDirectoryBuckets: (input, options) =>
-    Paginator.make(ListDirectoryBuckets, (request) => operations.listDirectoryBuckets(request), input ?? {}, options),
-  listMultipartUploads: (input, options) =>
-    Paginator.make(ListMultipartUploads, (request) => operations.listMultipartUploads(request), input, options),
-  listObjectAnnotations: (input, options) =>
-    Paginator.make(ListObjectAnnotations, (request) => operations.listObjectAnnotations(request), input, options),
-  listObjectVersions: (input, options) =>
-    Paginator.make(ListObjectVersions, (request) => operations.listObjectVersions(request), input, options),
-  listObjects: (input, options) =>
-    Paginator.make(ListObjects, (request) => operations.listObjects(request), input, options),
-  listObjectsV2: (input, options) =>
-    Paginator.make(ListObjectsV2, (request) => operations.listObjectsV2(request), input, options),
-  listParts: (input, options) => Paginator.make(ListParts, (request) => operations.listParts(request), input, options)
-})
+export const paginators: Paginator.Table<S3Paginate> = {
+  listBuckets: ListBuckets,
+  listDirectoryBuckets: ListDirectoryBuckets,
+  listMultipartUploads: ListMultipartUploads,
+  listObjectAnnotations: ListObjectAnnotations,
+  listObjectVersions: ListObjectVersions,
+  listObjects: ListObjects,
+  listObjectsV2: ListObjectsV2,
+  listParts: ListParts
+}

@@ -5,7 +5,7 @@
 // Every entry of the model is generated; none is skipped.
 
 import type * as Sdk from "@aws-sdk/client-s3"
-import * as Waiter from "@effect-boto/core/Waiter"
+import type * as Waiter from "@effect-boto/core/Waiter"
 import type * as Effect from "effect/Effect"
 import type { S3Operations } from "./operations.js"
 
@@ -15,10 +15,11 @@ import type { S3Operations } from "./operations.js"
  * @since 0.1.0
  * @category models
  */
-export const BucketExists: Waiter.Spec = {
+export const BucketExists: Waiter.TypedSpec<S3Operations> = {
   name: "BucketExists",
   service: "S3",
   operation: "HeadBucket",
+  method: "headBucket",
   delay: 5,
   maxAttempts: 20,
   acceptors: [
@@ -35,10 +36,11 @@ export const BucketExists: Waiter.Spec = {
  * @since 0.1.0
  * @category models
  */
-export const BucketNotExists: Waiter.Spec = {
+export const BucketNotExists: Waiter.TypedSpec<S3Operations> = {
   name: "BucketNotExists",
   service: "S3",
   operation: "HeadBucket",
+  method: "headBucket",
   delay: 5,
   maxAttempts: 20,
   acceptors: [
@@ -52,10 +54,11 @@ export const BucketNotExists: Waiter.Spec = {
  * @since 0.1.0
  * @category models
  */
-export const ObjectExists: Waiter.Spec = {
+export const ObjectExists: Waiter.TypedSpec<S3Operations> = {
   name: "ObjectExists",
   service: "S3",
   operation: "HeadObject",
+  method: "headObject",
   delay: 5,
   maxAttempts: 20,
   acceptors: [
@@ -70,10 +73,11 @@ export const ObjectExists: Waiter.Spec = {
  * @since 0.1.0
  * @category models
  */
-export const ObjectNotExists: Waiter.Spec = {
+export const ObjectNotExists: Waiter.TypedSpec<S3Operations> = {
   name: "ObjectNotExists",
   service: "S3",
   operation: "HeadObject",
+  method: "headObject",
   delay: 5,
   maxAttempts: 20,
   acceptors: [
@@ -124,26 +128,14 @@ export interface S3WaitFor {
 }
 
 /**
- * The operations the waiters poll.
+ * The waiters of `client.waitFor` by name: the table `Waiter.fromTable` builds it from.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category models
  */
-export type WaiterOperations = Pick<S3Operations, "headBucket" | "headObject">
-
-/**
- * Builds `client.waitFor` over the client's operations.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeWaitFor = (operations: WaiterOperations): S3WaitFor => ({
-  bucketExists: (input, options) =>
-    Waiter.make(BucketExists, (request) => operations.headBucket(request), input, options),
-  bucketNotExists: (input, options) =>
-    Waiter.make(BucketNotExists, (request) => operations.headBucket(request), input, options),
-  objectExists: (input, options) =>
-    Waiter.make(ObjectExists, (request) => operations.headObject(request), input, options),
-  objectNotExists: (input, options) =>
-    Waiter.make(ObjectNotExists, (request) => operations.headObject(request), input, options)
-})
+export const waiters: Waiter.Table<S3WaitFor> = {
+  bucketExists: BucketExists,
+  bucketNotExists: BucketNotExists,
+  objectExists: ObjectExists,
+  objectNotExists: ObjectNotExists
+}
