@@ -219,11 +219,13 @@ export const make: <Input extends object, Page extends object, Item, E, R>(
 ) => Paginator<Page, Item, E | PaginationError, R> = internal.make
 
 /**
- * Builds a client's `paginate` from its paginator table: `paginate.listObjectsV2(input, options)`,
- * or by name, `paginate("listObjectsV2", input, options)`, is `make(spec, request => operations.listObjectsV2(request), input, options)`.
- * Its methods are shared by every client of the service and bound to a client on its first use of
- * each; a page is requested through the client's own operation method, read when the page is.
+ * Builds a client's `paginate` from its paginator table. `paginate.listObjectsV2(input, options)`,
+ * or by name `paginate("listObjectsV2", input, options)`, is
+ * `make(spec, (request) => operations.listObjectsV2(request), input, options)` with the table's spec.
+ * The methods are shared by every client of the service (one prototype per table) and bound to a
+ * client on its first use of each; a page is requested through the client's own operation method.
  *
+ * @typeParam Paginate - the service's paginators by method name, e.g. `S3Paginate`
  * @since 0.2.0
  * @category constructors
  */

@@ -135,11 +135,13 @@ export const make: <Input, A, E, R>(
 ) => Effect.Effect<void, WaiterError, R> = internal.make
 
 /**
- * Builds a client's `waitFor` from its waiter table: `waitFor.bucketExists(input, options)`, or by
- * name, `waitFor("bucketExists", input, options)`, is `make(spec, (request) => operations.headBucket(request), input, options)`.
- * Its methods are shared by every client of the service and bound to a client on its first use of
- * each; every poll goes through the client's own operation method.
+ * Builds a client's `waitFor` from its waiter table. `waitFor.bucketExists(input, options)`, or by
+ * name `waitFor("bucketExists", input, options)`, is
+ * `make(spec, (request) => operations.headBucket(request), input, options)` with the table's spec.
+ * The methods are shared by every client of the service (one prototype per table) and bound to a
+ * client on its first use of each; every poll goes through the client's own operation method.
  *
+ * @typeParam WaitFor - the service's waiters by name, e.g. `S3WaitFor`
  * @since 0.2.0
  * @category constructors
  */
