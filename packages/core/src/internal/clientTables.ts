@@ -3,6 +3,7 @@ import type * as ClientRuntime from "../ClientRuntime.js"
 import type * as Paginator from "../Paginator.js"
 import type * as Waiter from "../Waiter.js"
 import { make as makePaginator } from "./paginator.js"
+import { sharedPrototypes } from "./sharedMembers.js"
 import { make as makeWaiter } from "./waiter.js"
 
 // The typed interfaces (`S3Paginate`, `S3WaitFor`, …) meet the untyped tables here, and only here.
@@ -34,16 +35,12 @@ const operationsOfTarget = (target: object): object => {
 
 /**
  * Builds objects callable by name (`ClientRuntime.ByName`) from a table, interpreting each row with
- * `run`. One prototype per table, shared by every client of the service: each entry is a getter
- * that binds the row to the client it is read from and keeps the method there, so a client holds
- * only the methods it has used (not one closure per row from the start) and a method read off the
- * object (`const { listUsers } = iam.paginate`) stays bound.
+ * `run`: their methods live on one prototype per table, shared by every client of the service, and
+ * each is bound to a client on its first use (`sharedPrototypes`), not one closure per row per client.
  */
 const fromTable = <R extends Row, Options>(
   run: (row: R, call: Operation, input: object, options: Options | undefined) => unknown
 ) => {
-  const prototypes = new WeakMap<object, object>()
-
   const bind = (row: R, operations: object): Method<Options> => {
     // The operation is read when a request is sent, as the client's own method call would.
     const call: Operation = (request) => trusted<Record<string, Operation>>(operations)[row.method](request)
@@ -52,25 +49,8 @@ const fromTable = <R extends Row, Options>(
       : (input, options) => run(row, call, input, options)
   }
 
-  const prototypeOf = (table: { readonly [name: string]: R }): object => {
-    const existing = prototypes.get(table)
-    if (existing !== undefined) return existing
-    // The prototype of a function, so each object stays callable.
-    const proto: object = Object.create(Function.prototype)
-    for (const [name, row] of Object.entries(table)) {
-      Object.defineProperty(proto, name, {
-        enumerable: true,
-        configurable: true,
-        get(this: object) {
-          const method = bind(row, operationsOfTarget(this))
-          Object.defineProperty(this, name, { value: method, enumerable: true, configurable: true, writable: true })
-          return method
-        }
-      })
-    }
-    prototypes.set(table, proto)
-    return proto
-  }
+  // The prototype of a function, so each object stays callable.
+  const prototypeOf = sharedPrototypes<R>(Function.prototype, (row, target) => bind(row, operationsOfTarget(target)))
 
   return <Service>(table: { readonly [name: string]: R }, operations: object): Service => {
     // boto3's get_paginator(name) / get_waiter(name): a call by name is the named method's call.

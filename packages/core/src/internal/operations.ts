@@ -2,6 +2,7 @@ import type { HttpHandlerOptions } from "@smithy/types"
 import type * as Effect from "effect/Effect"
 import type * as ClientRuntime from "../ClientRuntime.js"
 import { makeOperation } from "./client.js"
+import { sharedPrototypes } from "./sharedMembers.js"
 
 type AnyOperation = (input: unknown, options?: ClientRuntime.CallOptions) => Effect.Effect<unknown, unknown>
 
@@ -37,31 +38,15 @@ const build = (spec: ClientRuntime.OperationSpec, { binding, client }: State): A
     : operation
 }
 
-// One prototype per table, shared by every client of the service: each operation is a getter that
-// builds the method for the client it is read from and keeps it there, so a client holds only the
-// operations it has used (a program with hundreds of clients pays for what each one calls).
+// One prototype per table, shared by every client of the service: each operation is built for the
+// client it is read from on first use and kept there, so a client holds only the operations it has
+// used (a program with hundreds of clients pays for what each one calls).
 type Table = Readonly<Record<string, ClientRuntime.OperationSpec>>
 
-const prototypes = new WeakMap<Table, object>()
-
-const prototypeOf = (table: Table): object => {
-  const existing = prototypes.get(table)
-  if (existing !== undefined) return existing
-  const proto: object = {}
-  for (const [method, spec] of Object.entries(table)) {
-    Object.defineProperty(proto, method, {
-      enumerable: true,
-      configurable: true,
-      get(this: object) {
-        const operation = build(spec, stateOf(this))
-        Object.defineProperty(this, method, { value: operation, enumerable: true, configurable: true, writable: true })
-        return operation
-      }
-    })
-  }
-  prototypes.set(table, proto)
-  return proto
-}
+const prototypeOf = sharedPrototypes<ClientRuntime.OperationSpec>(
+  Object.prototype,
+  (spec, target) => build(spec, stateOf(target))
+)
 
 /** @internal */
 export const makeOperations = <Ops extends object>(
