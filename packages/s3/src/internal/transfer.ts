@@ -205,14 +205,15 @@ export const makeReporter = (
   onProgress: S3Transfer.OnProgress | undefined,
   totalBytes: number | undefined
 ): Effect.Effect<Reporter> =>
-  Effect.map(Effect.makeSemaphore(1), (lock) => {
+  // Without a listener there is nothing to keep in order: no lock (a folder of small files makes
+  // one reporter per file).
+  Effect.map(onProgress === undefined ? Effect.succeed(undefined) : Effect.makeSemaphore(1), (lock) => {
     let transferred = 0
     let total = totalBytes
     return {
       report: (bytes) => {
-        if (bytes === 0 && onProgress === undefined) return Effect.void
-        if (onProgress === undefined) {
-          return Effect.sync(() => {
+        if (onProgress === undefined || lock === undefined) {
+          return bytes === 0 ? Effect.void : Effect.sync(() => {
             transferred += bytes
           })
         }
