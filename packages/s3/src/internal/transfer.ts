@@ -1,4 +1,6 @@
 import type * as Sdk from "@aws-sdk/client-s3"
+import type * as PlatformError from "@effect/platform/Error"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
@@ -148,6 +150,17 @@ export class TransferBudget extends Context.Reference<TransferBudget>()(
 ) {}
 
 /**
+ * The buffers the files of a directory transfer read their parts into (one file's part buffers are
+ * reused by the next file), when one is in context; else each file has its own.
+ *
+ * @internal
+ */
+export class PartBuffers extends Context.Reference<PartBuffers>()(
+  "@effect-boto/s3/internal/transfer/PartBuffers",
+  { defaultValue: (): BufferPool | undefined => undefined }
+) {}
+
+/**
  * Runs `effect` holding one permit of the budget in context, if any.
  *
  * @internal
@@ -192,14 +205,15 @@ export const makeReporter = (
   onProgress: S3Transfer.OnProgress | undefined,
   totalBytes: number | undefined
 ): Effect.Effect<Reporter> =>
-  Effect.map(Effect.makeSemaphore(1), (lock) => {
+  // Without a listener there is nothing to keep in order: no lock (a folder of small files makes
+  // one reporter per file).
+  Effect.map(onProgress === undefined ? Effect.succeed(undefined) : Effect.makeSemaphore(1), (lock) => {
     let transferred = 0
     let total = totalBytes
     return {
       report: (bytes) => {
-        if (bytes === 0 && onProgress === undefined) return Effect.void
-        if (onProgress === undefined) {
-          return Effect.sync(() => {
+        if (onProgress === undefined || lock === undefined) {
+          return bytes === 0 ? Effect.void : Effect.sync(() => {
             transferred += bytes
           })
         }
@@ -302,18 +316,7 @@ export const makeByteReader = <E, R>(
     // Bytes put back in front of the stream, the next one last.
     const front: Array<Uint8Array> = []
     let done = false
-    // Whole buffers this reader allocated (a view of one, such as a short last part, is never
-    // reused), and the ones handed back.
-    const owned = new WeakSet<Uint8Array>()
-    const free: Array<Uint8Array> = []
-    const allocate = (size: number): Uint8Array => {
-      const reused = free.pop()
-      if (reused !== undefined && reused.length === size) return reused
-      // Filled right away: on Node, skip zero-filling.
-      const fresh = typeof Buffer === "function" ? Buffer.allocUnsafe(size) : new Uint8Array(size)
-      owned.add(fresh)
-      return fresh
-    }
+    const { allocate, release } = makeBufferPool()
 
     // The next buffered chunk, without an Effect: chunks are consumed synchronously and the stream
     // is pulled only when a whole pulled Chunk has been used up.
@@ -370,11 +373,99 @@ export const makeByteReader = <E, R>(
       unread: (bytes) => {
         front.push(bytes)
       },
-      release: (bytes) => {
-        if (owned.has(bytes)) free.push(bytes)
-      }
+      release
     }
   })
+
+/** @internal */
+export interface BufferPool {
+  readonly allocate: (size: number) => Uint8Array
+  readonly release: (bytes: Uint8Array) => void
+}
+
+/**
+ * Buffers to read parts into: a buffer handed back (its part was sent) is filled again for the next
+ * part of its size, so that a transfer's memory is faulted in once, not for every part.
+ *
+ * @internal
+ */
+export const makeBufferPool = (): BufferPool => {
+  // Whole buffers of this pool (a view of one, such as a short last part, is never reused), and the
+  // ones handed back.
+  const owned = new WeakSet<Uint8Array>()
+  const free: Array<Uint8Array> = []
+  return {
+    allocate: (size: number): Uint8Array => {
+      const reused = free.pop()
+      if (reused !== undefined && reused.length === size) return reused
+      // Filled right away: on Node, skip zero-filling.
+      const fresh = typeof Buffer === "function" ? Buffer.allocUnsafe(size) : new Uint8Array(size)
+      owned.add(fresh)
+      return fresh
+    },
+    release: (bytes: Uint8Array): void => {
+      if (owned.has(bytes)) free.push(bytes)
+    }
+  }
+}
+
+/**
+ * A `ByteReader` over an open file: each `read` fills a buffer straight from the file, when asked,
+ * so that nothing is read ahead of the parts in flight (a file stream would read ahead, and copy
+ * its chunks into parts of another size).
+ *
+ * @internal
+ */
+export const makeFileReader = (
+  file: FileSystem.File,
+  pool: BufferPool
+): ByteReader<PlatformError.PlatformError, never> => {
+  // Bytes put back in front of the file, the next one last.
+  const front: Array<Uint8Array> = []
+  let ended = false
+  const { allocate, release } = pool
+  const fill = (
+    out: Uint8Array,
+    filled: number
+  ): Effect.Effect<Uint8Array | undefined, PlatformError.PlatformError> => {
+    if (filled === out.length) return Effect.succeed(out)
+    if (ended) {
+      if (filled > 0) return Effect.succeed(out.subarray(0, filled))
+      release(out)
+      return Effect.succeed(undefined)
+    }
+    return Effect.flatMap(file.read(out.subarray(filled)), (read) => {
+      if (read === BigInt(0)) ended = true
+      return fill(out, filled + Number(read))
+    })
+  }
+  return {
+    read: (size) =>
+      Effect.suspend(() => {
+        const back = front.pop()
+        if (back !== undefined && back.length >= size) {
+          if (back.length > size) front.push(back.subarray(size))
+          return Effect.succeed(back.length === size ? back : back.subarray(0, size))
+        }
+        const out = allocate(size)
+        let filled = 0
+        for (let piece = back; piece !== undefined; piece = front.pop()) {
+          const take = Math.min(piece.length, size - filled)
+          out.set(take === piece.length ? piece : piece.subarray(0, take), filled)
+          filled += take
+          if (take < piece.length) {
+            front.push(piece.subarray(take))
+            break
+          }
+        }
+        return fill(out, filled)
+      }),
+    unread: (bytes) => {
+      front.push(bytes)
+    },
+    release
+  }
+}
 
 /**
  * The CopySource value of CopyObject / UploadPartCopy: `bucket/key` with the key URL-encoded.

@@ -22,6 +22,12 @@ export const isFullObjectAlgorithm = (algorithm: string | undefined): algorithm 
 /** @internal */
 export interface Hasher {
   readonly update: (bytes: Uint8Array) => void
+  /**
+   * Like `update` for the next part of the object, returning that part's own checksum (base64),
+   * where the whole's can be combined from the parts' (CRC32): each byte is then read once, and
+   * the part's checksum goes with its UploadPart so that the SDK does not compute it again.
+   */
+  readonly updatePart?: (bytes: Uint8Array) => string
   /** The checksum, base64 as S3 writes it. */
   readonly digest: Effect.Effect<string>
 }
@@ -37,6 +43,57 @@ const fromSdk = (checksum: SdkChecksum): Hasher => ({
   update: (bytes) => checksum.update(bytes),
   digest: Effect.map(Effect.promise(() => checksum.digest()), base64)
 })
+
+const crc32Base64 = (crc: number): string => {
+  const out = Buffer.alloc(4)
+  out.writeUInt32BE(crc >>> 0)
+  return out.toString("base64")
+}
+
+// CRC32 of a concatenation from the CRCs of its pieces (zlib's crc32_combine): polynomials over
+// GF(2) in the CRC's reflected bit order, multiplied modulo CRC32's.
+const crc32Polynomial = 0xedb88320
+
+/** a(x) · b(x) modulo the polynomial. */
+const multiplyModP = (a: number, b: number): number => {
+  let product = 0
+  let bValue = b
+  for (let mask = 0x80000000; mask !== 0; mask >>>= 1) {
+    if ((a & mask) !== 0) product ^= bValue
+    bValue = (bValue & 1) !== 0 ? (bValue >>> 1) ^ crc32Polynomial : bValue >>> 1
+  }
+  return product >>> 0
+}
+
+/** x^(2^k) modulo the polynomial, k = 0…31. */
+const powersOfX: ReadonlyArray<number> = (() => {
+  const table: Array<number> = []
+  let power = 0x40000000 // x^1
+  for (let k = 0; k < 32; k++) {
+    table.push(power)
+    power = multiplyModP(power, power)
+  }
+  return table
+})()
+
+/** x^(8·bytes) modulo the polynomial: what appending `bytes` zero bytes multiplies a CRC by. */
+const shiftFor = (bytes: number): number => {
+  let result = 0x80000000 // x^0
+  let k = 3 // 8 = 2^3 bits a byte
+  // Not bit operators on the length: a part can be longer than 2^31 bytes.
+  for (let n = bytes; n > 0; n = Math.floor(n / 2), k++) {
+    if (n % 2 === 1) result = multiplyModP(powersOfX[k % 32]!, result)
+  }
+  return result
+}
+
+/**
+ * The CRC32 of `a ‖ b` from `crc32(a)`, `crc32(b)` and the length of `b`.
+ *
+ * @internal
+ */
+export const crc32Combine = (crcA: number, crcB: number, lengthB: number): number =>
+  (multiplyModP(shiftFor(lengthB), crcA >>> 0) ^ crcB) >>> 0
 
 /** The algorithms whose whole-object checksum this module computes. @internal */
 export type KnownAlgorithm = FullObjectAlgorithm | "SHA1" | "SHA256"
@@ -54,11 +111,12 @@ export const makeHasher = (algorithm: KnownAlgorithm): Effect.Effect<Hasher> => 
         update: (bytes) => {
           crc = zlib.crc32(bytes, crc)
         },
-        digest: Effect.sync(() => {
-          const out = Buffer.alloc(4)
-          out.writeUInt32BE(crc >>> 0)
-          return out.toString("base64")
-        })
+        updatePart: (bytes) => {
+          const part = zlib.crc32(bytes)
+          crc = crc32Combine(crc, part, bytes.length)
+          return crc32Base64(part)
+        },
+        digest: Effect.sync(() => crc32Base64(crc))
       })
     }
     case "SHA1":

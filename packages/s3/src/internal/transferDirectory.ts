@@ -251,17 +251,26 @@ export const runFiles = <J extends FileJob, E extends S3Transfer.FileError, R>(
     const one = (job: J) => Effect.ensuring(transfer(job, report(job)), done)
     const transferred: Array<S3Transfer.FileTransferred> = []
     const failures: Array<S3Transfer.FileFailure> = []
-    const run = options.failurePolicy === "collect"
-      ? Effect.forEach(jobs, (job) =>
+    const step = options.failurePolicy === "collect"
+      ? (job: J) =>
         Effect.match(one(job), {
           onFailure: (error) => failures.push({ key: job.key, path: job.path, error }),
           onSuccess: (file) => transferred.push(file)
-        }), { concurrency: options.config.maxConcurrency, discard: true })
-      : Effect.forEach(jobs, (job) => Effect.map(one(job), (file) => transferred.push(file)), {
-        concurrency: options.config.maxConcurrency,
-        discard: true
-      })
-    yield* Effect.provideService(run, internal.TransferBudget, budget)
+        })
+      : (job: J) => Effect.map(one(job), (file) => transferred.push(file))
+    // `maxConcurrency` workers that each take the next file (rather than a fiber per file: a folder
+    // of small files pays for little else). A failure of one (fail fast) interrupts the others.
+    let next = 0
+    const worker = Effect.whileLoop({
+      while: () => next < jobs.length,
+      body: () => Effect.suspend(() => step(jobs[next++]!)),
+      step: () => {}
+    })
+    const workers = Array.from({ length: Math.min(options.config.maxConcurrency, jobs.length) }, () => worker)
+    yield* Effect.all(workers, { concurrency: "unbounded", discard: true }).pipe(
+      Effect.provideService(internal.TransferBudget, budget),
+      Effect.provideService(internal.PartBuffers, internal.makeBufferPool())
+    )
     let bytes = 0
     for (const file of transferred) bytes += file.size
     return { transferred, failures, bytes }

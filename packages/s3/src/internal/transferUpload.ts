@@ -110,6 +110,8 @@ const putObject = (
 interface Part {
   readonly partNumber: number
   readonly data: Uint8Array
+  /** The part's checksum, when computed here (sent with it: the SDK then computes none). */
+  readonly checksum: string | undefined
 }
 
 /**
@@ -139,6 +141,9 @@ const uploadParts = <E, R>(
     const buffers = yield* Effect.makeSemaphore(concurrency + 1)
     const queue = yield* Queue.bounded<Part | undefined>(1)
     const completed: Array<Sdk.CompletedPart> = []
+    const checksumField = Checksum.isFullObjectAlgorithm(checksumAlgorithm)
+      ? Checksum.checksumField[checksumAlgorithm]
+      : undefined
     const baseInput = {
       ...internal.pick(target.extraArgs, partArgs),
       ...(checksumAlgorithm !== undefined ? { ChecksumAlgorithm: checksumAlgorithm } : {}),
@@ -169,7 +174,9 @@ const uploadParts = <E, R>(
           })
         }
         size += data.length
-        hasher?.update(data)
+        // The parts' CRCs make the whole's: one pass over the bytes for both.
+        const checksum = hasher?.updatePart !== undefined ? hasher.updatePart(data) : undefined
+        if (checksum === undefined) hasher?.update(data)
         const listed = resumable?.parts.get(partNumber)
         if (listed !== undefined && (yield* Resume.partHolds(listed, data, checksumAlgorithm))) {
           // Already uploaded by an interrupted run: kept as it is.
@@ -183,7 +190,7 @@ const uploadParts = <E, R>(
           yield* internal.releaseBudget
           yield* buffers.release(1)
         } else {
-          yield* Queue.offer(queue, { partNumber, data })
+          yield* Queue.offer(queue, { partNumber, data, checksum })
         }
         if (data.length < partSize) break
       }
@@ -203,7 +210,8 @@ const uploadParts = <E, R>(
           ...baseInput,
           PartNumber: part.partNumber,
           Body: part.data,
-          ContentLength: part.data.length
+          ContentLength: part.data.length,
+          ...(part.checksum !== undefined && checksumField !== undefined ? { [checksumField]: part.checksum } : {})
         })
         // Sent piece by piece only when someone watches the progress.
         const output = yield* (reporter.listened
@@ -310,7 +318,7 @@ const encoder = new TextEncoder()
  */
 const uploadStream = <E, R>(
   target: Target,
-  body: Stream.Stream<Uint8Array, E, R>,
+  openReader: Effect.Effect<internal.ByteReader<E, R>, E, R | Scope.Scope>,
   knownSize: number | undefined,
   config: S3Transfer.TransferConfig,
   onProgress: S3Transfer.OnProgress | undefined,
@@ -319,7 +327,7 @@ const uploadStream = <E, R>(
   Effect.scoped(Effect.gen(function*() {
     const s3 = yield* S3ClientTag
     const reporter = yield* internal.makeReporter(onProgress, knownSize)
-    const reader = yield* internal.makeByteReader(body)
+    const reader = yield* openReader
     // A small body of known size is read into a buffer of its size (plus one byte, to see that it
     // ended), not of the threshold: a folder of small files must not cost 8 MiB a file.
     const headSize = knownSize !== undefined && knownSize < config.multipartThreshold
@@ -337,8 +345,21 @@ const uploadStream = <E, R>(
     return yield* multipart(s3, target, reader, config, partSize, reporter, resume)
   }))
 
-const span = (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
-  Effect.withSpan(name, { attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key } })
+/**
+ * The tracer every fiber has unless the program installs its own: it exports nothing, so spans
+ * made with it only cost time (a folder of small files makes one per file). The operations' spans
+ * are left out the same way.
+ */
+const builtInTracer = Effect.runSync(Effect.tracer)
+
+const span =
+  (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.flatMap(Effect.tracer, (tracer) =>
+      tracer === builtInTracer ? effect : Effect.withSpan(effect, name, {
+        attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key },
+        captureStackTrace: false
+      }))
 
 /**
  * Bytes known to be under the threshold, in one PutObject without the stream machinery of
@@ -367,9 +388,15 @@ export const upload = <E = never, R = never>(
     const body = options.body
     if (typeof body === "string" || body instanceof Uint8Array) {
       const bytes = typeof body === "string" ? encoder.encode(body) : body
-      return yield* uploadStream(target, Stream.succeed(bytes), bytes.length, config, options.onProgress)
+      return yield* uploadStream(
+        target,
+        internal.makeByteReader(Stream.succeed(bytes)),
+        bytes.length,
+        config,
+        options.onProgress
+      )
     }
-    return yield* uploadStream(target, body, undefined, config, options.onProgress)
+    return yield* uploadStream(target, internal.makeByteReader(body), undefined, config, options.onProgress)
   }).pipe(span("S3Transfer.upload", options))
 
 /** @internal */
@@ -382,8 +409,7 @@ export const uploadFile = (
 > =>
   Effect.gen(function*() {
     const config = yield* internal.resolveConfig(options.config)
-    const { FileSystem: FileSystemTag, Size } = yield* Lazy.fileSystemModule
-    const fs = yield* FileSystemTag
+    const fs = yield* Lazy.fileSystem
     const info = yield* fs.stat(options.path)
     if (info.type !== "File") {
       return yield* new InvalidTransferInput({
@@ -392,14 +418,15 @@ export const uploadFile = (
       })
     }
     const size = Number(info.size)
-    const partSize = internal.adjustChunksize(config.multipartChunksize, size)
-    // Reading in part-sized chunks lets the reader hand each chunk over as a part without a copy.
-    // A small file is read in one chunk of its size (and one byte more, to see its end).
-    const chunkSize = Math.min(partSize, config.multipartThreshold, size + 1)
     const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
+    // Each part is read from the file into its buffer when a permit to send it was taken.
     return yield* uploadStream(
       target,
-      fs.stream(options.path, { chunkSize: Size(chunkSize) }),
+      Effect.zipWith(
+        fs.open(options.path, { flag: "r" }),
+        internal.PartBuffers,
+        (file, pool) => internal.makeFileReader(file, pool ?? internal.makeBufferPool())
+      ),
       size,
       config,
       options.onProgress,
