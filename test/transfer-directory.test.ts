@@ -7,6 +7,7 @@
  *
  * Sizes: moto enforces S3's 5 MiB minimum part, so multipart files use 5 MiB parts.
  */
+import * as Sdk from "@aws-sdk/client-s3"
 import { S3Client, S3Transfer } from "@effect-boto/s3"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
@@ -31,6 +32,7 @@ import {
 } from "node:fs"
 import * as os from "node:os"
 import * as nodePath from "node:path"
+import { Readable } from "node:stream"
 import { makeBucket } from "./support/buckets.js"
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl } from "./support/moto.js"
@@ -337,6 +339,72 @@ describe("S3Transfer directories", () => {
         assert.strictEqual((yield* keysOf(bucket)).length, 13)
         assert.isAtMost(proxy.maxInFlight(), 3)
         assert.strictEqual(proxy.maxInFlight(), 3, "the budget is used")
+      }))
+
+    it.scoped("downloads on a slow connection: each file's first GET and its ranges share the budget", () =>
+      Effect.gen(function*() {
+        const bucket = yield* makeBucket("downbudget")
+        const files = Array.from({ length: 4 }, () => randomBytes(20 * MiB))
+        for (const [index, bytes] of files.entries()) yield* put(bucket, `d/f${index}.bin`, bytes)
+        const root = yield* tempDir
+        // 8 MiB/s per connection: each file's first GET is found slow and ranges take over its rest.
+        const proxy = yield* FaultProxy.make(motoUrl())
+        const isObjectGet = (r: { readonly method: string; readonly path: string }) =>
+          r.method === "GET" && !r.path.includes("list-type=2")
+        proxy.inject({ fault: { _tag: "Throttle", bytesPerSecond: 8 * MiB }, match: isObjectGet })
+        // GetObjects counted from the request until their body closed, at the client (the proxy
+        // sees an answer end once it is in the kernel's buffers, which hold megabytes).
+        let running = 0
+        let most = 0
+        const counting = S3Client.layerFromSdk((config) => {
+          const client = new Sdk.S3Client(config)
+          client.middlewareStack.add(
+            (next, context) => async (args) => {
+              if (context.commandName !== "GetObjectCommand") return next(args)
+              running += 1
+              most = Math.max(most, running)
+              let settled = false
+              const settle = () => {
+                if (settled) return
+                settled = true
+                running -= 1
+              }
+              try {
+                const result = await next(args)
+                const body: unknown = Reflect.get(Object(result.output), "Body")
+                if (body instanceof Readable && !body.destroyed) {
+                  body.once("end", settle)
+                  body.once("close", settle)
+                  // Destroyed by the reader (the first GET closed early): "close" follows a tick later.
+                  const destroy = body.destroy.bind(body)
+                  body.destroy = (error?: Error) => {
+                    settle()
+                    return destroy(error)
+                  }
+                } else settle()
+                return result
+              } catch (error) {
+                settle()
+                throw error
+              }
+            },
+            { step: "initialize", name: "countGets" }
+          )
+          return client
+        }).pipe(Layer.provide(motoSession({ endpointUrl: proxy.url })))
+        yield* S3Transfer.downloadDirectory({
+          Bucket: bucket,
+          Prefix: "d",
+          directory: root,
+          config: { ...small, maxConcurrency: 3 }
+        }).pipe(Effect.provide(counting))
+        files.forEach((bytes, index) => {
+          assert.deepStrictEqual(readFileSync(nodePath.join(root, `f${index}.bin`)), bytes)
+        })
+        assert.isAbove(proxy.count(isObjectGet), files.length, "ranges after the first GETs")
+        assert.strictEqual(running, 0)
+        assert.isAtMost(most, 3)
+        assert.strictEqual(most, 3, "the budget is used")
       }))
   })
 })

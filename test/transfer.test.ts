@@ -195,7 +195,9 @@ describe("S3Transfer", () => {
             config: small
           })
           assert.strictEqual(downloaded.size, size)
-          assert.strictEqual(downloaded.parts, parts)
+          // Above the threshold the download picks one GET or ranges by the connection's speed
+          // (tested on its own below); under it, one GET.
+          if (size < small.multipartThreshold) assert.strictEqual(downloaded.parts, 0)
           assert.strictEqual(sha256(yield* fs.readFile(output)), sha256(source))
         }
         const names = yield* fs.readDirectory(dir)
@@ -674,13 +676,58 @@ describe("S3Transfer", () => {
         assert.isTrue(gets.every((c) => c.input.IfMatch === uploaded.ETag))
         assert.isAtMost(maxInFlight.get("GetObjectCommand") ?? 0, 3, "the first GET and 2 ranges")
 
+        // `downloadFile` picks the same way, writing in order: on the slow connection, ranges for
+        // the rest after the first GET.
         const fileCalls: Array<Call> = []
         const path = nodePath.join(dir, "big.bin")
-        const result = yield* S3Transfer.downloadFile({ Bucket: bucket, Key: "big", path, config }).pipe(
-          withClient(recordingClient(fileCalls))
-        )
-        assert.strictEqual(result.parts, 5)
-        assert.strictEqual(fileCalls.filter((c) => c.command === "GetObjectCommand").length, 5)
+        let reports = 0
+        let lastReported = 0
+        let largestStep = 0
+        const result = yield* S3Transfer.downloadFile({
+          Bucket: bucket,
+          Key: "big",
+          path,
+          config,
+          onProgress: (progress) =>
+            Effect.sync(() => {
+              reports += 1
+              largestStep = Math.max(largestStep, progress.transferredBytes - lastReported)
+              lastReported = progress.transferredBytes
+            })
+        }).pipe(withClient(recordingClient(fileCalls, undefined, undefined, proxy.url)))
+        const fileGets = fileCalls.filter((c) => c.command === "GetObjectCommand")
+        assert.strictEqual(fileGets[0]?.input.Range, undefined, "the first GET is of the whole object")
+        assert.isAtLeast(fileGets.length, 3, "the first GET, then ranges")
+        assert.isTrue(fileGets.slice(1).every((c) => /^bytes=\d+-\d+$/.test(String(c.input.Range))))
+        assert.strictEqual(result.parts, fileGets.length - 1)
+        assert.isAtMost(maxInFlight.get("GetObjectCommand") ?? 0, 3, "the first GET and 2 ranges")
+        assert.strictEqual(lastReported, size)
+        assert.isAtMost(largestStep, MiB, "progress at least every 1 MiB")
+        assert.isAbove(reports, 20)
+        assert.strictEqual(sha256(yield* fs.readFile(path)), sha256(source))
+        assert.deepStrictEqual(yield* fs.readDirectory(dir), ["big.bin"], "no temporary file left")
+      }))
+
+    it.scoped("downloadFile from a fast server: one GET of the whole object", () =>
+      Effect.gen(function*() {
+        const fs = yield* FileSystem.FileSystem
+        const dir = yield* tempDir
+        const bucket = yield* makeBucket("onefile")
+        const size = 20 * MiB + 3
+        const source = randomBytes(size)
+        yield* S3Transfer.upload({ Bucket: bucket, Key: "big", body: source, config: small })
+        const calls: Array<Call> = []
+        const path = nodePath.join(dir, "big.bin")
+        const result = yield* S3Transfer.downloadFile({
+          Bucket: bucket,
+          Key: "big",
+          path,
+          config: { ...small, maxConcurrency: 2 }
+        }).pipe(withClient(recordingClient(calls)))
+        const gets = calls.filter((c) => c.command === "GetObjectCommand")
+        assert.strictEqual(gets.length, 1)
+        assert.strictEqual(gets[0]?.input.Range, undefined)
+        assert.strictEqual(result.parts, 0)
         assert.strictEqual(sha256(yield* fs.readFile(path)), sha256(source))
       }))
 

@@ -22,11 +22,13 @@
  *   length. If anything fails or the fiber is interrupted, the multipart upload is aborted after
  *   the parts in flight stopped: no parts are left behind (and billed).
  * - **Downloads** (`download` to a `Stream<Uint8Array>`, `downloadFile` to a path): HeadObject gives
- *   the size and ETag; under the threshold one GetObject streams the object. Above it, `download`
- *   starts with one streamed GET of the whole object and measures it: when it delivers less than
- *   64 MiB/s while the download waits on it (checked from 4 MiB on, every 2 MiB), ranged GETs of `multipartChunksize` bytes take over the rest,
- *   `maxConcurrency` at a time, and the stream emits them in order after the first GET's share;
- *   `downloadFile` fetches ranges in parallel from the start, each written at its offset. Every GET carries `IfMatch: <ETag>`, so an
+ *   the size and ETag; under the threshold one GetObject streams the object. Above it, both start
+ *   with one streamed GET of the whole object and measure it: when it delivers less than 64 MiB/s
+ *   while the download waits on it (checked from 4 MiB on, every 2 MiB), ranged GETs of
+ *   `multipartChunksize` bytes take over the rest, `maxConcurrency` at a time, and follow the
+ *   first GET's share in order (`downloadFile` writes them in order too). A `downloadFile` with
+ *   `resume: true` fetches ranges in parallel from the start, each written at its offset, so that
+ *   its record of ranges done can be resumed. Every GET carries `IfMatch: <ETag>`, so an
  *   object replaced during the download fails it instead of mixing two versions. A GET whose
  *   request or body fails transiently is resumed where it stopped, up to `numDownloadAttempts`
  *   attempts. A file is written to a temporary name next to it and renamed at the end; on failure
@@ -443,8 +445,10 @@ export interface DownloadFileOptions extends DownloadOptions {
 
 /**
  * boto3's `download_file`: writes the object to a file through `FileSystem`. The bytes go to
- * `<path>.<random>` in the same folder (under the threshold streamed in order; above it each range
- * is read into memory, at most `maxConcurrency` at once, and written at its offset), which is
+ * `<path>.<random>` in the same folder, in order, as `download` gets them: one GET, and above the
+ * threshold, on a connection delivering under 64 MiB/s, ranged GETs for the rest, at most
+ * `maxConcurrency` ranges in memory ahead of the file (with `resume: true`, ranges in parallel
+ * from the start, each written at its offset to `<path>.partial`), which is
  * renamed to `path` once complete; on failure or interruption it is removed, so `path` is either
  * the whole object or untouched.
  *
@@ -742,7 +746,7 @@ export interface DownloadDirectoryOptions extends DirectoryCommonOptions {
 
 /**
  * Downloads every object under `Prefix` to `directory/relative/path` with `downloadFile` (each
- * written to a temporary name and renamed, ranged GETs above the threshold), files in parallel
+ * written to a temporary name and renamed, ranged GETs above the threshold on a slow connection), files in parallel
  * within one `maxConcurrency` budget; folders are created as needed, keys ending in `/` (folder
  * markers) skipped, and each file gets the object's LastModified as its modification time (as
  * `aws s3 cp --recursive` does, so that `sync` sees it unchanged). Every key is checked before

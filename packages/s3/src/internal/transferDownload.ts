@@ -269,10 +269,10 @@ const makeRangedPull = (
         next += 1
         const whole = free.pop() ?? allocate(partSize)
         const target = receiver(whole.subarray(0, range.end - range.start + 1))
-        const fetch = Effect.as(
+        const fetch = internal.withBudget(Effect.as(
           readRange(ctx, range.start, range.end, target.onChunk),
           [whole, target.bytes] as const
-        )
+        ))
         window.push(yield* Effect.forkIn(fetch, scope))
       }
     })
@@ -330,12 +330,16 @@ const slowBytesPerSecond = 64 * internal.MiB
  * One streamed GET of the whole object, whose bytes go to the consumer as they come; when it
  * delivers less than `slowBytesPerSecond`, ranged GETs start for the rest (after one more
  * `partSize` of the first GET, which is then closed), `concurrency` at a time, and follow it.
+ * `onRanges` is told how many ranged GETs take over. With a budget in context (a directory), the
+ * first GET holds one permit until it is closed and each range takes its own: leaves only, as the
+ * first GET never waits for the ranges.
  */
 const adaptiveStream = (
   ctx: Context,
   size: number,
   partSize: number,
-  concurrency: number
+  concurrency: number,
+  onRanges?: (count: number) => void
 ): Stream.Stream<Uint8Array, S3DownloadFailed> =>
   Stream.unwrapScoped(Effect.gen(function*() {
     const scope = yield* Effect.scope
@@ -355,6 +359,7 @@ const adaptiveStream = (
       const cut = Math.min(size, emitted + partSize)
       if (cut >= size) return Effect.void
       limit = cut
+      onRanges?.(Math.ceil((size - cut) / partSize))
       return Effect.flatMap(
         Scope.extend(makeRangedPull(ctx, cut, size, partSize, concurrency), scope),
         (pull) => {
@@ -368,6 +373,7 @@ const adaptiveStream = (
     // The first GET is pulled by hand, timing how long each pull waits for bytes; it has its own
     // scope, closed (its body with it) once it delivered its share.
     const firstScope = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+    yield* Scope.extend(holdBudget, firstScope)
     const pullFirst = yield* Scope.extend(Stream.toPull(getRange(ctx, 0, size - 1, false)), firstScope)
     let waited = 0
     let firstOpen = true
@@ -405,6 +411,25 @@ const adaptiveStream = (
     return Stream.repeatEffectChunkOption(pull)
   }))
 
+/** One permit of the budget in context (if any), given back when the scope closes. */
+const holdBudget: Effect.Effect<void, never, Scope.Scope> = Effect.uninterruptibleMask((restore) =>
+  Effect.zipRight(restore(internal.takeBudget), Effect.addFinalizer(() => internal.releaseBudget))
+)
+
+/**
+ * The object's bytes in order: one GET under `multipartThreshold`, else the adaptive stream (one
+ * GET, ranges for the rest on a slow connection).
+ */
+const objectBytes = (
+  ctx: Context,
+  size: number,
+  config: S3Transfer.TransferConfig,
+  onRanges?: (count: number) => void
+): Stream.Stream<Uint8Array, S3DownloadFailed> =>
+  size < config.multipartThreshold
+    ? getRange(ctx, 0, size - 1, false)
+    : adaptiveStream(ctx, size, config.multipartChunksize, config.maxConcurrency, onRanges)
+
 const reportChunks = (
   stream: Stream.Stream<Uint8Array, S3DownloadFailed>,
   reporter: internal.Reporter | undefined
@@ -438,10 +463,7 @@ export const download = (
     const reporter = options.onProgress === undefined
       ? undefined
       : yield* internal.makeReporter(options.onProgress, head.size)
-    const bytes = head.size < config.multipartThreshold
-      ? getRange(ctx, 0, head.size - 1, false)
-      : adaptiveStream(ctx, head.size, config.multipartChunksize, config.maxConcurrency)
-    return reportChunks(verifiedStream(bytes, options, head.checksum), reporter)
+    return reportChunks(verifiedStream(objectBytes(ctx, head.size, config), options, head.checksum), reporter)
   })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
 
 // The size of the pieces a ranged download stream emits, and how many one pull hands out.
@@ -491,9 +513,13 @@ export const downloadFile = (
       attempts: config.numDownloadAttempts
     }
     const reporter = yield* internal.makeReporter(options.onProgress, head.size)
-    const ranged = head.size >= config.multipartThreshold
+    // A resumable download is ranged from the start above the threshold: its record is of ranges
+    // done. Otherwise the bytes come as `download` gets them (one GET, ranges when it is slow) and
+    // are written in order.
+    const resumable = options.resume === true && head.eTag !== undefined
+    const ranged = resumable && head.size >= config.multipartThreshold
     const partSize = config.multipartChunksize
-    const count = ranged ? Math.ceil(head.size / partSize) : 0
+    let count = ranged ? Math.ceil(head.size / partSize) : 0
     const mode = yield* TemporaryFile.finalMode(fs, options.path)
 
     const write = (file: FileSystem.File, resumed?: Resume.Resumed) =>
@@ -504,15 +530,20 @@ export const downloadFile = (
         const done = resumed?.done ?? new Set<number>()
         const inOrderVerifier = done.size === 0 ? verifier : undefined
         if (!ranged) {
-          yield* internal.withBudget(
-            Stream.runForEachChunk(getRange(ctx, 0, head.size - 1, false), (chunk) => {
+          const written = Stream.runForEachChunk(
+            objectBytes(ctx, head.size, config, (ranges) => {
+              count = ranges
+            }),
+            (chunk) => {
               let length = 0
               for (const bytes of chunk) length += bytes.length
               const whole = concat(chunk, length)
               verifier?.update(whole)
               return Effect.zipRight(file.writeAll(whole), reporter.report(length))
-            })
+            }
           )
+          // The adaptive stream takes budget permits for its GETs itself.
+          yield* head.size < config.multipartThreshold ? internal.withBudget(written) : written
           if (verifier !== undefined) yield* verifier.verify
           return
         }
@@ -575,7 +606,7 @@ export const downloadFile = (
         yield* ticker.flush
       }).pipe(Effect.scoped)
 
-    if (options.resume === true && ranged && head.eTag !== undefined) {
+    if (ranged && head.eTag !== undefined) {
       yield* Resume.writeResumable(
         fs,
         options.path,
