@@ -27,6 +27,7 @@ import * as Credentials from "../Credentials.js"
 import * as Session from "../Session.js"
 import { CredentialsFailure, Defect, NotRetried } from "./error.js"
 import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
+import { cached } from "./lazyModule.js"
 import { fixedCredentialsOf, withoutUserInfo } from "./session.js"
 import { compileOperation, type InputCheck } from "./validation.js"
 
@@ -272,18 +273,9 @@ const mergeConfig = (base: Session.ClientConfig, over: Session.ClientConfig | un
 
 const millis = (input: Duration.DurationInput): number => Duration.toMillis(Duration.decode(input))
 
-let httpHandlerModule: typeof HttpHandler | undefined
-
-// Loaded when the first client that needs its own handler is built, not at import (cold start,
-// issue 12 point 9); the SDK client loads the same module when it is built anyway.
-const loadHttpHandler = Effect.suspend(() =>
-  httpHandlerModule !== undefined
-    ? Effect.succeed(httpHandlerModule)
-    : Effect.map(
-      Effect.promise(() => import("@smithy/node-http-handler")),
-      (module) => (httpHandlerModule = module)
-    )
-)
+// Loaded when the first client that needs its own handler is built, not at import (cold start);
+// the SDK client loads the same module when it is built anyway.
+const httpHandlerModule: Effect.Effect<typeof HttpHandler> = cached(() => import("@smithy/node-http-handler"))
 
 const requestHandler = (config: Session.ClientConfig): Effect.Effect<NodeHttpHandler | undefined> => {
   const { connectTimeout, maxPoolConnections, readTimeout } = config
@@ -291,7 +283,7 @@ const requestHandler = (config: Session.ClientConfig): Effect.Effect<NodeHttpHan
     return Effect.succeed(undefined)
   }
   const agent = maxPoolConnections !== undefined ? { keepAlive: true, maxSockets: maxPoolConnections } : undefined
-  return Effect.map(loadHttpHandler, ({ NodeHttpHandler }) =>
+  return Effect.map(httpHandlerModule, ({ NodeHttpHandler }) =>
     new NodeHttpHandler({
       ...(connectTimeout !== undefined ? { connectionTimeout: millis(connectTimeout) } : {}),
       // boto3's read_timeout is a socket inactivity timeout, which is the handler's socketTimeout.

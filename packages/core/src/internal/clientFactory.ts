@@ -10,6 +10,7 @@ import type * as ClientFactory from "../ClientFactory.js"
 import type * as ClientRuntime from "../ClientRuntime.js"
 import type * as Session from "../Session.js"
 import { acquireSdkClient, guardRetries, makeRedaction, resolve, sdkRegion } from "./client.js"
+import { configModule } from "./lazyModule.js"
 import { makeOperations } from "./operations.js"
 
 /**
@@ -117,7 +118,7 @@ export const make = <
     Layer.scoped(
       tag,
       // effect/Config is loaded when the layer reads its options, not at import (cold start).
-      Effect.promise(() => import("effect/Config")).pipe(
+      configModule.pipe(
         Effect.flatMap((Config) => Config.unwrap(config)),
         Effect.mapError((cause) =>
           new ClientConfigError({ message: `Invalid ${serviceId} client configuration: ${cause.toString()}`, cause })

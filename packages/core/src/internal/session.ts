@@ -9,6 +9,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Credentials from "../Credentials.js"
 import type { Options, Service, SessionError } from "../Session.js"
 import * as InternalCredentials from "./credentials.js"
+import { configModule } from "./lazyModule.js"
 import { type EnvSecrets, type ExplicitKeys, makeChain, profileKind } from "./sessionCredentials.js"
 import * as SessionFiles from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
@@ -256,7 +257,7 @@ export const layerConfig = (
 ): Layer.Layer<Session, SessionError | SessionConfigError> =>
   Layer.unwrapEffect(
     // effect/Config is loaded when a layer reads its options, not at import (cold start).
-    Effect.promise(() => import("effect/Config")).pipe(
+    configModule.pipe(
       Effect.flatMap((Config) => Config.unwrap(config)),
       Effect.mapError((cause) =>
         new SessionConfigError({ message: `Invalid Session configuration: ${cause.toString()}`, cause })

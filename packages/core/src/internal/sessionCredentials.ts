@@ -21,6 +21,7 @@ import type * as Credentials from "../Credentials.js"
 import { makeRunner } from "./credentialProcess.js"
 import * as InternalCredentials from "./credentials.js"
 import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
+import { cached } from "./lazyModule.js"
 import { detachSdkError } from "./sdkCause.js"
 import type { Env, SharedFiles } from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
@@ -43,20 +44,14 @@ interface Sdk {
   readonly property: typeof PropertyProvider
 }
 
-let loadedSdk: Sdk | undefined
-
 /**
  * The SDK's credential providers, loaded on the first credential resolution instead of at import
- * (cold start, issue 12 point 9). A failed load is a defect, as a failed static import would have
- * been.
+ * (cold start, issue 12 point 9).
  */
-const loadSdk: Effect.Effect<Sdk> = Effect.suspend(() =>
-  loadedSdk !== undefined
-    ? Effect.succeed(loadedSdk)
-    : Effect.map(
-      Effect.promise(() => Promise.all([import("@aws-sdk/credential-providers"), import("@smithy/property-provider")])),
-      ([providers, property]) => (loadedSdk = { providers, property })
-    )
+const loadSdk: Effect.Effect<Sdk> = cached(() =>
+  Promise.all([import("@aws-sdk/credential-providers"), import("@smithy/property-provider")]).then((
+    [providers, property]
+  ) => ({ providers, property }))
 )
 
 /** One link of the chain. */

@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as NodeFsSync from "node:fs"
 import * as NodeFs from "node:fs/promises"
 import * as NodePath from "node:path"
+import { cached } from "./lazyModule.js"
 import { ConfigFileError } from "./sessionTags.js"
 
 /** @internal */
@@ -36,15 +37,8 @@ export const envValue = (env: Env, name: string): string | undefined => {
   return value === undefined || value === "" ? undefined : value
 }
 
-let iniLoader: typeof IniLoader | undefined
-
-// The SDK's loader is loaded when the first Session is built, not at import (cold start, issue 12
-// point 9).
-const loadIniLoader: Effect.Effect<typeof IniLoader> = Effect.suspend(() =>
-  iniLoader !== undefined
-    ? Effect.succeed(iniLoader)
-    : Effect.map(Effect.promise(() => import("@smithy/shared-ini-file-loader")), (module) => (iniLoader = module))
-)
+// The SDK's loader is loaded when the first Session is built, not at import (cold start).
+const iniLoader: Effect.Effect<typeof IniLoader> = cached(() => import("@smithy/shared-ini-file-loader"))
 
 const expandHome = (ini: typeof IniLoader, path: string): string =>
   path === "~" ? ini.getHomeDir() : path.startsWith("~/") ? NodePath.join(ini.getHomeDir(), path.slice(2)) : path
@@ -226,7 +220,7 @@ const loaded = new Map<string, Loaded>()
 
 /** Reads, checks and parses both shared files, or reuses the last reading if neither changed. @internal */
 export const load = (env: Env): Effect.Effect<SharedFiles, ConfigFileError> =>
-  Effect.flatMap(loadIniLoader, (ini) => {
+  Effect.flatMap(iniLoader, (ini) => {
     const configPath = configFilePath(ini, env)
     const credentialsPath = credentialsFilePath(ini, env)
     const key = `${configPath}\u0000${credentialsPath}`

@@ -5,6 +5,7 @@
  * pays for them on its first transfer from or to a file, or its first presigned URL. A load that
  * fails is a defect, as a failed static import would have been.
  */
+import type * as Crc from "@aws-sdk/checksums/crc"
 import type * as PresignedPost from "@aws-sdk/s3-presigned-post"
 import type * as RequestPresigner from "@aws-sdk/s3-request-presigner"
 import type * as FileSystem from "@effect/platform/FileSystem"
@@ -43,3 +44,6 @@ export const requestPresigner: Effect.Effect<typeof RequestPresigner> = cached((
 
 /** @internal */
 export const presignedPost: Effect.Effect<typeof PresignedPost> = cached(() => import("@aws-sdk/s3-presigned-post"))
+
+/** The SDK's CRC32C and CRC64NVME, for uploads that ask for them. @internal */
+export const crcModule: Effect.Effect<typeof Crc> = cached(() => import("@aws-sdk/checksums/crc"))

@@ -2,6 +2,7 @@ import type * as Sdk from "@aws-sdk/client-s3"
 import * as Effect from "effect/Effect"
 import { createHash } from "node:crypto"
 import * as zlib from "node:zlib"
+import { crcModule } from "./lazy.js"
 
 /**
  * Whole-object checksums, computed over the bytes in order: what an upload sends with
@@ -131,12 +132,12 @@ export const makeHasher = (algorithm: KnownAlgorithm): Effect.Effect<Hasher> => 
     }
     case "CRC32C":
       return Effect.map(
-        Effect.promise(() => import("@aws-sdk/checksums/crc")),
+        crcModule,
         (crc) => fromSdk(new crc.Crc32c())
       )
     case "CRC64NVME":
       return Effect.map(
-        Effect.promise(() => import("@aws-sdk/checksums/crc")),
+        crcModule,
         (crc) => fromSdk(new crc.Crc64Nvme())
       )
   }
