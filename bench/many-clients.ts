@@ -35,6 +35,10 @@ const clients = option("clients", 400)
 // `Layer.buildWithScope`. Effect's layer machinery holds about 22 KB per such build by itself
 // (two trivial layers built the same way hold as much), so this variant measures Effect as much as us.
 const viaLayers = process.argv.includes("--layers")
+// `--raw-settings`: the raw SDK clients are given every setting they would otherwise look up
+// (FIPS, dual-stack, retries, checksums, …), as each effect-boto client is given them from its
+// Session. Shows how much of the difference is those lookups (about a quarter of a raw client's time).
+const rawSettings = process.argv.includes("--raw-settings")
 const runs = option("runs", 3)
 const credentials = { accessKeyId: "AKIAEFFECTBOTOBENCH1", secretAccessKey: "effect-boto-bench-secret" }
 
@@ -49,6 +53,21 @@ interface Result {
   readonly warmupTime: number
 }
 
+// The SDK's defaults, which is what a Session with nothing configured gives its clients.
+const givenSettings = {
+  defaultsMode: "legacy",
+  useFipsEndpoint: false,
+  useDualstackEndpoint: false,
+  maxAttempts: 3,
+  retryMode: "standard",
+  userAgentAppId: () => Promise.resolve(undefined),
+  authSchemePreference: [],
+  useArnRegion: () => Promise.resolve(undefined),
+  disableS3ExpressSessionAuth: false,
+  requestChecksumCalculation: "WHEN_SUPPORTED",
+  responseChecksumValidation: "WHEN_SUPPORTED"
+} as const
+
 const collect = (): number => {
   const gc: unknown = Reflect.get(globalThis, "gc")
   if (typeof gc !== "function") throw new Error("run the side with --expose-gc")
@@ -59,7 +78,13 @@ const collect = (): number => {
 const rawSide = async (url: string): Promise<Result> => {
   const held: Array<SdkS3Client> = []
   const rawClient = async (i: number) => {
-    const client = new SdkS3Client({ region: "us-east-1", endpoint: url, forcePathStyle: true, credentials })
+    const client = new SdkS3Client({
+      region: "us-east-1",
+      endpoint: url,
+      forcePathStyle: true,
+      credentials,
+      ...(rawSettings ? givenSettings : {})
+    })
     await client.send(new HeadBucketCommand({ Bucket: `bench-${i}` }))
     held.push(client)
   }
@@ -143,7 +168,8 @@ const runSide = async (which: "raw" | "effect"): Promise<Result> => {
         which,
         "--clients",
         String(clients),
-        ...(viaLayers ? ["--layers"] : [])
+        ...(viaLayers ? ["--layers"] : []),
+        ...(rawSettings ? ["--raw-settings"] : [])
       ],
       {
         env: { ...process.env, MANY_CLIENTS_URL: serverUrl, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
@@ -179,7 +205,9 @@ const wrappedTime = median(wrapped.map((r) => r.time))
 console.log(
   `${clients} clients (${
     viaLayers ? "Layer.buildWithScope of S3Client.layer + Session.layer" : "Session.make + S3Client.make"
-  }), one HeadBucket each, loopback server; medians of ${runs} fresh processes per side`
+  }), one HeadBucket each, loopback server${
+    rawSettings ? ", raw clients given every setting" : ""
+  }; medians of ${runs} fresh processes per side`
 )
 console.log(`  raw SDK      heap held ${mib(rawHeap).padStart(7)} MiB   time ${rawTime.toFixed(0).padStart(6)} ms`)
 console.log(

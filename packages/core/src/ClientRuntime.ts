@@ -27,6 +27,7 @@ import type * as AwsError from "./AwsError.js"
 import * as internal from "./internal/client.js"
 import * as internalError from "./internal/error.js"
 import * as operations from "./internal/operations.js"
+import * as SdkSettings from "./internal/sdkSettings.js"
 import * as validation from "./internal/validation.js"
 import type * as Session from "./Session.js"
 
@@ -101,10 +102,64 @@ export interface SdkConfig {
   readonly endpoint?: string | Provider<Endpoint>
   readonly credentials: AwsCredentialIdentityProvider
   readonly maxAttempts?: number
-  readonly retryMode?: "standard" | "adaptive"
+  /** `"adaptive"`, else standard (the SDK treats any other mode as standard). */
+  readonly retryMode?: string
   readonly requestHandler?: NodeHttpHandler
   readonly logger: Logger
+  // The settings an SDK client would otherwise look up itself (see `SdkSetting`); absent when the
+  // Session cannot answer them (a test double), and then the SDK looks them up.
+  readonly defaultsMode?: "standard" | "in-region" | "cross-region" | "mobile" | "auto" | "legacy"
+  readonly useFipsEndpoint?: boolean
+  readonly useDualstackEndpoint?: boolean
+  readonly userAgentAppId?: string | (() => Promise<undefined>)
+  readonly authSchemePreference?: Array<string>
 }
+
+/**
+ * A setting of an SDK client that the SDK would otherwise look up for each client it builds: an
+ * environment variable, else a key of the profile, else a default. A client built from a Session
+ * is given its value from the Session's environment snapshot and profile (as boto3 reads a
+ * session's settings from its own profile), which spares the SDK a chain of lookups per client.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SdkSetting<A> {
+  /** The environment variable, e.g. `"AWS_USE_FIPS_ENDPOINT"`. */
+  readonly env: string
+  /** The profile keys, in the order the SDK reads them; the first present one is read. */
+  readonly profile: ReadonlyArray<string>
+  /** The value of a variable or key; `undefined` for an invalid one, which the next source replaces, as in the SDK. */
+  readonly parse: (raw: string) => A | undefined
+  /** The SDK's default. */
+  readonly fallback: A
+}
+
+/**
+ * An `SdkSetting` whose values are `"true"` or `"false"` (exactly, as the SDK reads them).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const booleanSetting = <F>(env: string, profileKey: string, fallback: F): SdkSetting<boolean | F> => ({
+  env,
+  profile: [profileKey],
+  parse: SdkSettings.parseBoolean,
+  fallback
+})
+
+/**
+ * An `SdkSetting` whose values are one of `values`, in any case (the SDK upper-cases them).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const choiceSetting = <A extends string>(
+  env: string,
+  profileKey: string,
+  values: ReadonlyArray<A>,
+  fallback: A
+): SdkSetting<A> => ({ env, profile: [profileKey], parse: SdkSettings.parseOneOf(values), fallback })
 
 /**
  * A client's settings resolved from the session and the options.
@@ -120,6 +175,11 @@ export interface Resolved {
   /** The session's client config with the client's `config` merged over it. */
   readonly config: Session.ClientConfig
   readonly sdkConfig: SdkConfig
+  /**
+   * The value of an SDK setting for this client (a service's own settings, e.g. S3's
+   * `useArnRegion`); `undefined` when the Session cannot answer it, and then the SDK looks it up.
+   */
+  readonly setting: <A>(setting: SdkSetting<A>) => A | undefined
 }
 
 /**

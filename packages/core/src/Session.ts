@@ -1,6 +1,10 @@
 /**
  * A Session supplies credentials, region and client defaults, like boto3's `Session`.
  *
+ * The SDK settings of the clients built from it (`use_fips_endpoint`, `max_attempts`, `retry_mode`,
+ * `defaults_mode`, S3's `s3_use_arn_region`, …) come from the Session's environment snapshot and its
+ * profile, as boto3 reads them from a session's own profile (a raw SDK client reads `AWS_PROFILE`'s).
+ *
  * @since 0.1.0
  */
 import type * as Config from "effect/Config"

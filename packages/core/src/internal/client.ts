@@ -28,7 +28,8 @@ import * as Session from "../Session.js"
 import { CredentialsFailure, Defect, NotRetried } from "./error.js"
 import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
 import { cached } from "./lazyModule.js"
-import { fixedCredentialsOf, withoutUserInfo } from "./session.js"
+import * as SdkSettings from "./sdkSettings.js"
+import { fixedCredentialsOf, settingSourceOf, withoutUserInfo } from "./session.js"
 import { compileOperation, type InputCheck } from "./validation.js"
 
 const noopLogger: Logger = {
@@ -319,6 +320,17 @@ const explicitCredentials = (
   return Effect.succeed(Option.some(Effect.succeed(credentials)))
 }
 
+// The settings every SDK client looks up, answered from the Session (internal/sdkSettings.ts).
+const sessionSettings = (source: SdkSettings.SettingSource) => ({
+  defaultsMode: SdkSettings.resolveSetting(source, SdkSettings.defaultsMode),
+  useFipsEndpoint: SdkSettings.resolveSetting(source, SdkSettings.useFipsEndpoint),
+  useDualstackEndpoint: SdkSettings.resolveSetting(source, SdkSettings.useDualstackEndpoint),
+  maxAttempts: SdkSettings.resolveSetting(source, SdkSettings.maxAttempts),
+  retryMode: SdkSettings.resolveSetting(source, SdkSettings.retryMode),
+  userAgentAppId: SdkSettings.resolveSetting(source, SdkSettings.userAgentAppId),
+  authSchemePreference: SdkSettings.resolveSetting(source, SdkSettings.authSchemePreference)
+})
+
 /** @internal */
 export function resolve(
   serviceId: string,
@@ -361,7 +373,11 @@ export function resolve(
       (options.logLevel !== undefined
         ? effectLogger(runtime, serviceId, LogLevel.fromLiteral(options.logLevel), () => secrets, redaction)
         : noopLogger)
+    const source = settingSourceOf(session)
+    const setting = <A>(spec: ClientRuntime.SdkSetting<A>): A | undefined =>
+      source === undefined ? undefined : SdkSettings.resolveSetting(source, spec)
     const sdkConfig: ClientRuntime.SdkConfig = {
+      ...(source !== undefined ? sessionSettings(source) : {}),
       region: regionName,
       credentials: credentialsProvider(
         runtime,
@@ -380,7 +396,14 @@ export function resolve(
     }
     // What the client shows (`endpointUrl`, its toJSON) never holds a user name or password; a URL
     // with them fails every call (see endpointConfig).
-    return { serviceId, regionName, endpointUrl: Option.map(endpointUrl, withoutUserInfo), config, sdkConfig }
+    return {
+      serviceId,
+      regionName,
+      endpointUrl: Option.map(endpointUrl, withoutUserInfo),
+      config,
+      sdkConfig,
+      setting
+    }
   })
 }
 

@@ -10,6 +10,7 @@ import type * as Credentials from "../Credentials.js"
 import type { Options, Service, SessionError } from "../Session.js"
 import * as InternalCredentials from "./credentials.js"
 import { configModule } from "./lazyModule.js"
+import type { SettingSource } from "./sdkSettings.js"
 import { type EnvSecrets, type ExplicitKeys, makeChain, profileKind } from "./sessionCredentials.js"
 import * as SessionFiles from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
@@ -148,6 +149,12 @@ const fixedCredentials = new WeakMap<Service, Credentials.Credentials>()
 export const fixedCredentialsOf = (service: Service): Credentials.Credentials | undefined =>
   fixedCredentials.get(service)
 
+// What a Session built here answers SDK client settings from (internal/sdkSettings.ts).
+const settingSources = new WeakMap<Service, SettingSource>()
+
+/** The environment and profile a Session built here read, for its clients' SDK settings. @internal */
+export const settingSourceOf = (service: Service): SettingSource | undefined => settingSources.get(service)
+
 /** @internal */
 export const make: (options?: Options) => Effect.Effect<Service, SessionError> = Effect.fn("Session.make")(
   function*(options: Options = {}) {
@@ -244,6 +251,7 @@ export const make: (options?: Options) => Effect.Effect<Service, SessionError> =
     }
     const service: Service = Object.assign(Object.create(ServiceProto), fields)
     if (credentialChain.fixed !== undefined) fixedCredentials.set(service, credentialChain.fixed)
+    settingSources.set(service, { env, profile: files.settingsProfile(profileName) })
     return service
   }
 )

@@ -29,6 +29,11 @@ export interface SharedFiles {
   readonly configFile: ParsedIniData
   /** A profile's settings: config file section with the credentials file section merged over it. */
   readonly profile: (name: string) => Readonly<Record<string, string | undefined>> | undefined
+  /**
+   * A profile's settings as the SDK reads its client settings (`use_fips_endpoint`, …): the
+   * credentials file section with the config file section merged over it; `{}` when there is none.
+   */
+  readonly settingsProfile: (name: string) => Readonly<Record<string, string | undefined>>
 }
 
 /** Non-empty value of an environment variable. */
@@ -276,11 +281,19 @@ const read = Effect.fnUntraced(function*(ini: typeof IniLoader, configPath: stri
     return { ...parsed.configFile[name], ...parsed.credentialsFile[name] }
   }
 
+  const settingsProfile = (name: string): Readonly<Record<string, string | undefined>> => {
+    const fromConfig = parsed.configFile[name]
+    const fromCredentials = parsed.credentialsFile[name]
+    if (fromCredentials === undefined) return fromConfig ?? {}
+    return fromConfig === undefined ? fromCredentials : { ...fromCredentials, ...fromConfig }
+  }
+
   return {
     configPath,
     credentialsPath,
     profiles,
     configFile: parsed.configFile,
-    profile
+    profile,
+    settingsProfile
   } satisfies SharedFiles
 })

@@ -1,6 +1,6 @@
 import * as Sdk from "@aws-sdk/client-s3"
 import * as ClientFactory from "@effect-boto/core/ClientFactory"
-import type * as ClientRuntime from "@effect-boto/core/ClientRuntime"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import type * as Tracer from "effect/Tracer"
@@ -63,6 +63,49 @@ const forcePathStyle = (resolved: ClientRuntime.Resolved): boolean | undefined =
   }
 }
 
+// The settings of S3 clients the SDK would otherwise look up for each client, with its names and
+// defaults (`useArnRegion` has none).
+const useArnRegion = ClientRuntime.booleanSetting(
+  "AWS_S3_USE_ARN_REGION",
+  "s3_use_arn_region",
+  (): Promise<undefined> => Promise.resolve(undefined)
+)
+const disableS3ExpressSessionAuth = ClientRuntime.booleanSetting(
+  "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH",
+  "s3_disable_express_session_auth",
+  false
+)
+const checksumModes = ["WHEN_SUPPORTED", "WHEN_REQUIRED"] as const
+const requestChecksumCalculation = ClientRuntime.choiceSetting(
+  "AWS_REQUEST_CHECKSUM_CALCULATION",
+  "request_checksum_calculation",
+  checksumModes,
+  "WHEN_SUPPORTED"
+)
+const responseChecksumValidation = ClientRuntime.choiceSetting(
+  "AWS_RESPONSE_CHECKSUM_VALIDATION",
+  "response_checksum_validation",
+  checksumModes,
+  "WHEN_SUPPORTED"
+)
+
+// Nothing when the Session cannot answer them (a test double): then the SDK looks them up.
+const s3Settings = (resolved: ClientRuntime.Resolved) => {
+  const arnRegion = resolved.setting(useArnRegion)
+  const expressAuth = resolved.setting(disableS3ExpressSessionAuth)
+  const requestChecksums = resolved.setting(requestChecksumCalculation)
+  const responseChecksums = resolved.setting(responseChecksumValidation)
+  return arnRegion === undefined || expressAuth === undefined || requestChecksums === undefined ||
+      responseChecksums === undefined
+    ? {}
+    : {
+      useArnRegion: arnRegion,
+      disableS3ExpressSessionAuth: expressAuth,
+      requestChecksumCalculation: requestChecksums,
+      responseChecksumValidation: responseChecksums
+    }
+}
+
 /**
  * S3, described for `ClientFactory.make`.
  *
@@ -77,7 +120,11 @@ export const description: ClientFactory.Description<S3Operations, S3Client.Servi
     complete: ClientFactory.withPaginatorsAndWaiters(paginators, waiters),
     sdkConfig: (resolved) => {
       const pathStyle = forcePathStyle(resolved)
-      return pathStyle !== undefined ? { ...resolved.sdkConfig, forcePathStyle: pathStyle } : resolved.sdkConfig
+      return {
+        ...resolved.sdkConfig,
+        ...s3Settings(resolved),
+        ...(pathStyle !== undefined ? { forcePathStyle: pathStyle } : {})
+      }
     },
     middleware: decodeListings,
     secretMembers: [
