@@ -128,6 +128,8 @@ const snapshotEnv = (source: NodeJS.ProcessEnv): { readonly env: SessionFiles.En
  * @internal
  */
 export const hasUserInfo = (endpoint: string): boolean => {
+  // A user name or password ends with "@"; parsing the URL is the slow part.
+  if (!endpoint.includes("@")) return false
   try {
     const url = new URL(endpoint)
     return url.username !== "" || url.password !== ""

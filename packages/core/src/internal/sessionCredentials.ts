@@ -332,7 +332,13 @@ export const makeChain = (input: ChainInput): Chain => {
   // start) or a promise per call (a program with a Session per account; bench/many-clients.ts).
   const fixed = sources[0]?.fixed
   if (fixed !== undefined) {
-    return { tried, getCredentials: Effect.withSpan(Effect.succeed(fixed), "Session.getCredentials"), fixed }
+    // No stack trace for the span: capturing one when the Session is built costs more than the rest
+    // of the chain (and it would only point here).
+    return {
+      tried,
+      getCredentials: Effect.withSpan(Effect.succeed(fixed), "Session.getCredentials", { captureStackTrace: false }),
+      fixed
+    }
   }
   const windowMillis = Duration.toMillis(refreshWindow)
   let memoized: Provider | undefined
@@ -370,7 +376,7 @@ export const makeChain = (input: ChainInput): Chain => {
       })
   ).pipe(
     Effect.map(InternalCredentials.fromSdkIdentity),
-    Effect.withSpan("Session.getCredentials")
+    Effect.withSpan("Session.getCredentials", { captureStackTrace: false })
   )
 
   return { tried, getCredentials }
