@@ -150,15 +150,18 @@ class Body extends BodyBase<AwsError.AwsTransportError> {
     )
   }
 
-  /** The source's bytes, without the stall timeout (internal readers with their own rules). */
-  rawStream(): Stream.Stream<Uint8Array, AwsError.AwsTransportError> {
+  /**
+   * The source's bytes, without the stall timeout (internal readers with their own rules); a Node
+   * body in batches of `batchBytes` (see `bodyStream`).
+   */
+  rawStream(batchBytes?: number): Stream.Stream<Uint8Array, AwsError.AwsTransportError> {
     return Stream.suspend(() => {
       const source = this.claim()
       switch (source._tag) {
         case "Bytes":
           return source.bytes.length === 0 ? Stream.empty : Stream.succeed(source.bytes)
         case "Sdk":
-          return bodyStream(source.body, this.#operation)
+          return bodyStream(source.body, this.#operation, batchBytes)
         default:
           return Stream.fail(this.unavailable(source))
       }
@@ -331,8 +334,11 @@ export const consume = (
  *
  * @internal
  */
-export const rawStream = (body: S3Body.S3Body): Stream.Stream<Uint8Array, AwsError.AwsTransportError> =>
-  body instanceof Body ? body.rawStream() : body.stream
+export const rawStream = (
+  body: S3Body.S3Body,
+  batchBytes?: number
+): Stream.Stream<Uint8Array, AwsError.AwsTransportError> =>
+  body instanceof Body ? body.rawStream(batchBytes) : body.stream
 
 // ---------------------------------------------------------------------------------------------
 // Operations with streaming members

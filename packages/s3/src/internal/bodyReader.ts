@@ -78,10 +78,18 @@ const prematureClose = (operation: string) =>
  * paused while a full batch waits for the consumer. Its listeners are attached once, not per
  * pull. Closing the Stream before the body ended destroys the Readable, which closes its
  * connection.
+ *
+ * A batch is `batchBytes` or a little more (or what is left at the end): 256 KiB by default; the
+ * managed transfers read 768 KiB, where each pull's work counts a third as much per byte
+ * (bench/transfer.ts (b)).
  */
-const batchBytes = 256 * 1024
+const defaultBatchBytes = 256 * 1024
 
-const readableStream = (readable: Readable, operation: string): Stream.Stream<Uint8Array, AwsError.AwsTransportError> =>
+const readableStream = (
+  readable: Readable,
+  operation: string,
+  batchBytes: number
+): Stream.Stream<Uint8Array, AwsError.AwsTransportError> =>
   Stream.suspend(() => {
     type Pulled = Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<AwsError.AwsTransportError>>
     let failure: AwsError.AwsTransportError | undefined = readable.errored !== null
@@ -171,10 +179,11 @@ const readableStream = (readable: Readable, operation: string): Stream.Stream<Ui
  */
 export const bodyStream = (
   body: Sdk.GetObjectCommandOutput["Body"],
-  operation: string
+  operation: string,
+  batchBytes: number = defaultBatchBytes
 ): Stream.Stream<Uint8Array, AwsError.AwsTransportError> => {
   if (body === undefined) return Stream.empty
-  if (isNodeReadable(body)) return readableStream(body, operation)
+  if (isNodeReadable(body)) return readableStream(body, operation, batchBytes)
   if (hasWebStream(body)) {
     return Stream.fromReadableStream({
       evaluate: () => body.transformToWebStream(),

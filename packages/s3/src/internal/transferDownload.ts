@@ -195,6 +195,12 @@ const readRange = (
  * fails with a retryable error, the GET is sent again for the bytes not yet emitted, up to
  * `attempts` times in all; every GET carries `IfMatch` so all bytes come from the same object.
  */
+// What a streamed GET hands over per pull: fewer, larger batches than S3Body's stream (whose
+// readers may want bytes sooner), so that each pull's work counts less per byte. Below 1 MiB by
+// more than a socket read (64 KiB), so that a batch never carries more than the 1 MiB between
+// progress reports.
+const bodyBatchBytes = 768 * 1024
+
 const getRange = (
   ctx: Context,
   start: number,
@@ -206,7 +212,7 @@ const getRange = (
       let received = 0
       const expected = end - from + 1
       const body = Stream.unwrap(
-        Effect.map(request(ctx, from, end, ranged), (output) => Body.rawStream(output.Body))
+        Effect.map(request(ctx, from, end, ranged), (output) => Body.rawStream(output.Body, bodyBatchBytes))
       )
       const counted = Stream.map(body, (chunk) => {
         received += chunk.length
