@@ -3,6 +3,7 @@
  * region, the request id and, for S3, bucket and key. A collecting tracer records what the calls
  * against moto produce.
  */
+import { Session } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
 import { assert, describe, layer } from "@effect/vitest"
@@ -118,4 +119,14 @@ describe("client spans", () => {
         assert.isString(span.attributes.get("aws.request_id"))
       }))
   })
+
+  it.effect("Session.make: a span under a tracer of the program's own, failed when the Session cannot be built", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = collectingTracer()
+      yield* Session.make({ ...testCredentials, regionName: "eu-west-1" }).pipe(Effect.withTracer(tracer))
+      yield* Effect.exit(Session.make({ accessKeyId: "AKIAHALFAPAIR0000001" }).pipe(Effect.withTracer(tracer)))
+      assert.deepStrictEqual(spans.map((s) => s.name), ["Session.make", "Session.make"])
+      assert.isTrue(spans[0]!.exit !== undefined && Exit.isSuccess(spans[0]!.exit))
+      assert.isTrue(spans[1]!.exit !== undefined && Exit.isFailure(spans[1]!.exit))
+    }))
 })

@@ -30,6 +30,7 @@ import { insecureHost, insecureMessage } from "./insecureEndpoint.js"
 import { cached } from "./lazyModule.js"
 import * as SdkSettings from "./sdkSettings.js"
 import { fixedCredentialsOf, settingSourceOf, withoutUserInfo } from "./session.js"
+import { builtInTracer } from "./tracing.js"
 import { compileOperation, type InputCheck } from "./validation.js"
 
 const noopLogger: Logger = {
@@ -474,15 +475,6 @@ export class CallSignal {
     if (this.onabort !== null) this.onabort.call(this, event)
   }
 }
-
-/**
- * The tracer every fiber has unless the program installs its own. It keeps spans in memory and
- * exports nothing, so without a tracer of the program's own (OpenTelemetry, DevTools, a test
- * tracer) calls and paginators make no spans: they would only cost time.
- *
- * @internal
- */
-export const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
 
 /** @internal */
 export const makeOperation = <

@@ -3,9 +3,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { FullResult, Options, PageWithToken, Paginator, Spec } from "../Paginator.js"
-import { builtInTracer } from "./client.js"
 import * as JmesPath from "./jmespath.js"
 import { PaginationError } from "./paginationError.js"
+import { builtInTracer } from "./tracing.js"
 
 // botocore's key for "items of this page already returned" inside a token.
 const truncateKey = "boto_truncate_amount"

@@ -15,6 +15,7 @@ import { type EnvSecrets, type ExplicitKeys, makeChain, profileKind } from "./se
 import * as SessionFiles from "./sessionFiles.js"
 import { envValue } from "./sessionFiles.js"
 import { InvalidEndpoint, PartialCredentials, ProfileNotFound, Session, SessionConfigError } from "./sessionTags.js"
+import { withSpanWhenTraced } from "./tracing.js"
 
 /** @internal */
 export const TypeId: unique symbol = Symbol.for("@effect-boto/core/Session")
@@ -158,7 +159,11 @@ const settingSources = new WeakMap<Service, SettingSource>()
 export const settingSourceOf = (service: Service): SettingSource | undefined => settingSources.get(service)
 
 /** @internal */
-export const make: (options?: Options) => Effect.Effect<Service, SessionError> = Effect.fn("Session.make")(
+export const make = (options?: Options): Effect.Effect<Service, SessionError> =>
+  // A span only with a tracer of the program's own (a Session per account is built hundreds of times).
+  withSpanWhenTraced(makeUntraced(options), "Session.make")
+
+const makeUntraced: (options?: Options) => Effect.Effect<Service, SessionError> = Effect.fnUntraced(
   function*(options: Options = {}) {
     // One snapshot of the environment: validation, region, endpoints and the credential chain all
     // read the same values, whatever happens to process.env later.
