@@ -6,7 +6,7 @@
 import { Session } from "@effect-boto/core"
 import { IAMClient } from "@effect-boto/iam"
 import { S3Client } from "@effect-boto/s3"
-import { assert, describe, layer } from "@effect/vitest"
+import { assert, describe, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"

@@ -3,6 +3,7 @@
  * moto produce — names, attributes, parents of paginated and collection page calls, failures with
  * the AWS error code — and SDK client logs routed into Effect's Logger at a chosen level.
  */
+import { Session } from "@effect-boto/core"
 import { IAMClient, IAMResource } from "@effect-boto/iam"
 import { S3Client, S3Resource } from "@effect-boto/s3"
 import { assert, describe, it } from "@effect/vitest"
@@ -254,10 +255,17 @@ describe("observability", () => {
 
     it.scoped("at Debug: the SDK's debug lines come too, at Debug, and the logger's minimum level still applies", () =>
       Effect.gen(function*() {
-        const { entries, s3 } = yield* s3With("Debug")
+        const { entries, layer } = capture()
+        // A client of a Session test double (a copy of a real one): the Session answers none of the
+        // SDK's settings, so the SDK looks each up itself and reports how, at debug level.
+        const session = yield* Session.Session.pipe(Effect.provide(motoSession()))
+        const s3 = yield* S3Client.make({ logLevel: "Debug" }).pipe(
+          Effect.provideService(Session.Session, { ...session }),
+          Effect.provide(layer),
+          Logger.withMinimumLogLevel(LogLevel.All)
+        )
         yield* s3.listBuckets({})
         assert.isTrue(entries.some((e) => e.level === LogLevel.Info))
-        // The SDK reports how it resolved its settings at debug level.
         assert.isTrue(entries.some((e) => e.level === LogLevel.Debug && e.text.includes("property-provider")))
         const quiet = capture()
         const filtered = yield* S3Client.make({ logLevel: "Debug" }).pipe(
