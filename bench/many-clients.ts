@@ -12,7 +12,7 @@
  *
  * Run: `npx tsx bench/many-clients.ts` (after `npm run build`).
  */
-import { HeadBucketCommand, S3Client as SdkS3Client } from "@aws-sdk/client-s3"
+import { HeadBucketCommand, S3Client as SdkS3Client, type S3ClientConfig } from "@aws-sdk/client-s3"
 import { Session } from "@effect-boto/core"
 import { S3Client } from "@effect-boto/s3"
 import * as Context from "effect/Context"
@@ -54,7 +54,7 @@ interface Result {
 }
 
 // The SDK's defaults, which is what a Session with nothing configured gives its clients.
-const givenSettings = {
+const givenSettings: S3ClientConfig = {
   defaultsMode: "legacy",
   useFipsEndpoint: false,
   useDualstackEndpoint: false,
@@ -66,7 +66,7 @@ const givenSettings = {
   disableS3ExpressSessionAuth: false,
   requestChecksumCalculation: "WHEN_SUPPORTED",
   responseChecksumValidation: "WHEN_SUPPORTED"
-} as const
+}
 
 const collect = (): number => {
   const gc: unknown = Reflect.get(globalThis, "gc")
