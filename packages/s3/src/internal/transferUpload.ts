@@ -92,16 +92,19 @@ const putResult = (
   data: Uint8Array
 ): S3Transfer.TransferResult => ({ ETag: output.ETag, VersionId: output.VersionId, size: data.length, parts: 0 })
 
+/** One PutObject; with no reporter (nobody listens to a small file of a directory), the call alone. */
 const putObject = (
   s3: S3Client.Service,
   target: Target,
   data: Uint8Array,
-  reporter: internal.Reporter
+  reporter: internal.Reporter | undefined
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> => {
   const send = s3.putObject(putInput(target, data))
-  reporter.setTotal(data.length)
+  reporter?.setTotal(data.length)
   // A body of one progress step is reported when sent; a larger one as the socket takes it.
-  const sent = data.length <= internal.progressStep || !reporter.listened
+  const sent = reporter === undefined
+    ? send
+    : data.length <= internal.progressStep || !reporter.listened
     ? Effect.tap(send, () => reporter.report(data.length))
     : Effect.scoped(Effect.flatMap(
       internal.makeTicker(reporter),
@@ -379,16 +382,13 @@ export const putBytes = (
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed, S3Client.S3Client> => {
   const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
   const onProgress = options.onProgress
-  return (onProgress === undefined
-    // Nobody listens (each small file of a directory): the call alone, no reporter.
-    ? Effect.flatMap(S3ClientTag, (s3) =>
-      internal.withBudget(s3.putObject(putInput(target, bytes))).pipe(
-        Effect.mapBoth({ onFailure: failed(target, undefined), onSuccess: (output) => putResult(output, bytes) })
-      ))
-    : Effect.flatMap(
-      Effect.zip(S3ClientTag, internal.makeReporter(onProgress, bytes.length)),
-      ([s3, reporter]) => putObject(s3, target, bytes, reporter)
-    )).pipe(span("S3Transfer.upload", options))
+  return Effect.flatMap(
+    Effect.zip(
+      S3ClientTag,
+      onProgress === undefined ? Effect.succeed(undefined) : internal.makeReporter(onProgress, bytes.length)
+    ),
+    ([s3, reporter]) => putObject(s3, target, bytes, reporter)
+  ).pipe(span("S3Transfer.upload", options))
 }
 
 /** @internal */
