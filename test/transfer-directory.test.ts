@@ -145,6 +145,38 @@ describe("S3Transfer directories", () => {
         assert.deepStrictEqual(yield* keysOf(only), ["sub/b.bin", "sub/deep/c.txt"])
       }))
 
+    it.scoped("uploadDirectory without a progress listener sends files while the walk goes on", () =>
+      Effect.gen(function*() {
+        const bucket = yield* makeBucket("updir-overlap")
+        const root = yield* tempDir
+        const files: Record<string, string> = {}
+        for (let i = 0; i < 30; i++) files[`d${i % 3}/f${String(i).padStart(2, "0")}.txt`] = `file ${i}`
+        writeTree(root, files)
+        // The real file system, with each stat and read recorded in order.
+        const events: Array<string> = []
+        const recording = Layer.effect(
+          FileSystem.FileSystem,
+          Effect.map(FileSystem.FileSystem, (fs): FileSystem.FileSystem => ({
+            ...fs,
+            stat: (path) => Effect.zipRight(Effect.sync(() => events.push("stat")), fs.stat(path)),
+            readFile: (path) => Effect.zipRight(Effect.sync(() => events.push("read")), fs.readFile(path))
+          }))
+        ).pipe(Layer.provide(NodeFileSystem.layer))
+        const result = yield* S3Transfer.uploadDirectory({
+          directory: root,
+          Bucket: bucket,
+          config: { maxConcurrency: 2 }
+        }).pipe(Effect.provide(recording))
+        assert.strictEqual(result.transferred.length, 30)
+        assert.deepStrictEqual(yield* keysOf(bucket), Object.keys(files).sort())
+        // Before, every file was stat-ed before the first was read.
+        assert.isBelow(
+          events.indexOf("read"),
+          events.lastIndexOf("stat"),
+          "the first file is read before the walk ends"
+        )
+      }))
+
     it.scoped("uploadDirectory follows symlinks by default (a folder reached twice once), skips them on request", () =>
       Effect.gen(function*() {
         const bucket = yield* makeBucket("updir-links")

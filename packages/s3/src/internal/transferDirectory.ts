@@ -4,6 +4,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
@@ -114,10 +115,84 @@ export interface LocalFile {
 const isNotFound = (error: PlatformError.PlatformError): boolean =>
   error._tag === "SystemError" && error.reason === "NotFound"
 
+/** A folder entry not yet looked at. */
+interface Entry {
+  readonly full: string
+  readonly relative: string
+}
+
 /**
- * Every regular file under `root` that passes `filter`, sorted by relative path. Entries that
- * vanish while walking (or broken symlinks) are skipped, like `aws s3` does. A folder reached
- * twice through symlinks is walked once.
+ * Walks `root` with `workers` fibers sharing one queue of folder entries: each stats the entry it
+ * takes, queues a folder's entries, and hands a regular file that passes `filter` to `onFile` in
+ * its own fiber (so a directory upload sends its first files while the walk goes on). Entries
+ * that vanish while walking (or broken symlinks) are skipped, like `aws s3` does. A folder reached
+ * twice through symlinks is walked once. The first failure (the walk's or `onFile`'s) interrupts
+ * the other fibers.
+ */
+const walkWith = <E, R>(
+  root: string,
+  filter: Filter,
+  followSymlinks: boolean,
+  workers: number,
+  onFile: (file: LocalFile) => Effect.Effect<void, E, R>
+): Effect.Effect<void, PlatformError.PlatformError | E, R | FileSystem.FileSystem | Path.Path> =>
+  Effect.gen(function*() {
+    const fs = yield* Lazy.fileSystem
+    const path = yield* Lazy.path
+    const walked = new Set<string>()
+    const queue = yield* Queue.unbounded<Entry | undefined>()
+    // Entries queued and not yet done; at zero, every worker is told to stop.
+    let pending = 0
+    const visitFolder = (folder: string, relativeFolder: string): Effect.Effect<void, PlatformError.PlatformError> =>
+      Effect.gen(function*() {
+        const real = yield* fs.realPath(folder)
+        if (walked.has(real)) return
+        walked.add(real)
+        const names = yield* fs.readDirectory(folder)
+        pending += names.length
+        yield* Queue.offerAll(
+          queue,
+          names.map((name) => ({
+            full: path.join(folder, name),
+            relative: relativeFolder === "" ? name : `${relativeFolder}/${name}`
+          }))
+        )
+      })
+    const skip: Effect.Effect<void, PlatformError.PlatformError | E, R> = Effect.void
+    const visitStat = (entry: Entry): Effect.Effect<void, PlatformError.PlatformError | E, R> =>
+      Effect.flatMap(Effect.catchIf(fs.stat(entry.full), isNotFound, () => Effect.succeed(undefined)), (info) => {
+        if (info === undefined) return skip
+        if (info.type === "Directory") return visitFolder(entry.full, entry.relative)
+        if (info.type !== "File" || !filter(entry.relative)) return skip
+        return onFile({
+          path: entry.full,
+          relative: entry.relative,
+          size: Number(info.size),
+          mtime: info.mtime._tag === "Some" ? info.mtime.value : undefined
+        })
+      })
+    const visit = followSymlinks
+      ? visitStat
+      // readLink succeeds only on a symlink.
+      : (entry: Entry) =>
+        Effect.matchEffect(fs.readLink(entry.full), { onFailure: () => visitStat(entry), onSuccess: () => Effect.void })
+    const stop = Array.from({ length: workers }, () => undefined)
+    const worker = Effect.gen(function*() {
+      while (true) {
+        const entry = yield* Queue.take(queue)
+        if (entry === undefined) return
+        yield* visit(entry)
+        pending -= 1
+        if (pending === 0) yield* Queue.offerAll(queue, stop)
+      }
+    })
+    yield* visitFolder(root, "")
+    if (pending === 0) return
+    yield* Effect.all(Array.from({ length: workers }, () => worker), { concurrency: "unbounded", discard: true })
+  })
+
+/**
+ * Every regular file under `root` that passes `filter`, sorted by relative path (see `walkWith`).
  *
  * @internal
  */
@@ -126,40 +201,12 @@ export const walk = (
   filter: Filter,
   followSymlinks: boolean
 ): Effect.Effect<ReadonlyArray<LocalFile>, PlatformError.PlatformError, FileSystem.FileSystem | Path.Path> =>
-  Effect.gen(function*() {
-    const fs = yield* Lazy.fileSystem
-    const path = yield* Lazy.path
+  Effect.suspend(() => {
     const files: Array<LocalFile> = []
-    const walked = new Set<string>()
-    const visit = (folder: string, relativeFolder: string): Effect.Effect<void, PlatformError.PlatformError> =>
-      Effect.gen(function*() {
-        const real = yield* fs.realPath(folder)
-        if (walked.has(real)) return
-        walked.add(real)
-        const names = yield* fs.readDirectory(folder)
-        yield* Effect.forEach(names, (name) =>
-          Effect.gen(function*() {
-            const full = path.join(folder, name)
-            const relative = relativeFolder === "" ? name : `${relativeFolder}/${name}`
-            if (!followSymlinks) {
-              // readLink succeeds only on a symlink.
-              const isLink = yield* Effect.match(fs.readLink(full), { onFailure: () => false, onSuccess: () => true })
-              if (isLink) return
-            }
-            const info = yield* Effect.catchIf(fs.stat(full), isNotFound, () => Effect.succeed(undefined))
-            if (info === undefined) return
-            if (info.type === "Directory") return yield* visit(full, relative)
-            if (info.type !== "File" || !filter(relative)) return
-            files.push({
-              path: full,
-              relative,
-              size: Number(info.size),
-              mtime: info.mtime._tag === "Some" ? info.mtime.value : undefined
-            })
-          }), { concurrency: 16, discard: true })
-      })
-    yield* visit(root, "")
-    return files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0))
+    return Effect.map(
+      walkWith(root, filter, followSymlinks, 16, (file) => Effect.sync(() => void files.push(file))),
+      () => files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0))
+    )
   })
 
 /**
@@ -207,6 +254,69 @@ export interface RunResult {
 }
 
 /**
+ * Runs one file at a time under the failure policy: fail fast fails with the file's error; collect
+ * records it and goes on. `onProgress` gets the aggregate over `total` (files and bytes known
+ * up front; only then is it called).
+ */
+const makeFileRunner = <J extends FileJob, E extends S3Transfer.FileError, R>(
+  options: RunOptions,
+  total: { readonly files: number; readonly bytes: number } | undefined,
+  transfer: (job: J, onProgress: S3Transfer.OnProgress | undefined) => Effect.Effect<S3Transfer.FileTransferred, E, R>
+) =>
+  Effect.map(Effect.makeSemaphore(1), (lock) => {
+    const onProgress = total !== undefined ? options.onProgress : undefined
+    let transferredBytes = 0
+    let filesDone = 0
+    const report = (job: J) => (progress: S3Transfer.Progress) =>
+      lock.withPermits(1)(Effect.suspend(() => {
+        transferredBytes += progress.bytes
+        return onProgress!({
+          bytes: progress.bytes,
+          transferredBytes,
+          totalBytes: total!.bytes,
+          file: {
+            key: job.key,
+            path: job.path,
+            transferredBytes: progress.transferredBytes,
+            totalBytes: progress.totalBytes
+          },
+          filesDone,
+          totalFiles: total!.files
+        })
+      }))
+    const done = Effect.sync(() => {
+      filesDone += 1
+    })
+    // Nobody listens: no reporter and no count of files done.
+    const one = onProgress === undefined
+      ? (job: J) => transfer(job, undefined)
+      : (job: J) => Effect.ensuring(transfer(job, report(job)), done)
+    const transferred: Array<S3Transfer.FileTransferred> = []
+    const failures: Array<S3Transfer.FileFailure> = []
+    const step: (job: J) => Effect.Effect<void, E, R> = options.failurePolicy === "collect"
+      ? (job) =>
+        Effect.match(one(job), {
+          onFailure: (error) => void failures.push({ key: job.key, path: job.path, error }),
+          onSuccess: (file) => void transferred.push(file)
+        })
+      : (job) => Effect.map(one(job), (file) => void transferred.push(file))
+    const result = (): RunResult => {
+      let bytes = 0
+      for (const file of transferred) bytes += file.size
+      return { transferred, failures, bytes }
+    }
+    return { step, result }
+  })
+
+/** One budget of `maxConcurrency` requests for all files (see `TransferBudget`), and shared part buffers. */
+const withSharedBudget = (config: S3Transfer.TransferConfig) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Effect.makeSemaphore(config.maxConcurrency), (budget) =>
+    effect.pipe(
+      Effect.provideService(internal.TransferBudget, budget),
+      Effect.provideService(internal.PartBuffers, internal.makeBufferPool())
+    ))
+
+/**
  * Transfers `jobs` with `transfer`, `maxConcurrency` files in flight and one budget of
  * `maxConcurrency` requests for all of them (see `TransferBudget`), one aggregate progress, and the
  * failure policy: fail fast interrupts the other files (each aborts its multipart upload or
@@ -220,60 +330,20 @@ export const runFiles = <J extends FileJob, E extends S3Transfer.FileError, R>(
   transfer: (job: J, onProgress: S3Transfer.OnProgress | undefined) => Effect.Effect<S3Transfer.FileTransferred, E, R>
 ): Effect.Effect<RunResult, E, R> =>
   Effect.gen(function*() {
-    const budget = yield* Effect.makeSemaphore(options.config.maxConcurrency)
-    const lock = yield* Effect.makeSemaphore(1)
-    const onProgress = options.onProgress
-    let totalBytes = 0
-    for (const job of jobs) totalBytes += job.size
-    let transferredBytes = 0
-    let filesDone = 0
-    const report = (job: J) =>
-      onProgress === undefined ? undefined : (progress: S3Transfer.Progress) =>
-        lock.withPermits(1)(Effect.suspend(() => {
-          transferredBytes += progress.bytes
-          return onProgress({
-            bytes: progress.bytes,
-            transferredBytes,
-            totalBytes,
-            file: {
-              key: job.key,
-              path: job.path,
-              transferredBytes: progress.transferredBytes,
-              totalBytes: progress.totalBytes
-            },
-            filesDone,
-            totalFiles: jobs.length
-          })
-        }))
-    const done = Effect.sync(() => {
-      filesDone += 1
-    })
-    const one = (job: J) => Effect.ensuring(transfer(job, report(job)), done)
-    const transferred: Array<S3Transfer.FileTransferred> = []
-    const failures: Array<S3Transfer.FileFailure> = []
-    const step = options.failurePolicy === "collect"
-      ? (job: J) =>
-        Effect.match(one(job), {
-          onFailure: (error) => failures.push({ key: job.key, path: job.path, error }),
-          onSuccess: (file) => transferred.push(file)
-        })
-      : (job: J) => Effect.map(one(job), (file) => transferred.push(file))
+    let bytes = 0
+    for (const job of jobs) bytes += job.size
+    const runner = yield* makeFileRunner(options, { files: jobs.length, bytes }, transfer)
     // `maxConcurrency` workers that each take the next file (rather than a fiber per file: a folder
     // of small files pays for little else). A failure of one (fail fast) interrupts the others.
     let next = 0
     const worker = Effect.whileLoop({
       while: () => next < jobs.length,
-      body: () => Effect.suspend(() => step(jobs[next++]!)),
+      body: () => Effect.suspend(() => runner.step(jobs[next++]!)),
       step: () => {}
     })
     const workers = Array.from({ length: Math.min(options.config.maxConcurrency, jobs.length) }, () => worker)
-    yield* Effect.all(workers, { concurrency: "unbounded", discard: true }).pipe(
-      Effect.provideService(internal.TransferBudget, budget),
-      Effect.provideService(internal.PartBuffers, internal.makeBufferPool())
-    )
-    let bytes = 0
-    for (const file of transferred) bytes += file.size
-    return { transferred, failures, bytes }
+    yield* Effect.all(workers, { concurrency: "unbounded", discard: true }).pipe(withSharedBudget(options.config))
+    return runner.result()
   })
 
 // ---------------------------------------------------------------------------------------------
@@ -296,26 +366,29 @@ export const uploadOne = (
   extraArgs: S3Transfer.UploadExtraArgs | undefined,
   config: S3Transfer.TransferConfigOptions | undefined,
   threshold: number
-) =>
-(
-  job: FileJob,
-  onProgress: S3Transfer.OnProgress | undefined
 ): Effect.Effect<
-  S3Transfer.FileTransferred,
-  S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | PlatformError.PlatformError,
-  S3Client.S3Client | FileSystem.FileSystem
+  (
+    job: FileJob,
+    onProgress: S3Transfer.OnProgress | undefined
+  ) => Effect.Effect<
+    S3Transfer.FileTransferred,
+    S3Transfer.S3UploadFailed | S3Transfer.InvalidTransferInput | PlatformError.PlatformError,
+    S3Client.S3Client | FileSystem.FileSystem
+  >,
+  never,
+  FileSystem.FileSystem
 > =>
-  Effect.map(
-    job.size < threshold
-      ? Effect.flatMap(Lazy.fileSystem, (fs) =>
-        Effect.flatMap(fs.readFile(job.path), (body) =>
+  Effect.map(Lazy.fileSystem, (fs) => (job, onProgress) =>
+    Effect.map(
+      job.size < threshold
+        ? Effect.flatMap(fs.readFile(job.path), (body) =>
           body.length < threshold
             ? uploadInternal.putBytes({ Bucket: bucket, Key: job.key, extraArgs, onProgress }, body)
             // It grew since it was listed.
-            : uploadInternal.upload({ Bucket: bucket, Key: job.key, body, extraArgs, config, onProgress })))
-      : uploadInternal.uploadFile({ Bucket: bucket, Key: job.key, path: job.path, extraArgs, config, onProgress }),
-    (result): S3Transfer.FileTransferred => ({ key: job.key, path: job.path, size: result.size, ETag: result.ETag })
-  )
+            : uploadInternal.upload({ Bucket: bucket, Key: job.key, body, extraArgs, config, onProgress }))
+        : uploadInternal.uploadFile({ Bucket: bucket, Key: job.key, path: job.path, extraArgs, config, onProgress }),
+      (result): S3Transfer.FileTransferred => ({ key: job.key, path: job.path, size: result.size, ETag: result.ETag })
+    ))
 
 /** @internal */
 export const uploadDirectory = (
@@ -328,12 +401,25 @@ export const uploadDirectory = (
   Effect.gen(function*() {
     const config = yield* internal.resolveConfig(options.config)
     const filter = makeFilter(options.include, options.exclude)
-    const files = yield* walk(options.directory, filter, options.followSymlinks ?? true)
-    return yield* runFiles(
-      uploadJobs(files, folderPrefix(options.Prefix)),
-      { failurePolicy: options.failurePolicy, config, onProgress: options.onProgress },
-      uploadOne(options.Bucket, options.extraArgs, options.config, config.multipartThreshold)
-    )
+    const prefix = folderPrefix(options.Prefix)
+    const followSymlinks = options.followSymlinks ?? true
+    const runOptions = { failurePolicy: options.failurePolicy, config, onProgress: options.onProgress }
+    const transfer = yield* uploadOne(options.Bucket, options.extraArgs, options.config, config.multipartThreshold)
+    // The aggregate progress needs every file's size first.
+    if (options.onProgress !== undefined) {
+      const files = yield* walk(options.directory, filter, followSymlinks)
+      return yield* runFiles(uploadJobs(files, prefix), runOptions, transfer)
+    }
+    // Nobody listens: each file is sent by the worker that found it while the walk goes on.
+    const runner = yield* makeFileRunner(runOptions, undefined, transfer)
+    yield* walkWith(
+      options.directory,
+      filter,
+      followSymlinks,
+      config.maxConcurrency,
+      (file) => runner.step({ key: prefix + file.relative, path: file.path, size: file.size })
+    ).pipe(withSharedBudget(config))
+    return runner.result()
   }).pipe(
     Effect.withSpan("S3Transfer.uploadDirectory", {
       attributes: { "aws.s3.bucket": options.Bucket, "aws.s3.prefix": options.Prefix ?? "" }

@@ -201,7 +201,7 @@ export const sync = (
       const transfer = yield* directory.runFiles(
         jobs,
         runOptions,
-        directory.uploadOne(remote.Bucket, upload.extraArgs, options.config, config.multipartThreshold)
+        yield* directory.uploadOne(remote.Bucket, upload.extraArgs, options.config, config.multipartThreshold)
       )
       failures.push(...transfer.failures)
       const deleted = yield* deleteObjects(s3, remote.Bucket, deletions, collect, failures)

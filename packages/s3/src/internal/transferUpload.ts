@@ -79,22 +79,32 @@ const failed = (target: Target, uploadId: string | undefined) => (cause: S3Trans
     cause
   })
 
+const putInput = (target: Target, data: Uint8Array): Sdk.PutObjectCommandInput => ({
+  ...target.extraArgs,
+  Bucket: target.Bucket,
+  Key: target.Key,
+  Body: data,
+  ContentLength: data.length
+})
+
+const putResult = (
+  output: { readonly ETag?: string | undefined; readonly VersionId?: string | undefined },
+  data: Uint8Array
+): S3Transfer.TransferResult => ({ ETag: output.ETag, VersionId: output.VersionId, size: data.length, parts: 0 })
+
+/** One PutObject; with no reporter (nobody listens to a small file of a directory), the call alone. */
 const putObject = (
   s3: S3Client.Service,
   target: Target,
   data: Uint8Array,
-  reporter: internal.Reporter
+  reporter: internal.Reporter | undefined
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> => {
-  const send = s3.putObject({
-    ...target.extraArgs,
-    Bucket: target.Bucket,
-    Key: target.Key,
-    Body: data,
-    ContentLength: data.length
-  })
-  reporter.setTotal(data.length)
+  const send = s3.putObject(putInput(target, data))
+  reporter?.setTotal(data.length)
   // A body of one progress step is reported when sent; a larger one as the socket takes it.
-  const sent = data.length <= internal.progressStep || !reporter.listened
+  const sent = reporter === undefined
+    ? send
+    : data.length <= internal.progressStep || !reporter.listened
     ? Effect.tap(send, () => reporter.report(data.length))
     : Effect.scoped(Effect.flatMap(
       internal.makeTicker(reporter),
@@ -102,8 +112,7 @@ const putObject = (
     ))
   return sent.pipe(
     internal.withBudget,
-    Effect.mapError(failed(target, undefined)),
-    Effect.map((output) => ({ ETag: output.ETag, VersionId: output.VersionId, size: data.length, parts: 0 }))
+    Effect.mapBoth({ onFailure: failed(target, undefined), onSuccess: (output) => putResult(output, data) })
   )
 }
 
@@ -370,13 +379,17 @@ const span =
 export const putBytes = (
   options: S3Transfer.UploadTarget,
   bytes: Uint8Array
-): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed, S3Client.S3Client> =>
-  Effect.gen(function*() {
-    const s3 = yield* S3ClientTag
-    const reporter = yield* internal.makeReporter(options.onProgress, bytes.length)
-    const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
-    return yield* putObject(s3, target, bytes, reporter)
-  }).pipe(span("S3Transfer.upload", options))
+): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed, S3Client.S3Client> => {
+  const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
+  const onProgress = options.onProgress
+  return Effect.flatMap(
+    Effect.zip(
+      S3ClientTag,
+      onProgress === undefined ? Effect.succeed(undefined) : internal.makeReporter(onProgress, bytes.length)
+    ),
+    ([s3, reporter]) => putObject(s3, target, bytes, reporter)
+  ).pipe(span("S3Transfer.upload", options))
+}
 
 /** @internal */
 export const upload = <E = never, R = never>(
