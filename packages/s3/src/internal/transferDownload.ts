@@ -32,6 +32,8 @@ interface Context {
   readonly extraArgs: S3Transfer.DownloadExtraArgs | undefined
   readonly eTag: string | undefined
   readonly attempts: number
+  /** How many bytes of a streamed GET body one pull hands over (see `batchBytes`). */
+  readonly batchBytes: number
 }
 
 interface Head {
@@ -196,10 +198,10 @@ const readRange = (
  * `attempts` times in all; every GET carries `IfMatch` so all bytes come from the same object.
  */
 // What a streamed GET hands over per pull: fewer, larger batches than S3Body's stream (whose
-// readers may want bytes sooner), so that each pull's work counts less per byte. Below 1 MiB by
-// more than a socket read (64 KiB), so that a batch never carries more than the 1 MiB between
-// progress reports.
-const bodyBatchBytes = 768 * 1024
+// readers may want bytes sooner), so that each pull's work counts less per byte. With a progress
+// listener, below 1 MiB by more than a socket read (64 KiB), so that a batch never carries more
+// than the 1 MiB between progress reports.
+const batchBytes = (onProgress: unknown): number => onProgress === undefined ? 2 * internal.MiB : 768 * 1024
 
 const getRange = (
   ctx: Context,
@@ -212,7 +214,7 @@ const getRange = (
       let received = 0
       const expected = end - from + 1
       const body = Stream.unwrap(
-        Effect.map(request(ctx, from, end, ranged), (output) => Body.rawStream(output.Body, bodyBatchBytes))
+        Effect.map(request(ctx, from, end, ranged), (output) => Body.rawStream(output.Body, ctx.batchBytes))
       )
       const counted = Stream.map(body, (chunk) => {
         received += chunk.length
@@ -464,7 +466,8 @@ export const download = (
       Key: options.Key,
       extraArgs: options.extraArgs,
       eTag: head.eTag,
-      attempts: config.numDownloadAttempts
+      attempts: config.numDownloadAttempts,
+      batchBytes: batchBytes(options.onProgress)
     }
     const reporter = options.onProgress === undefined
       ? undefined
@@ -516,7 +519,8 @@ export const downloadFile = (
       Key: options.Key,
       extraArgs: options.extraArgs,
       eTag: head.eTag,
-      attempts: config.numDownloadAttempts
+      attempts: config.numDownloadAttempts,
+      batchBytes: batchBytes(options.onProgress)
     }
     const reporter = yield* internal.makeReporter(options.onProgress, head.size)
     // A resumable download is ranged from the start above the threshold: its record is of ranges
