@@ -108,10 +108,15 @@ export interface SdkConfig {
   readonly logger: Logger
   // The settings an SDK client would otherwise look up itself (see `SdkSetting`); absent when the
   // Session cannot answer them (a test double), and then the SDK looks them up.
+  /** `AWS_DEFAULTS_MODE` / `defaults_mode`; `"legacy"` by default. */
   readonly defaultsMode?: "standard" | "in-region" | "cross-region" | "mobile" | "auto" | "legacy"
+  /** `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`; `false` by default. */
   readonly useFipsEndpoint?: boolean
+  /** `AWS_USE_DUALSTACK_ENDPOINT` / `use_dualstack_endpoint`; `false` by default. */
   readonly useDualstackEndpoint?: boolean
+  /** `AWS_SDK_UA_APP_ID` / `sdk_ua_app_id`; a provider of `undefined` when there is none. */
   readonly userAgentAppId?: string | (() => Promise<undefined>)
+  /** `AWS_AUTH_SCHEME_PREFERENCE` / `auth_scheme_preference`; `[]` by default. */
   readonly authSchemePreference?: Array<string>
 }
 
