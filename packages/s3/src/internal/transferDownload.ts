@@ -473,7 +473,7 @@ export const download = (
       ? undefined
       : yield* internal.makeReporter(options.onProgress, head.size)
     return reportChunks(verifiedStream(objectBytes(ctx, head.size, config), options, head.checksum), reporter)
-  })).pipe(Stream.withSpan("S3Transfer.download", spanAttributes(options)))
+  })).pipe((stream) => internal.streamSpan(stream, "S3Transfer.download", spanAttributes(options)))
 
 // The size of the pieces a ranged download stream emits, and how many one pull hands out.
 const piece = 256 * 1024

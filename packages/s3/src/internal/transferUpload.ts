@@ -354,21 +354,17 @@ const uploadStream = <E, R>(
     return yield* multipart(s3, target, reader, config, partSize, reporter, resume)
   }))
 
-/**
- * The tracer every fiber has unless the program installs its own: it exports nothing, so spans
- * made with it only cost time (a folder of small files makes one per file). The operations' spans
- * are left out the same way.
- */
-const builtInTracer = Effect.runSync(Effect.tracer)
-
 const span =
   (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Effect.tracer, (tracer) =>
-      tracer === builtInTracer ? effect : Effect.withSpan(effect, name, {
-        attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key },
-        captureStackTrace: false
-      }))
+    Effect.flatMap(
+      Effect.tracer,
+      (tracer) =>
+        tracer === internal.builtInTracer ? effect : Effect.withSpan(effect, name, {
+          attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key },
+          captureStackTrace: false
+        })
+    )
 
 /**
  * Bytes known to be under the threshold, in one PutObject without the stream machinery of
