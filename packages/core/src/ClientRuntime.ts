@@ -22,12 +22,14 @@ import type * as LogLevel from "effect/LogLevel"
 import type * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 import type * as AwsError from "./AwsError.js"
 import * as internal from "./internal/client.js"
 import * as internalError from "./internal/error.js"
 import * as operations from "./internal/operations.js"
 import * as SdkSettings from "./internal/sdkSettings.js"
+import * as tracing from "./internal/tracing.js"
 import * as validation from "./internal/validation.js"
 import type * as Session from "./Session.js"
 
@@ -559,3 +561,29 @@ export const withoutStack = <A>(make: () => A): A => {
     Error.stackTraceLimit = limit
   }
 }
+
+/**
+ * `effect` in a span, unless the fiber has only Effect's built-in tracer (which exports nothing):
+ * spans cost time only when a program installs a tracer of its own (OpenTelemetry, a test tracer).
+ *
+ * @since 0.2.0
+ * @category tracing
+ */
+export const withSpanWhenTraced: <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  name: string,
+  options?: Tracer.SpanOptions
+) => Effect.Effect<A, E, R> = tracing.withSpanWhenTraced
+
+/**
+ * `stream` in a span, unless the fiber has only Effect's built-in tracer. A stream's span sets its
+ * context on every pull, which a long download or listing pays on every chunk or page.
+ *
+ * @since 0.2.0
+ * @category tracing
+ */
+export const streamWithSpanWhenTraced: <A, E, R>(
+  stream: Stream.Stream<A, E, R>,
+  name: string,
+  options?: Tracer.SpanOptions
+) => Stream.Stream<A, E, R> = tracing.streamWithSpanWhenTraced

@@ -5,7 +5,7 @@ import * as Stream from "effect/Stream"
 import type { FullResult, Options, PageWithToken, Paginator, Spec } from "../Paginator.js"
 import * as JmesPath from "./jmespath.js"
 import { PaginationError } from "./paginationError.js"
-import { builtInTracer } from "./tracing.js"
+import { streamWithSpanWhenTraced } from "./tracing.js"
 
 // botocore's key for "items of this page already returned" inside a token.
 const truncateKey = "boto_truncate_amount"
@@ -403,10 +403,7 @@ export const make = <Input extends object, Page extends object, Item, E, R>(
   }
   // A stream's span costs on every page: it is made only when the program has a tracer of its own.
   const traced = <A, E2, R2>(stream: Stream.Stream<A, E2, R2>): Stream.Stream<A, E2, R2> =>
-    Stream.unwrap(Effect.map(
-      Effect.tracer,
-      (tracer) => tracer === builtInTracer ? stream : Stream.withSpan(stream, spanName, spanOptions)
-    ))
+    streamWithSpanWhenTraced(stream, spanName, spanOptions)
   const steps = traced(
     paginate(spec, call, input, options, (page, resumeToken): PageWithToken<Page> => ({ page, resumeToken }))
   )

@@ -524,22 +524,3 @@ export const partChecksums = (
     ...(output.ChecksumSHA256 !== undefined ? { ChecksumSHA256: output.ChecksumSHA256 } : {})
   }
 }
-
-/**
- * The tracer every fiber has unless the program installs its own: it exports nothing, so spans
- * made with it only cost time (a folder of small files makes one per file; a streamed download
- * pays for its span's context on every pull). The operations' spans are left out the same way.
- *
- * @internal
- */
-export const builtInTracer = Effect.runSync(Effect.tracer)
-
-/** `Stream.withSpan`, unless the fiber has only the built-in tracer. @internal */
-export const streamSpan = <A, E, R>(
-  stream: Stream.Stream<A, E, R>,
-  name: string,
-  options: { readonly attributes: Record<string, unknown> }
-): Stream.Stream<A, E, R> =>
-  Stream.unwrap(
-    Effect.map(Effect.tracer, (tracer) => tracer === builtInTracer ? stream : Stream.withSpan(stream, name, options))
-  )

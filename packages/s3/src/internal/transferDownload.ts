@@ -1,4 +1,5 @@
 import * as AwsError from "@effect-boto/core/AwsError"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
@@ -473,7 +474,7 @@ export const download = (
       ? undefined
       : yield* internal.makeReporter(options.onProgress, head.size)
     return reportChunks(verifiedStream(objectBytes(ctx, head.size, config), options, head.checksum), reporter)
-  })).pipe((stream) => internal.streamSpan(stream, "S3Transfer.download", spanAttributes(options)))
+  })).pipe((stream) => ClientRuntime.streamWithSpanWhenTraced(stream, "S3Transfer.download", spanAttributes(options)))
 
 // The size of the pieces a ranged download stream emits, and how many one pull hands out.
 const piece = 256 * 1024

@@ -1,4 +1,5 @@
 import type * as Sdk from "@aws-sdk/client-s3"
+import * as ClientRuntime from "@effect-boto/core/ClientRuntime"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
@@ -354,17 +355,14 @@ const uploadStream = <E, R>(
     return yield* multipart(s3, target, reader, config, partSize, reporter, resume)
   }))
 
+// Spans only under a tracer of the program's own (a folder of small files makes one per file).
 const span =
   (name: string, target: { readonly Bucket: string; readonly Key: string }) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(
-      Effect.tracer,
-      (tracer) =>
-        tracer === internal.builtInTracer ? effect : Effect.withSpan(effect, name, {
-          attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key },
-          captureStackTrace: false
-        })
-    )
+    ClientRuntime.withSpanWhenTraced(effect, name, {
+      attributes: { "aws.s3.bucket": target.Bucket, "aws.s3.key": target.Key },
+      captureStackTrace: false
+    })
 
 /**
  * Bytes known to be under the threshold, in one PutObject without the stream machinery of
