@@ -2,6 +2,7 @@ import type { HttpHandlerOptions } from "@smithy/types"
 import type * as Effect from "effect/Effect"
 import type * as ClientRuntime from "../ClientRuntime.js"
 import { makeOperation } from "./client.js"
+import { makePooledSend } from "./handlerPool.js"
 import { sharedPrototypes } from "./sharedMembers.js"
 
 type AnyOperation = (input: unknown, options?: ClientRuntime.CallOptions) => Effect.Effect<unknown, unknown>
@@ -25,11 +26,13 @@ const build = (spec: ClientRuntime.OperationSpec, { binding, client }: State): A
   const { decodesOutput, encodesInput, name, optionalInput } = spec
   const encode = encodesInput === true ? binding.encodeInput : undefined
   const decode = decodesOutput === true ? binding.decodeOutput : undefined
+  // Resolved middleware chains reused call after call (see `handlerPool`).
+  const pooled = makePooledSend(client)
   const send = (input: unknown, options: HttpHandlerOptions): Promise<ClientRuntime.MetadataBearer> => {
     const given = optionalInput === true && input === undefined ? {} : input
     // The input's type is the operations interface's business; the table holds every command alike.
     const command: object = Reflect.construct(spec.command, [encode !== undefined ? encode(name, given) : given])
-    const sent = client.send(command, options)
+    const sent = pooled !== undefined ? pooled(command, options) : client.send(command, options)
     return decode !== undefined ? sent.then((output) => decode(name, output)) : sent
   }
   const operation: AnyOperation = makeOperation(binding, name, spec.errors, send)
