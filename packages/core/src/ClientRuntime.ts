@@ -563,6 +563,15 @@ export const withoutStack = <A>(make: () => A): A => {
 }
 
 /**
+ * Whether the fiber has a tracer of the program's own, so that spans are made (see
+ * `withSpanWhenTraced`): for code that makes many of them to decide once.
+ *
+ * @since 0.2.0
+ * @category tracing
+ */
+export const isTraced: Effect.Effect<boolean> = tracing.isTraced
+
+/**
  * `effect` in a span, unless the fiber has only Effect's built-in tracer (which exports nothing):
  * spans cost time only when a program installs a tracer of its own (OpenTelemetry, a test tracer).
  *

@@ -11,6 +11,9 @@ import type * as Tracer from "effect/Tracer"
  */
 export const builtInTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
 
+/** Whether the fiber has a tracer of the program's own (spans are made). @internal */
+export const isTraced: Effect.Effect<boolean> = Effect.map(Effect.tracer, (tracer) => tracer !== builtInTracer)
+
 /** `effect` in a span named `name`, unless the fiber has only the built-in tracer. @internal */
 export const withSpanWhenTraced = <A, E, R>(
   effect: Effect.Effect<A, E, R>,

@@ -2,9 +2,11 @@ import type * as Sdk from "@aws-sdk/client-s3"
 import type * as PlatformError from "@effect/platform/Error"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Queue from "effect/Queue"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
 import * as Stream from "effect/Stream"
 import { S3Client as S3ClientTag } from "../S3Client.js"
 import type * as S3Client from "../S3Client.js"
@@ -140,23 +142,32 @@ const walkWith = <E, R>(
     const fs = yield* Lazy.fileSystem
     const path = yield* Lazy.path
     const walked = new Set<string>()
-    const queue = yield* Queue.unbounded<Entry | undefined>()
-    // Entries queued and not yet done; at zero, every worker is told to stop.
-    let pending = 0
+    // Entries not yet taken (`entries[taken…]`), and those taken but not yet visited: at zero of
+    // both, the walk is done. Plain arrays and counters (no Queue): a step per entry shows on a
+    // folder of thousands of small files.
+    const entries: Array<Entry> = []
+    let taken = 0
+    let visiting = 0
+    // Workers with nothing to take wait here until a folder's entries come or the walk is done.
+    let moreOrDone = Deferred.unsafeMake<void>(FiberId.none)
+    const wakeWaiting = () => {
+      Deferred.unsafeDone(moreOrDone, Exit.void)
+      moreOrDone = Deferred.unsafeMake<void>(FiberId.none)
+    }
     const visitFolder = (folder: string, relativeFolder: string): Effect.Effect<void, PlatformError.PlatformError> =>
       Effect.gen(function*() {
         const real = yield* fs.realPath(folder)
         if (walked.has(real)) return
         walked.add(real)
         const names = yield* fs.readDirectory(folder)
-        pending += names.length
-        yield* Queue.offerAll(
-          queue,
-          names.map((name) => ({
+        if (names.length === 0) return
+        for (const name of names) {
+          entries.push({
             full: path.join(folder, name),
             relative: relativeFolder === "" ? name : `${relativeFolder}/${name}`
-          }))
-        )
+          })
+        }
+        wakeWaiting()
       })
     const skip: Effect.Effect<void, PlatformError.PlatformError | E, R> = Effect.void
     const visitStat = (entry: Entry): Effect.Effect<void, PlatformError.PlatformError | E, R> =>
@@ -176,18 +187,26 @@ const walkWith = <E, R>(
       // readLink succeeds only on a symlink.
       : (entry: Entry) =>
         Effect.matchEffect(fs.readLink(entry.full), { onFailure: () => visitStat(entry), onSuccess: () => Effect.void })
-    const stop = Array.from({ length: workers }, () => undefined)
-    const worker = Effect.gen(function*() {
-      while (true) {
-        const entry = yield* Queue.take(queue)
-        if (entry === undefined) return
-        yield* visit(entry)
-        pending -= 1
-        if (pending === 0) yield* Queue.offerAll(queue, stop)
+    const visited = Effect.sync(() => {
+      visiting -= 1
+      if (visiting === 0 && taken === entries.length) wakeWaiting()
+    })
+    const worker: Effect.Effect<void, PlatformError.PlatformError | E, R> = Effect.suspend(() => {
+      if (taken < entries.length) {
+        const entry = entries[taken]!
+        // Let go of what was taken, now and then, so that a long walk does not hold every entry.
+        if (++taken === 4096) {
+          entries.splice(0, taken)
+          taken = 0
+        }
+        visiting += 1
+        return Effect.zipRight(Effect.zipRight(visit(entry), visited), worker)
       }
+      if (visiting === 0) return Effect.void
+      return Effect.zipRight(Deferred.await(moreOrDone), worker)
     })
     yield* visitFolder(root, "")
-    if (pending === 0) return
+    if (entries.length === 0) return
     yield* Effect.all(Array.from({ length: workers }, () => worker), { concurrency: "unbounded", discard: true })
   })
 
@@ -376,19 +395,22 @@ export const uploadOne = (
     S3Client.S3Client | FileSystem.FileSystem
   >,
   never,
-  FileSystem.FileSystem
+  FileSystem.FileSystem | S3Client.S3Client
 > =>
-  Effect.map(Lazy.fileSystem, (fs) => (job, onProgress) =>
-    Effect.map(
-      job.size < threshold
-        ? Effect.flatMap(fs.readFile(job.path), (body) =>
-          body.length < threshold
-            ? uploadInternal.putBytes({ Bucket: bucket, Key: job.key, extraArgs, onProgress }, body)
-            // It grew since it was listed.
-            : uploadInternal.upload({ Bucket: bucket, Key: job.key, body, extraArgs, config, onProgress }))
-        : uploadInternal.uploadFile({ Bucket: bucket, Key: job.key, path: job.path, extraArgs, config, onProgress }),
-      (result): S3Transfer.FileTransferred => ({ key: job.key, path: job.path, size: result.size, ETag: result.ETag })
-    ))
+  Effect.map(
+    Effect.zip(Lazy.fileSystem, uploadInternal.makePutBytes),
+    ([fs, putBytes]) => (job, onProgress) =>
+      Effect.map(
+        job.size < threshold
+          ? Effect.flatMap(fs.readFile(job.path), (body) =>
+            body.length < threshold
+              ? putBytes({ Bucket: bucket, Key: job.key, extraArgs, onProgress }, body)
+              // It grew since it was listed.
+              : uploadInternal.upload({ Bucket: bucket, Key: job.key, body, extraArgs, config, onProgress }))
+          : uploadInternal.uploadFile({ Bucket: bucket, Key: job.key, path: job.path, extraArgs, config, onProgress }),
+        (result): S3Transfer.FileTransferred => ({ key: job.key, path: job.path, size: result.size, ETag: result.ETag })
+      )
+  )
 
 /** @internal */
 export const uploadDirectory = (

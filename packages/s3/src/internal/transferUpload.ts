@@ -385,6 +385,29 @@ export const putBytes = (
   ).pipe(span("S3Transfer.upload", options))
 }
 
+/**
+ * `putBytes` for the many small files of a directory, with what they share looked up once: the
+ * client and whether spans are made. A file without a progress listener under Effect's built-in
+ * tracer is then the PutObject within the request budget and nothing else (each step per file
+ * shows on a folder of thousands); otherwise it is `putBytes`.
+ *
+ * @internal
+ */
+export const makePutBytes: Effect.Effect<
+  (options: S3Transfer.UploadTarget, bytes: Uint8Array) => Effect.Effect<S3Transfer.TransferResult, S3UploadFailed>,
+  never,
+  S3Client.S3Client
+> = Effect.map(
+  Effect.zip(S3ClientTag, ClientRuntime.isTraced),
+  ([s3, traced]) => (options, bytes) => {
+    if (traced || options.onProgress !== undefined) {
+      return Effect.provideService(putBytes(options, bytes), S3ClientTag, s3)
+    }
+    const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
+    return putObject(s3, target, bytes, undefined)
+  }
+)
+
 /** @internal */
 export const upload = <E = never, R = never>(
   options: S3Transfer.UploadOptions<E, R>
