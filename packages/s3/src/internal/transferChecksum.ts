@@ -96,6 +96,9 @@ const shiftFor = (bytes: number): number => {
 export const crc32Combine = (crcA: number, crcB: number, lengthB: number): number =>
   (multiplyModP(shiftFor(lengthB), crcA >>> 0) ^ crcB) >>> 0
 
+/** The CRC32 of `bytes`, base64 as S3 writes it (zlib's, native). @internal */
+export const crc32Of = (bytes: Uint8Array): string => crc32Base64(zlib.crc32(bytes))
+
 /** The algorithms whose whole-object checksum this module computes. @internal */
 export type KnownAlgorithm = FullObjectAlgorithm | "SHA1" | "SHA256"
 

@@ -15,7 +15,7 @@ import * as internal from "./transfer.js"
 import * as Checksum from "./transferChecksum.js"
 import { InvalidTransferInput, S3UploadFailed } from "./transferErrors.js"
 import * as Resume from "./transferResume.js"
-import { sendWatched } from "./transferSend.js"
+import { sendHashed, sendWatched } from "./transferSend.js"
 
 const createArgs = [
   "ACL",
@@ -80,12 +80,22 @@ const failed = (target: Target, uploadId: string | undefined) => (cause: S3Trans
     cause
   })
 
-const putInput = (target: Target, data: Uint8Array): Sdk.PutObjectCommandInput => ({
+/**
+ * A PutObject's input. With `checksum` CRC32 (the SDK's default, see `multipartChecksumAlgorithm`)
+ * the checksum is computed here, natively, and given: the SDK then sends the same headers without
+ * computing anything (its checksum step costs more than the CRC of a small file).
+ */
+const putInput = (
+  target: Target,
+  data: Uint8Array,
+  checksum: Sdk.ChecksumAlgorithm | undefined
+): Sdk.PutObjectCommandInput => ({
   ...target.extraArgs,
   Bucket: target.Bucket,
   Key: target.Key,
   Body: data,
-  ContentLength: data.length
+  ContentLength: data.length,
+  ...(checksum === "CRC32" ? { ChecksumAlgorithm: "CRC32", ChecksumCRC32: Checksum.crc32Of(data) } : {})
 })
 
 const putResult = (
@@ -98,9 +108,10 @@ const putObject = (
   s3: S3Client.Service,
   target: Target,
   data: Uint8Array,
-  reporter: internal.Reporter | undefined
+  reporter: internal.Reporter | undefined,
+  checksum: Sdk.ChecksumAlgorithm | undefined
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed> => {
-  const send = s3.putObject(putInput(target, data))
+  const send = sendHashed(s3, data, s3.putObject(putInput(target, data, checksum)))
   reporter?.setTotal(data.length)
   // A body of one progress step is reported when sent; a larger one as the socket takes it.
   const sent = reporter === undefined
@@ -216,13 +227,17 @@ const uploadParts = <E, R>(
           yield* Queue.offer(queue, undefined)
           return
         }
-        const send = s3.uploadPart({
-          ...baseInput,
-          PartNumber: part.partNumber,
-          Body: part.data,
-          ContentLength: part.data.length,
-          ...(part.checksum !== undefined && checksumField !== undefined ? { [checksumField]: part.checksum } : {})
-        })
+        const send = sendHashed(
+          s3,
+          part.data,
+          s3.uploadPart({
+            ...baseInput,
+            PartNumber: part.partNumber,
+            Body: part.data,
+            ContentLength: part.data.length,
+            ...(part.checksum !== undefined && checksumField !== undefined ? { [checksumField]: part.checksum } : {})
+          })
+        )
         // Sent piece by piece only when someone watches the progress.
         const output = yield* (reporter.listened
           ? sendWatched(s3, part.data, ticker.tick, send)
@@ -349,7 +364,10 @@ const uploadStream = <E, R>(
       reader.unread(head)
       head = (yield* reader.read(config.multipartThreshold)) ?? new Uint8Array(0)
     }
-    if (head.length < config.multipartThreshold) return yield* putObject(s3, target, head, reporter)
+    if (head.length < config.multipartThreshold) {
+      const checksum = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
+      return yield* putObject(s3, target, head, reporter, checksum)
+    }
     reader.unread(head)
     const partSize = internal.adjustChunksize(config.multipartChunksize, knownSize)
     return yield* multipart(s3, target, reader, config, partSize, reporter, resume)
@@ -381,13 +399,17 @@ export const putBytes = (
       S3ClientTag,
       onProgress === undefined ? Effect.succeed(undefined) : internal.makeReporter(onProgress, bytes.length)
     ),
-    ([s3, reporter]) => putObject(s3, target, bytes, reporter)
+    ([s3, reporter]) =>
+      Effect.flatMap(
+        internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm),
+        (checksum) => putObject(s3, target, bytes, reporter, checksum)
+      )
   ).pipe(span("S3Transfer.upload", options))
 }
 
 /**
  * `putBytes` for the many small files of a directory, with what they share looked up once: the
- * client and whether spans are made. A file without a progress listener under Effect's built-in
+ * client, whether spans are made and the default checksum. A file without a progress listener under Effect's built-in
  * tracer is then the PutObject within the request budget and nothing else (each step per file
  * shows on a folder of thousands); otherwise it is `putBytes`.
  *
@@ -397,15 +419,16 @@ export const makePutBytes: Effect.Effect<
   (options: S3Transfer.UploadTarget, bytes: Uint8Array) => Effect.Effect<S3Transfer.TransferResult, S3UploadFailed>,
   never,
   S3Client.S3Client
-> = Effect.map(
+> = Effect.flatMap(
   Effect.zip(S3ClientTag, ClientRuntime.isTraced),
-  ([s3, traced]) => (options, bytes) => {
-    if (traced || options.onProgress !== undefined) {
-      return Effect.provideService(putBytes(options, bytes), S3ClientTag, s3)
-    }
-    const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
-    return putObject(s3, target, bytes, undefined)
-  }
+  ([s3, traced]) =>
+    Effect.map(internal.multipartChecksumAlgorithm(s3, undefined), (byDefault) => (options, bytes) => {
+      if (traced || options.onProgress !== undefined) {
+        return Effect.provideService(putBytes(options, bytes), S3ClientTag, s3)
+      }
+      const target: Target = { Bucket: options.Bucket, Key: options.Key, extraArgs: options.extraArgs }
+      return putObject(s3, target, bytes, undefined, options.extraArgs?.ChecksumAlgorithm ?? byDefault)
+    })
 )
 
 /** @internal */
