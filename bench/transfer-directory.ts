@@ -7,8 +7,10 @@
  * (d) `S3Transfer.uploadDirectory` against the raw SDK — `PutObject` of each file (read with
  *     `fs.readFile`) from a bounded promise pool of the same concurrency, the same SDK client
  *     instance for both — for 2,000 × 4 KiB files and for 20 × 32 MiB files. Runs alternate,
- *     `--rounds` times; the ratio is the median of per-round ratios (raw time / our time: above 1
- *     is faster). Target ≥ 1.0.
+ *     `--rounds` times, each side first every other round; the ratio is the median of per-round
+ *     ratios (raw time / our time: above 1 is faster). Target ≥ 1.0. Also printed: each round's
+ *     ratio and the main thread's CPU time of each side (medians; Linux only), steadier than the
+ *     wall clock on a shared machine.
  * (e) `S3Transfer.sync` of 10,000 files already in the bucket, nothing changed: the requests sent,
  *     counted per operation by an SDK middleware (target: only ListObjectsV2), and the time.
  *
@@ -24,7 +26,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { fork } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import * as http from "node:http"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
@@ -186,6 +188,19 @@ const rawUpload = async (
   await Promise.all(Array.from({ length: concurrency }, worker))
 }
 
+/**
+ * CPU seconds this process's main thread has used (Linux: /proc/self/task/<pid>/stat; the thread
+ * pool's and the endpoint's are not counted). NaN elsewhere.
+ */
+const mainThreadCpu = (): number => {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return NaN
+  }
+}
+
 const median = (values: ReadonlyArray<number>) => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
@@ -225,15 +240,27 @@ const main = async () => {
         // One unmeasured round each, so that neither side pays the JIT warm-up.
         await run(S3Transfer.uploadDirectory({ directory: folder, Bucket: "bench", Prefix: "ours", config }))
         await rawUpload(client, "bench", folder, paths, concurrency)
+        const oursCpu: Array<number> = []
+        const rawCpu: Array<number> = []
+        const timed = async (side: () => Promise<unknown>) => {
+          const cpu = mainThreadCpu()
+          const start = performance.now()
+          await side()
+          return { seconds: (performance.now() - start) / 1000, cpu: mainThreadCpu() - cpu }
+        }
+        const oursSide = () =>
+          run(S3Transfer.uploadDirectory({ directory: folder, Bucket: "bench", Prefix: "ours", config }))
+        const rawSide = () => rawUpload(client, "bench", folder, paths, concurrency)
         for (let round = 0; round < rounds; round++) {
-          const t0 = performance.now()
-          await run(S3Transfer.uploadDirectory({ directory: folder, Bucket: "bench", Prefix: "ours", config }))
-          const t1 = performance.now()
-          await rawUpload(client, "bench", folder, paths, concurrency)
-          const t2 = performance.now()
-          ours.push((t1 - t0) / 1000)
-          raw.push((t2 - t1) / 1000)
-          ratios.push((t2 - t1) / (t1 - t0))
+          // Each side goes first every other round, so that a drift of the machine favours neither.
+          const first = round % 2 === 0 ? await timed(oursSide) : undefined
+          const rawRun = await timed(rawSide)
+          const oursRun = first ?? await timed(oursSide)
+          ours.push(oursRun.seconds)
+          raw.push(rawRun.seconds)
+          ratios.push(rawRun.seconds / oursRun.seconds)
+          oursCpu.push(oursRun.cpu)
+          rawCpu.push(rawRun.cpu)
         }
         const mibs = (seconds: number) => ((count * size) / MiB / seconds).toFixed(0)
         console.log(
@@ -243,6 +270,11 @@ const main = async () => {
             } MiB/s), raw SDK pool ${median(raw).toFixed(2)} s (${(count / median(raw)).toFixed(0)} files/s, ${
               mibs(median(raw))
             } MiB/s); ratio raw/ours = ${median(ratios).toFixed(2)} (target ≥ 1.00)`
+        )
+        console.log(
+          `    per round: ${ratios.map((r) => r.toFixed(2)).join(", ")}; main-thread CPU ${
+            median(oursCpu).toFixed(2)
+          } s against ${median(rawCpu).toFixed(2)} s (raw/ours ${(median(rawCpu) / median(oursCpu)).toFixed(2)})`
         )
         rmSync(folder, { recursive: true, force: true })
       }
