@@ -8,7 +8,7 @@ import { S3Client as SdkS3Client } from "@aws-sdk/client-s3"
 import { S3Client, S3Transfer } from "@effect-boto/s3"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { createHash, createHmac, randomBytes, webcrypto } from "node:crypto"
+import { createHash, createHmac, type Hash, type Hmac, randomBytes, webcrypto } from "node:crypto"
 import * as http from "node:http"
 import { vi } from "vitest"
 
@@ -59,16 +59,24 @@ const hashCheckingEndpoint = Effect.acquireRelease(
 
 const MiB = 1024 * 1024
 
+const bytesOf = (data: string | ArrayBuffer | ArrayBufferView): Uint8Array =>
+  typeof data === "string"
+    ? Buffer.from(data)
+    : ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data)
+
 /** The SDK's SHA-256 (for the signer's payload hash and its HMACs), counting the large inputs it hashes. */
 let largeHashedBySdk = 0
 class CountingSha256 {
-  private readonly hash: ReturnType<typeof createHash>
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", secret)
+  private readonly hash: Hash | Hmac
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytesOf(secret))
   }
-  update(data: string | Uint8Array): void {
-    if (data.length >= MiB) largeHashedBySdk++
-    this.hash.update(data)
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    const bytes = bytesOf(data)
+    if (bytes.length >= MiB) largeHashedBySdk++
+    this.hash.update(bytes)
   }
   digest(): Promise<Uint8Array> {
     return Promise.resolve(new Uint8Array(this.hash.digest()))
