@@ -27,13 +27,19 @@ const countingResolutions = <A, E, R>(effect: (resolved: () => number) => Effect
     (spy) => Effect.sync(() => spy.mockRestore())
   )
 
-const sdkClientForMoto = () =>
-  new SdkS3Client({
+/** An SDK client for moto, our S3Client over it (`layerFromSdk`) and a fresh bucket. */
+const overSdkClient = Effect.gen(function*() {
+  const sdk = new SdkS3Client({
     region: "us-east-1",
     endpoint: motoUrl(),
     forcePathStyle: true,
     credentials: testCredentials
   })
+  yield* Effect.addFinalizer(() => Effect.sync(() => sdk.destroy()))
+  const s3 = yield* S3Client.S3Client.pipe(Effect.provide(S3Client.layerFromSdk(sdk)))
+  const bucket = yield* makeBucket("chains").pipe(Effect.provideService(S3Client.S3Client, s3))
+  return { sdk, s3, bucket }
+})
 
 const socketClosedWithin = (stub: StubServer) =>
   Effect.promise(() => stub.socketClosed()).pipe(
@@ -76,9 +82,7 @@ describe("resolved middleware chains", () => {
 
   it.scoped("a middleware added to the SDK client after some calls applies to the next call", () =>
     Effect.gen(function*() {
-      const sdk = sdkClientForMoto()
-      const s3 = yield* S3Client.S3Client.pipe(Effect.provide(S3Client.layerFromSdk(sdk)))
-      const bucket = yield* makeBucket("chains").pipe(Effect.provideService(S3Client.S3Client, s3))
+      const { bucket, s3, sdk } = yield* overSdkClient
       yield* s3.headBucket({ Bucket: bucket })
       yield* s3.headBucket({ Bucket: bucket })
       let seen = 0
@@ -95,9 +99,7 @@ describe("resolved middleware chains", () => {
 
   it.scoped("aws-sdk-client-mock installed after some calls answers the next call", () =>
     Effect.gen(function*() {
-      const sdk = sdkClientForMoto()
-      const s3 = yield* S3Client.S3Client.pipe(Effect.provide(S3Client.layerFromSdk(sdk)))
-      const bucket = yield* makeBucket("chains").pipe(Effect.provideService(S3Client.S3Client, s3))
+      const { bucket, s3, sdk } = yield* overSdkClient
       yield* s3.headBucket({ Bucket: bucket })
       const mock = yield* Effect.acquireRelease(Effect.sync(() => mockClient(sdk)), (mock) =>
         Effect.sync(() => mock.restore()))

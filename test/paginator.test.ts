@@ -18,7 +18,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import * as http from "node:http"
 import { paginators as iamPaginators } from "../packages/iam/src/internal/generated/paginators.js"
 import { waiters as iamWaiters } from "../packages/iam/src/internal/generated/waiters.js"
 import { paginators as s3Paginators } from "../packages/s3/src/internal/generated/paginators.js"
@@ -26,6 +25,7 @@ import { waiters as s3Waiters } from "../packages/s3/src/internal/generated/wait
 import * as FaultProxy from "./support/faultProxy.js"
 import { motoUrl, resetMotoServer } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
+import { loopbackServer } from "./support/stubServer.js"
 import { unique } from "./support/unique.js"
 
 const ClientsLive = Layer.mergeAll(S3Client.layer, IAMClient.layer).pipe(
@@ -54,27 +54,17 @@ const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.r
 
 /** A local HTTP server answering with `respond`; it records each request's URL. */
 const stubServer = (respond: (url: URL) => { readonly status?: number; readonly body: string }) =>
-  Effect.acquireRelease(
-    Effect.async<{ readonly url: string; readonly seen: Array<URL>; readonly server: http.Server }>((resume) => {
-      const seen: Array<URL> = []
-      const server = http.createServer((req, res) => {
-        const url = new URL(req.url ?? "/", "http://stub")
-        seen.push(url)
-        const answer = respond(url)
-        res.writeHead(answer.status ?? 200, { "content-type": "application/xml" })
-        res.end(answer.body)
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const address = server.address()
-        const port = typeof address === "object" && address !== null ? address.port : 0
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, seen, server }))
-      })
-    }),
-    ({ server }) =>
-      Effect.async<void>((resume) => {
-        server.close(() => resume(Effect.void))
-      })
-  )
+  Effect.gen(function*() {
+    const seen: Array<URL> = []
+    const { url } = yield* loopbackServer((req, res) => {
+      const requested = new URL(req.url ?? "/", "http://stub")
+      seen.push(requested)
+      const answer = respond(requested)
+      res.writeHead(answer.status ?? 200, { "content-type": "application/xml" })
+      res.end(answer.body)
+    })
+    return { url, seen }
+  })
 
 const stubS3 = (url: string) =>
   S3Client.make().pipe(

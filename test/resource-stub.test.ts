@@ -10,8 +10,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import * as http from "node:http"
 import { stubSession } from "./support/session.js"
+import { loopbackServer } from "./support/stubServer.js"
 
 const ns = "https://iam.amazonaws.com/doc/2010-05-08/"
 
@@ -29,40 +29,27 @@ const certificate = (n: number) =>
   `<Status>Active</Status><UploadDate>2024-01-0${n}T00:00:00Z</UploadDate>`
 
 /** The IAM stub: two pages of each listing; it records every request's form parameters. */
-const iamStub = Effect.acquireRelease(
-  Effect.async<{ readonly url: string; readonly seen: Array<URLSearchParams>; readonly server: http.Server }>(
-    (resume) => {
-      const seen: Array<URLSearchParams> = []
-      const server = http.createServer((req, res) => {
-        const chunks: Array<Buffer> = []
-        req.on("data", (c: Buffer) => chunks.push(c))
-        req.on("end", () => {
-          const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"))
-          seen.push(form)
-          const action = form.get("Action") ?? ""
-          const second = form.get("Marker") === "page-2"
-          const body = action === "ListMFADevices"
-            ? page(action, "MFADevices", second ? [mfa(3)] : [mfa(1), mfa(2)], second ? undefined : "page-2")
-            : action === "ListSigningCertificates"
-            ? page(action, "Certificates", second ? [certificate(2)] : [certificate(1)], second ? undefined : "page-2")
-            : undefined
-          res.writeHead(body === undefined ? 400 : 200, { "content-type": "text/xml" })
-          res.end(body ?? `<ErrorResponse xmlns="${ns}"><Error><Code>Unsupported</Code></Error></ErrorResponse>`)
-        })
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const address = server.address()
-        const port = typeof address === "object" && address !== null ? address.port : 0
-        resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, seen, server }))
-      })
-    }
-  ),
-  ({ server }) =>
-    Effect.async<void>((resume) => {
-      server.closeAllConnections()
-      server.close(() => resume(Effect.void))
+const iamStub = Effect.gen(function*() {
+  const seen: Array<URLSearchParams> = []
+  const { url } = yield* loopbackServer((req, res) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (c: Buffer) => chunks.push(c))
+    req.on("end", () => {
+      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"))
+      seen.push(form)
+      const action = form.get("Action") ?? ""
+      const second = form.get("Marker") === "page-2"
+      const body = action === "ListMFADevices"
+        ? page(action, "MFADevices", second ? [mfa(3)] : [mfa(1), mfa(2)], second ? undefined : "page-2")
+        : action === "ListSigningCertificates"
+        ? page(action, "Certificates", second ? [certificate(2)] : [certificate(1)], second ? undefined : "page-2")
+        : undefined
+      res.writeHead(body === undefined ? 400 : 200, { "content-type": "text/xml" })
+      res.end(body ?? `<ErrorResponse xmlns="${ns}"><Error><Code>Unsupported</Code></Error></ErrorResponse>`)
     })
-)
+  })
+  return { url, seen }
+})
 
 describe("IAMResource against a stub (what moto cannot answer)", () => {
   it.scoped("CurrentUser.mfaDevices and .signingCertificates page the caller's own listings", () =>

@@ -9,8 +9,8 @@ import { S3Client, S3Transfer } from "@effect-boto/s3"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { createHash, createHmac, type Hash, type Hmac, randomBytes, webcrypto } from "node:crypto"
-import * as http from "node:http"
 import { vi } from "vitest"
+import { loopbackServer } from "./support/stubServer.js"
 
 interface Seen {
   readonly url: string
@@ -19,43 +19,32 @@ interface Seen {
 }
 
 /** A loopback endpoint for PutObject and the multipart calls that records every PUT's hashes. */
-const hashCheckingEndpoint = Effect.acquireRelease(
-  Effect.async<{ readonly url: string; readonly seen: Array<Seen>; readonly server: http.Server }>((resume) => {
-    const seen: Array<Seen> = []
-    const server = http.createServer((req, res) => {
-      const hash = createHash("sha256")
-      req.on("data", (chunk: Buffer) => hash.update(chunk))
-      req.on("end", () => {
-        const url = req.url ?? ""
-        if (req.method === "PUT") {
-          const claimed = req.headers["x-amz-content-sha256"]
-          seen.push({ url, claimed: typeof claimed === "string" ? claimed : undefined, actual: hash.digest("hex") })
-          res.writeHead(200, { etag: `"${seen.length}"` })
-          return void res.end()
-        }
-        res.writeHead(200, { "content-type": "application/xml" })
-        if (url.includes("uploads")) {
-          return void res.end(
-            "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>"
-          )
-        }
-        res.end(
-          "<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>\"done\"</ETag></CompleteMultipartUploadResult>"
+const hashCheckingEndpoint = Effect.gen(function*() {
+  const seen: Array<Seen> = []
+  const { url } = yield* loopbackServer((req, res) => {
+    const hash = createHash("sha256")
+    req.on("data", (chunk: Buffer) => hash.update(chunk))
+    req.on("end", () => {
+      const path = req.url ?? ""
+      if (req.method === "PUT") {
+        const claimed = req.headers["x-amz-content-sha256"]
+        seen.push({ url: path, claimed: typeof claimed === "string" ? claimed : undefined, actual: hash.digest("hex") })
+        res.writeHead(200, { etag: `"${seen.length}"` })
+        return void res.end()
+      }
+      res.writeHead(200, { "content-type": "application/xml" })
+      if (path.includes("uploads")) {
+        return void res.end(
+          "<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><UploadId>u1</UploadId></InitiateMultipartUploadResult>"
         )
-      })
+      }
+      res.end(
+        "<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>\"done\"</ETag></CompleteMultipartUploadResult>"
+      )
     })
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, seen, server }))
-    })
-  }),
-  ({ server }) =>
-    Effect.async<void>((resume) => {
-      server.closeAllConnections()
-      server.close(() => resume(Effect.void))
-    })
-)
+  })
+  return { url, seen }
+})
 
 const MiB = 1024 * 1024
 

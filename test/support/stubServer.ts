@@ -97,3 +97,29 @@ export const refusedUrl: Effect.Effect<string> = Effect.async<string>((resume) =
     server.close(() => resume(Effect.succeed(`http://127.0.0.1:${port}`)))
   })
 })
+
+/**
+ * A loopback HTTP server running `handler` for the rest of the scope, for tests that answer in
+ * their own way (a listing in pages, a multipart upload); its connections are closed with it.
+ */
+export const loopbackServer = (
+  handler: http.RequestListener
+): Effect.Effect<{ readonly url: string }, never, Scope.Scope> =>
+  Effect.map(
+    Effect.acquireRelease(
+      Effect.async<http.Server>((resume) => {
+        const server = http.createServer(handler)
+        server.listen(0, "127.0.0.1", () => resume(Effect.succeed(server)))
+      }),
+      (server) =>
+        Effect.async<void>((resume) => {
+          server.closeAllConnections()
+          server.close(() => resume(Effect.void))
+        })
+    ),
+    (server) => {
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      return { url: `http://127.0.0.1:${port}` }
+    }
+  )
