@@ -19,11 +19,20 @@ import { motoUrl, testCredentials } from "./support/moto.js"
 import { motoSession, stubSession } from "./support/session.js"
 import { type StubServer, stubServer } from "./support/stubServer.js"
 
-/** Counts the chains HeadBucket resolves while `effect` runs. */
+/**
+ * Counts the chains HeadBucket resolves while `effect` runs, and checks at the end that each was
+ * resolved on a command with an empty input (a kept chain keeps its command: not a call's input).
+ */
 const countingResolutions = <A, E, R>(effect: (resolved: () => number) => Effect.Effect<A, E, R>) =>
   Effect.acquireUseRelease(
     Effect.sync(() => vi.spyOn(HeadBucketCommand.prototype, "resolveMiddleware")),
-    (spy) => effect(() => spy.mock.calls.length),
+    (spy) =>
+      Effect.tap(effect(() => spy.mock.calls.length), () => {
+        const inputs = spy.mock.contexts.map((command: unknown) =>
+          command instanceof HeadBucketCommand ? command.input : "not a HeadBucketCommand"
+        )
+        assert.deepStrictEqual(inputs, inputs.map(() => ({})))
+      }),
     (spy) => Effect.sync(() => spy.mockRestore())
   )
 

@@ -143,8 +143,12 @@ export const makePooledSend = (client: ClientRuntime.SdkSender): PooledSend | un
     // The stack changed: every free chain is stale.
     free.length = 0
     const signal = new RoutedSignal()
+    // Resolved on a command of the same class with an empty input: the chain's context keeps the
+    // command it was resolved for, and a kept chain must not keep a call's input (an upload's part).
+    const blank: unknown = Reflect.construct(command.constructor, [{}])
+    const resolvable = Predicate.isObject(blank) && isResolvable(blank) ? blank : command
     return {
-      handler: command.resolveMiddleware(stack, config, { abortSignal: signal }),
+      handler: resolvable.resolveMiddleware(stack, config, { abortSignal: signal }),
       signal,
       version: counter.version
     }
