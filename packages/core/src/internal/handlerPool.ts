@@ -15,10 +15,10 @@ import { CallSignal } from "./client.js"
  * whose context object the middlewares write per call (endpoint, auth scheme, signing region).
  *
  * This keeps, per operation of a client, chains that are free: a call takes one (or resolves a new
- * one) and gives it back when its promise settled, so a chain serves one call at a time (from the
- * operation's second call on). The
- * chain's abort signal is a `RoutedSignal` that forwards to the signal of the call it serves, so
- * each call can still be aborted alone. A chain is not reused when:
+ * one) and gives it back when its promise settled, so a chain serves one call at a time (kept from
+ * the operation's second call on). The chain's abort signal is a `RoutedSignal` that forwards to
+ * the signal of the call it serves, so each call can still be aborted alone. A chain is not reused
+ * when:
  * - its call was aborted (the SDK may still be settling it);
  * - the client's middleware stack changed since it was resolved (`add`, `addRelativeTo`, `use`,
  *   `remove`, `removeByTag` are watched);
