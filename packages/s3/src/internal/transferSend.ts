@@ -102,7 +102,7 @@ export const sendWatched = <A, E, R>(
  * SigV4 signs a request's payload: for a buffer body the SDK hashes it with SHA-256 on the main
  * thread, just before signing (about 0.6 ms per MiB here, as much as everything else an upload does
  * with the bytes). WebCrypto's `digest` hashes on libuv's thread pool instead (it copies the bytes
- * first, a fifth of the hashing's cost). A part or a large PutObject is hashed that way before it
+ * first, on the main thread: about a third of the hashing's cost). A part or a large PutObject is hashed that way before it
  * is sent, and a middleware before the SDK's signer hands the hash over as the
  * `x-amz-content-sha256` header, which the signer then uses instead of hashing (the request is the
  * same, byte for byte).

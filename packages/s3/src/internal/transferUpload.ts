@@ -409,9 +409,9 @@ export const putBytes = (
 
 /**
  * `putBytes` for the many small files of a directory, with what they share looked up once: the
- * client, whether spans are made and the default checksum. A file without a progress listener under Effect's built-in
- * tracer is then the PutObject within the request budget and nothing else (each step per file
- * shows on a folder of thousands); otherwise it is `putBytes`.
+ * client, whether spans are made and the default checksum. A file without a progress listener,
+ * under Effect's built-in tracer, is then the PutObject within the request budget and nothing else
+ * (each step per file shows on a folder of thousands); otherwise it is `putBytes`.
  *
  * @internal
  */
