@@ -480,13 +480,13 @@ export const copySourceString = (source: S3Transfer.CopySource): string => {
 }
 
 /**
- * The checksum algorithm a multipart upload uses: the caller's, else CRC32 when the SDK client
- * computes checksums by default (what `@aws-sdk/lib-storage` does too, so that the parts' checksums
- * and the upload agree), else none.
+ * The checksum algorithm an upload uses, multipart or one PutObject: the caller's, else CRC32 when
+ * the SDK client computes checksums by default (what `@aws-sdk/lib-storage` does too, so that the
+ * parts' checksums and the upload agree), else none.
  *
  * @internal
  */
-export const multipartChecksumAlgorithm = (
+export const uploadChecksumAlgorithm = (
   s3: S3Client.Service,
   requested: Sdk.ChecksumAlgorithm | undefined
 ): Effect.Effect<Sdk.ChecksumAlgorithm | undefined> => {

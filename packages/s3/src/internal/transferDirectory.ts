@@ -124,9 +124,9 @@ interface Entry {
 }
 
 /**
- * Walks `root` with `workers` fibers sharing one queue of folder entries: each stats the entry it
- * takes, queues a folder's entries, and hands a regular file that passes `filter` to `onFile` in
- * its own fiber (so a directory upload sends its first files while the walk goes on). Entries
+ * Walks `root` with `workers` fibers sharing one list of folder entries: each stats the entry it
+ * takes, adds a folder's entries, and runs `onFile` itself on a regular file that passes `filter`
+ * (so a directory upload sends its first files while the walk goes on). Entries
  * that vanish while walking (or broken symlinks) are skipped, like `aws s3` does. A folder reached
  * twice through symlinks is walked once. The first failure (the walk's or `onFile`'s) interrupts
  * the other fibers.

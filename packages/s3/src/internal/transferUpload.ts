@@ -81,7 +81,7 @@ const failed = (target: Target, uploadId: string | undefined) => (cause: S3Trans
   })
 
 /**
- * A PutObject's input. With `checksum` CRC32 (the SDK's default, see `multipartChecksumAlgorithm`)
+ * A PutObject's input. With `checksum` CRC32 (the SDK's default, see `uploadChecksumAlgorithm`)
  * the checksum is computed here, natively, and given: the SDK then sends the same headers without
  * computing anything (its checksum step costs more than the CRC of a small file).
  */
@@ -269,7 +269,7 @@ const multipart = <E, R>(
   resume: boolean
 ): Effect.Effect<S3Transfer.TransferResult, S3UploadFailed | InvalidTransferInput | E, R | Scope.Scope> =>
   Effect.gen(function*() {
-    const checksumAlgorithm = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
+    const checksumAlgorithm = yield* internal.uploadChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
     // A CRC is kept as the checksum of the whole object (S3's FULL_OBJECT type), computed here over
     // the bytes as they are read, and checked by S3 at completion; SHA checksums can only be
     // composite (a checksum of the parts' checksums).
@@ -365,7 +365,7 @@ const uploadStream = <E, R>(
       head = (yield* reader.read(config.multipartThreshold)) ?? new Uint8Array(0)
     }
     if (head.length < config.multipartThreshold) {
-      const checksum = yield* internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
+      const checksum = yield* internal.uploadChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm)
       return yield* putObject(s3, target, head, reporter, checksum)
     }
     reader.unread(head)
@@ -401,7 +401,7 @@ export const putBytes = (
     ),
     ([s3, reporter]) =>
       Effect.flatMap(
-        internal.multipartChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm),
+        internal.uploadChecksumAlgorithm(s3, target.extraArgs?.ChecksumAlgorithm),
         (checksum) => putObject(s3, target, bytes, reporter, checksum)
       )
   ).pipe(span("S3Transfer.upload", options))
@@ -422,7 +422,7 @@ export const makePutBytes: Effect.Effect<
 > = Effect.flatMap(
   Effect.zip(S3ClientTag, ClientRuntime.isTraced),
   ([s3, traced]) =>
-    Effect.map(internal.multipartChecksumAlgorithm(s3, undefined), (byDefault) => (options, bytes) => {
+    Effect.map(internal.uploadChecksumAlgorithm(s3, undefined), (byDefault) => (options, bytes) => {
       if (traced || options.onProgress !== undefined) {
         return Effect.provideService(putBytes(options, bytes), S3ClientTag, s3)
       }
